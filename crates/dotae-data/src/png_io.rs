@@ -1,0 +1,138 @@
+//! PNG images in and out. Pixel values are mapped to `[0, 1]`.
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::Path;
+
+use ndarray::{Array2, Array3, Axis};
+
+use crate::{DataError, write_atomically};
+
+/// Reads a PNG as `(channels, rows, cols)` in `[0, 1]`: 1 channel for gray images, 3 for
+/// colour; alpha is dropped and palettes are expanded.
+pub fn read_png(path: &Path) -> Result<Array3<f64>, DataError> {
+    let invalid = |reason: String| DataError::Png {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let file = File::open(path).map_err(|source| DataError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut decoder = png::Decoder::new(BufReader::new(file));
+    decoder.set_transformations(png::Transformations::EXPAND);
+    let mut reader = decoder.read_info().map_err(|e| invalid(e.to_string()))?;
+    let size = reader
+        .output_buffer_size()
+        .ok_or_else(|| invalid("image too large".into()))?;
+    let mut buffer = vec![0u8; size];
+    let info = reader
+        .next_frame(&mut buffer)
+        .map_err(|e| invalid(e.to_string()))?;
+    let (rows, cols) = (info.height as usize, info.width as usize);
+    let (stored, color) = match info.color_type {
+        png::ColorType::Grayscale => (1, 1),
+        png::ColorType::GrayscaleAlpha => (2, 1),
+        png::ColorType::Rgb => (3, 3),
+        png::ColorType::Rgba => (4, 3),
+        png::ColorType::Indexed => return Err(invalid("palette was not expanded".into())),
+    };
+    let wide = info.bit_depth == png::BitDepth::Sixteen;
+    let max = if wide { 65535.0 } else { 255.0 };
+    let bytes_per_sample = if wide { 2 } else { 1 };
+    let data = &buffer[..info.buffer_size()];
+    Ok(Array3::from_shape_fn((color, rows, cols), |(c, i, j)| {
+        let at = i * info.line_size + (j * stored + c) * bytes_per_sample;
+        let raw = if wide {
+            u16::from_be_bytes([data[at], data[at + 1]]) as f64
+        } else {
+            data[at] as f64
+        };
+        raw / max
+    }))
+}
+
+/// Reads a PNG as one gray channel: the mean of its colour channels.
+pub fn read_gray_png(path: &Path) -> Result<Array2<f64>, DataError> {
+    let image = read_png(path)?;
+    Ok(image
+        .mean_axis(Axis(0))
+        .unwrap_or_else(|| Array2::zeros((0, 0))))
+}
+
+/// Reads every `*.png` in `dir`, in file-name order, as the gray frames `(T + 1, H, W)` of a path.
+pub fn read_png_frames(dir: &Path) -> Result<Array3<f64>, DataError> {
+    let entries = std::fs::read_dir(dir).map_err(|source| DataError::Read {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut files: Vec<_> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("png")))
+        .collect();
+    files.sort();
+    let Some(first) = files.first() else {
+        return Err(DataError::NoFrames {
+            path: dir.to_path_buf(),
+        });
+    };
+    let first_frame = read_gray_png(first)?;
+    let (rows, cols) = first_frame.dim();
+    let mut frames = Array3::zeros((files.len(), rows, cols));
+    frames.index_axis_mut(Axis(0), 0).assign(&first_frame);
+    for (t, file) in files.iter().enumerate().skip(1) {
+        let frame = read_gray_png(file)?;
+        if frame.dim() != (rows, cols) {
+            return Err(DataError::FrameSize {
+                path: file.clone(),
+                rows: frame.nrows(),
+                cols: frame.ncols(),
+                first_rows: rows,
+                first_cols: cols,
+            });
+        }
+        frames.index_axis_mut(Axis(0), t).assign(&frame);
+    }
+    Ok(frames)
+}
+
+/// Writes `(channels, rows, cols)` values in `[0, 1]` (clamped) as an 8-bit gray (1 channel) or
+/// RGB (3 channels) PNG, atomically.
+pub fn write_png(path: &Path, image: &Array3<f64>) -> Result<(), DataError> {
+    let (channels, rows, cols) = image.dim();
+    let color = match channels {
+        1 => png::ColorType::Grayscale,
+        3 => png::ColorType::Rgb,
+        _ => {
+            return Err(DataError::InvalidArgument {
+                what: "image channels",
+                reason: format!("{channels} channels: a PNG is written from 1 (gray) or 3 (RGB)"),
+            });
+        }
+    };
+    let mut bytes = Vec::with_capacity(channels * rows * cols);
+    for i in 0..rows {
+        for j in 0..cols {
+            for c in 0..channels {
+                bytes.push((image[[c, i, j]].clamp(0.0, 1.0) * 255.0).round() as u8);
+            }
+        }
+    }
+    write_atomically(path, |w| {
+        let encode_err = |e: png::EncodingError| DataError::Png {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        };
+        let mut encoder = png::Encoder::new(w, cols as u32, rows as u32);
+        encoder.set_color(color);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().map_err(encode_err)?;
+        writer.write_image_data(&bytes).map_err(encode_err)?;
+        writer.finish().map_err(encode_err)
+    })
+}
+
+/// Writes a gray image in `[0, 1]` as an 8-bit PNG.
+pub fn write_gray_png(path: &Path, image: &Array2<f64>) -> Result<(), DataError> {
+    write_png(path, &image.view().insert_axis(Axis(0)).to_owned())
+}

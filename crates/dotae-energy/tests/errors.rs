@@ -1,0 +1,181 @@
+//! Bad input is a typed error that names the problem, never a panic.
+
+use dotae_energy::{Boundary, EnergyError, Grid, GridError, PathEnergy, PathEnergyConfig};
+use ndarray::{Array2, Array3};
+
+fn uniform(frames: usize) -> Array3<f64> {
+    Array3::from_elem((frames, 4, 4), 0.5)
+}
+
+fn dirichlet() -> PathEnergy {
+    PathEnergy::new(
+        Grid::new(4, 4, Boundary::Dirichlet).unwrap(),
+        PathEnergyConfig::default(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn non_finite_values_are_rejected() {
+    for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        let mut path = uniform(3);
+        path[[1, 2, 3]] = bad;
+        let err = dirichlet().energy(path.view()).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                EnergyError::NonFinite {
+                    frame: 1,
+                    row: 2,
+                    col: 3,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn negative_values_are_rejected() {
+    let mut path = uniform(3);
+    path[[2, 0, 1]] = -0.1;
+    let err = dirichlet().energy(path.view()).unwrap_err();
+    assert!(matches!(
+        err,
+        EnergyError::Negative {
+            frame: 2,
+            row: 0,
+            col: 1,
+            ..
+        }
+    ));
+    assert!(err.to_string().contains("negative density"));
+}
+
+#[test]
+fn zero_mass_frames_are_rejected() {
+    let mut path = uniform(3);
+    path.index_axis_mut(ndarray::Axis(0), 1).fill(0.0);
+    assert_eq!(
+        dirichlet().energy(path.view()).unwrap_err(),
+        EnergyError::ZeroMass { frame: 1 }
+    );
+}
+
+#[test]
+fn a_path_needs_two_frames_of_the_grid_size() {
+    assert_eq!(
+        dirichlet().energy(uniform(1).view()).unwrap_err(),
+        EnergyError::TooFewFrames { frames: 1 }
+    );
+    let wrong = Array3::from_elem((3, 4, 5), 0.5);
+    let err = dirichlet().energy(wrong.view()).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("path frames are 4x5, but the operator's grid is 4x4"),
+        "{err}"
+    );
+}
+
+#[test]
+fn batch_errors_name_the_path() {
+    let mut paths = ndarray::Array4::from_elem((3, 3, 4, 4), 0.5);
+    paths[[2, 0, 0, 0]] = f64::NAN;
+    let err = dirichlet()
+        .evaluate_batch(paths.view(), Default::default())
+        .unwrap_err();
+    assert!(matches!(err, EnergyError::InPath { path: 2, .. }), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("path 2: frame 0 has a non-finite value")
+    );
+}
+
+#[test]
+fn bad_obstacle_masks_are_rejected() {
+    let wrong = Array2::from_elem((3, 4), false);
+    let err = Grid::with_obstacles(4, 4, Boundary::Dirichlet, wrong.view()).unwrap_err();
+    assert!(matches!(err, GridError::MaskShape { .. }));
+    let full = Array2::from_elem((4, 4), true);
+    let err = Grid::with_obstacles(4, 4, Boundary::Dirichlet, full.view()).unwrap_err();
+    assert!(err.to_string().contains("covers all 16 cells"));
+}
+
+#[test]
+fn tau_must_be_positive() {
+    for tau in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+        let grid = Grid::new(4, 4, Boundary::Dirichlet).unwrap();
+        let err = PathEnergy::new(grid, PathEnergyConfig::default().unbalanced(tau)).unwrap_err();
+        assert!(matches!(err, EnergyError::InvalidTau { .. }), "{err}");
+    }
+}
+
+#[test]
+fn conserving_boundaries_reject_mass_changes() {
+    for boundary in [Boundary::Neumann, Boundary::Periodic] {
+        let op = PathEnergy::new(
+            Grid::new(4, 4, boundary).unwrap(),
+            PathEnergyConfig::default(),
+        )
+        .unwrap();
+        let mut path = uniform(3);
+        path[[2, 1, 1]] = 0.9;
+        let err = op.energy(path.view()).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                EnergyError::MassNotConserved {
+                    step: 1,
+                    region: 0,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert!(err.to_string().contains(boundary.name()));
+        // Normalising to a standard mass makes the same path valid.
+        let normalised = PathEnergy::new(
+            Grid::new(4, 4, boundary).unwrap(),
+            PathEnergyConfig::default().normalized(1.0),
+        )
+        .unwrap();
+        assert!(normalised.energy(path.view()).unwrap() > 0.0);
+    }
+}
+
+#[test]
+fn zero_density_that_must_carry_mass_is_reported() {
+    // Two frames with disjoint supports: mass would have to cross zero-density cells.
+    let mut path = Array3::zeros((2, 4, 4));
+    path[[0, 0, 0]] = 1.0;
+    path[[1, 3, 3]] = 1.0;
+    let err = dirichlet().energy(path.view()).unwrap_err();
+    assert!(
+        matches!(err, EnergyError::NotPositiveDefinite { step: 0 }),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_floor_makes_disjoint_supports_measurable() {
+    let mut path = Array3::zeros((2, 4, 4));
+    path[[0, 0, 0]] = 1.0;
+    path[[1, 3, 3]] = 1.0;
+    let op = PathEnergy::new(
+        Grid::new(4, 4, Boundary::Dirichlet).unwrap(),
+        PathEnergyConfig::default().floor(1e-3),
+    )
+    .unwrap();
+    let (energy, gradient) = op.energy_and_gradient(path.view()).unwrap();
+    assert!(energy.is_finite() && energy > 0.0);
+    // Cells raised to the floor carry no gradient.
+    assert_eq!(gradient[[0, 2, 2]], 0.0);
+    assert!(gradient[[0, 0, 0]] != 0.0);
+    let err = PathEnergy::new(
+        Grid::new(4, 4, Boundary::Dirichlet).unwrap(),
+        PathEnergyConfig::default().floor(0.0),
+    )
+    .unwrap_err();
+    assert_eq!(err, EnergyError::InvalidFloor { floor: 0.0 });
+}
