@@ -31,6 +31,7 @@
 //! # Ok::<(), dotae_energy::EnergyError>(())
 //! ```
 
+mod cholesky;
 mod config;
 mod error;
 mod frames;

@@ -2,9 +2,10 @@ use dotae_grid::{Boundary, Grid};
 use ndarray::{Array3, ArrayView3, ArrayView4, Axis};
 use rayon::prelude::*;
 
+use crate::cholesky::LANES;
 use crate::frames::{PreparedPath, prepare, rescale_adjoint};
 use crate::output::{Flow, PathEnergyOutput, Request};
-use crate::step::{StepFlow, StepProblem};
+use crate::step::{StepFlow, StepInput, StepProblem, StepResult};
 use crate::system::StepSystem;
 use crate::workspace::WorkspacePool;
 use crate::{EnergyError, PathEnergyConfig, Variant};
@@ -61,7 +62,7 @@ impl PathEnergy {
 
     /// Number of stored values in each step's Cholesky factor (a measure of fill-in).
     pub fn factor_nonzeros(&self) -> usize {
-        self.system.factor_len()
+        self.system.cholesky.factor_len()
     }
 
     /// `J` of a path of shape `(T + 1, rows, cols)`.
@@ -135,30 +136,40 @@ impl PathEnergy {
             system: &self.system,
             config: &self.config,
         };
-        let solved: Vec<(f64, Option<StepFlow>)> = step_grads
-            .par_chunks_mut(2 * cells)
-            .zip(tasks.par_iter())
+        // Steps are solved in groups of LANES, one factorisation per group.
+        let solved: Vec<Vec<StepResult>> = step_grads
+            .par_chunks_mut(LANES * 2 * cells)
+            .zip(tasks.par_chunks(LANES))
             .map_init(
                 || self.pool.checkout(&self.system),
-                |ws, (grads, &(p, t))| {
-                    let frames = &prepared[p].values;
-                    let (grad_start, grad_end) = grads.split_at_mut(cells);
-                    problem
-                        .solve(
-                            t,
-                            &frames[t * cells..(t + 1) * cells],
-                            &frames[(t + 1) * cells..(t + 2) * cells],
-                            ws,
-                            grad_start,
-                            grad_end,
-                            request.flow,
-                        )
-                        .map_err(|e| EnergyError::InPath {
-                            path: p,
-                            source: Box::new(e),
+                |ws, (grads, group)| {
+                    let mut inputs: Vec<StepInput<'_>> = grads
+                        .chunks_mut(2 * cells)
+                        .zip(group)
+                        .map(|(grads, &(p, t))| {
+                            let frames = &prepared[p].values;
+                            StepInput {
+                                step: t,
+                                start: &frames[t * cells..(t + 1) * cells],
+                                end: &frames[(t + 1) * cells..(t + 2) * cells],
+                                grads,
+                            }
                         })
+                        .collect();
+                    problem.solve_group(&mut inputs, ws, request.flow)
                 },
             )
+            .collect();
+        let solved: Vec<(f64, Option<StepFlow>)> = solved
+            .into_iter()
+            .flatten()
+            .zip(&tasks)
+            .map(|(result, &(p, _))| {
+                result.map_err(|e| EnergyError::InPath {
+                    path: p,
+                    source: Box::new(e),
+                })
+            })
             .collect::<Result<_, _>>()?;
         let mut solved = solved.into_iter().zip(step_grads.chunks_exact(2 * cells));
         let mut outputs = Vec::with_capacity(prepared.len());

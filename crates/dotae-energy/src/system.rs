@@ -2,19 +2,20 @@
 //!
 //! The pattern depends only on the grid, the boundary, the obstacles and whether unanchored
 //! regions need grounding, never on the densities. It is analysed once: unknowns are numbered
-//! in the fill-reducing (AMD) order so that numeric factorisations need no permutation, and
-//! every face knows the three value slots it adds its weight to.
+//! in faer's fill-reducing (AMD) order so that numeric factorisations need no permutation,
+//! every face knows the three value slots it adds its weight to, and the factor's structure
+//! is prepared for [`BatchedCholesky`].
 
 use dotae_grid::Grid;
-use faer::dyn_stack::StackReq;
+use faer::Side;
 use faer::sparse::linalg::SupernodalThreshold;
 use faer::sparse::linalg::cholesky::{
-    CholeskySymbolicParams, SymbolicCholesky, SymmetricOrdering, factorize_symbolic_cholesky,
+    CholeskySymbolicParams, SymmetricOrdering, factorize_symbolic_cholesky,
 };
-use faer::sparse::{Pair, SymbolicSparseColMat, SymbolicSparseColMatRef};
-use faer::{Par, Side};
+use faer::sparse::{Pair, SymbolicSparseColMat};
 
 use crate::EnergyError;
+use crate::cholesky::BatchedCholesky;
 
 pub(crate) const NONE: u32 = u32::MAX;
 
@@ -32,17 +33,13 @@ pub(crate) struct StepSystem {
     pub(crate) unknown_of_cell: Vec<u32>,
     /// Cell of each unknown.
     pub(crate) cell_of_unknown: Vec<usize>,
-    /// Upper-triangular CSC pattern of `A` in elimination order.
-    pub(crate) col_ptr: Vec<usize>,
-    pub(crate) row_idx: Vec<usize>,
-    /// For each kept face: value slots of `A[lo,lo]`, `A[hi,hi]` and `A[lo,hi]` (`NONE` when
-    /// that side is a ghost or grounded cell).
+    /// For each kept face: value slots of `A[lo,lo]`, `A[hi,hi]` and `A[lo,hi]` in the
+    /// lower-triangular pattern (`NONE` when that side is a ghost or grounded cell).
     pub(crate) face_slots: Vec<[u32; 3]>,
     /// Value slot of the diagonal of each unknown.
     pub(crate) diagonal_slot: Vec<u32>,
     pub(crate) grounded: Vec<GroundedRegion>,
-    pub(crate) symbolic: Option<SymbolicCholesky<usize>>,
-    pub(crate) scratch: StackReq,
+    pub(crate) cholesky: BatchedCholesky,
 }
 
 impl StepSystem {
@@ -72,8 +69,7 @@ impl StepSystem {
             natural[c] = n as u32;
             n += 1;
         }
-        let natural_pattern = upper_entries(grid, &natural, n);
-        let order = elimination_order(n, &natural_pattern)?;
+        let order = elimination_order(n, &upper_entries(grid, &natural, n))?;
 
         let mut unknown_of_cell = vec![NONE; cells];
         let mut cell_of_unknown = vec![0usize; n];
@@ -84,7 +80,11 @@ impl StepSystem {
                 cell_of_unknown[k] = c;
             }
         }
-        let mut entries = upper_entries(grid, &unknown_of_cell, n);
+        // Lower-triangular pattern in elimination order: (row ≥ col), sorted by column, then row.
+        let mut entries: Vec<(usize, usize)> = upper_entries(grid, &unknown_of_cell, n)
+            .into_iter()
+            .map(|(r, c)| (c, r))
+            .collect();
         entries.sort_unstable_by_key(|&(r, c)| (c, r));
         entries.dedup();
         let mut col_ptr = vec![0usize; n + 1];
@@ -94,12 +94,12 @@ impl StepSystem {
         for k in 0..n {
             col_ptr[k + 1] += col_ptr[k];
         }
-        let row_idx: Vec<usize> = entries.iter().map(|&(r, _)| r).collect();
-        let slot = |r: usize, c: usize| -> u32 {
-            let (r, c) = (r.min(c), r.max(c));
+        let row_idx: Vec<u32> = entries.iter().map(|&(r, _)| r as u32).collect();
+        let slot = |a: usize, b: usize| -> u32 {
+            let (r, c) = (a.max(b), a.min(b));
             let column = &row_idx[col_ptr[c]..col_ptr[c + 1]];
             // Every (r, c) asked for was inserted by `upper_entries`.
-            (col_ptr[c] + column.partition_point(|&x| x < r)) as u32
+            (col_ptr[c] + column.partition_point(|&x| (x as usize) < r)) as u32
         };
         let unknown = |cell: Option<usize>| cell.map(|c| unknown_of_cell[c]).filter(|&k| k != NONE);
         let face_slots = grid
@@ -116,53 +116,19 @@ impl StepSystem {
             })
             .collect();
         let diagonal_slot = (0..n).map(|k| slot(k, k)).collect();
-
-        let (symbolic, scratch) = if n == 0 {
-            (None, StackReq::EMPTY)
-        } else {
-            let pattern = SymbolicSparseColMatRef::new_checked(n, n, &col_ptr, None, &row_idx);
-            let symbolic = factorize_symbolic_cholesky(
-                pattern,
-                Side::Upper,
-                SymmetricOrdering::Identity,
-                CholeskySymbolicParams {
-                    supernodal_flop_ratio_threshold: SupernodalThreshold::FORCE_SIMPLICIAL,
-                    ..Default::default()
-                },
-            )
-            .map_err(|e| EnergyError::Symbolic {
-                reason: format!("{e:?}"),
-            })?;
-            let scratch = StackReq::any_of(&[
-                symbolic.factorize_numeric_llt_scratch::<f64>(Par::Seq, Default::default()),
-                symbolic.solve_in_place_scratch::<f64>(1, Par::Seq),
-            ]);
-            (Some(symbolic), scratch)
-        };
+        let cholesky = BatchedCholesky::new(n, col_ptr, row_idx)?;
         Ok(Self {
             unknown_of_cell,
             cell_of_unknown,
-            col_ptr,
-            row_idx,
             face_slots,
             diagonal_slot,
             grounded,
-            symbolic,
-            scratch,
+            cholesky,
         })
     }
 
     pub(crate) fn unknowns(&self) -> usize {
         self.cell_of_unknown.len()
-    }
-
-    pub(crate) fn nonzeros(&self) -> usize {
-        self.row_idx.len()
-    }
-
-    /// Number of stored values of the Cholesky factor.
-    pub(crate) fn factor_len(&self) -> usize {
-        self.symbolic.as_ref().map_or(0, |s| s.len_val())
     }
 }
 

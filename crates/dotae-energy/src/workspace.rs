@@ -1,55 +1,41 @@
-//! Per-thread scratch space, allocated once and reused by every step a thread solves.
+//! Scratch space for one group of [`LANES`] steps, allocated once per worker thread and reused.
 
 use std::sync::Mutex;
 
-use faer::dyn_stack::MemBuffer;
-
+use crate::cholesky::{LANES, Lanes};
 use crate::system::StepSystem;
 
+#[derive(Default)]
 pub(crate) struct Workspace {
-    pub(crate) values: Vec<f64>,
-    pub(crate) factor: Vec<f64>,
-    pub(crate) stack: MemBuffer,
-    pub(crate) rhs: Vec<f64>,
-    /// Cell fields: step density, right-hand side, potential, density gradient.
+    /// Matrix values, factor values, factorisation scratch and right-hand sides, lane-major.
+    pub(crate) values: Vec<Lanes>,
+    pub(crate) factor: Vec<Lanes>,
+    pub(crate) work: Vec<Lanes>,
+    pub(crate) rhs: Vec<Lanes>,
+    /// Per lane: step density and right-hand side on cells, face weights on faces.
     pub(crate) density: Vec<f64>,
     pub(crate) b: Vec<f64>,
+    pub(crate) u: Vec<f64>,
+    /// One lane at a time: potential and density gradient on cells, `Dᵀ y` on faces.
     pub(crate) y: Vec<f64>,
     pub(crate) grad_density: Vec<f64>,
-    /// Face fields: weights and `Dᵀ y`.
-    pub(crate) u: Vec<f64>,
     pub(crate) dty: Vec<f64>,
 }
 
 impl Workspace {
     fn new(system: &StepSystem, cells: usize, faces: usize) -> Self {
+        let chol = &system.cholesky;
         Self {
-            values: vec![0.0; system.nonzeros()],
-            factor: vec![0.0; system.factor_len()],
-            stack: MemBuffer::new(system.scratch),
-            rhs: vec![0.0; system.unknowns()],
-            density: vec![0.0; cells],
-            b: vec![0.0; cells],
+            values: vec![[0.0; LANES]; chol.matrix_len()],
+            factor: vec![[0.0; LANES]; chol.factor_len()],
+            work: vec![[0.0; LANES]; chol.dim()],
+            rhs: vec![[0.0; LANES]; chol.dim()],
+            density: vec![0.0; LANES * cells],
+            b: vec![0.0; LANES * cells],
+            u: vec![0.0; LANES * faces],
             y: vec![0.0; cells],
             grad_density: vec![0.0; cells],
-            u: vec![0.0; faces],
             dty: vec![0.0; faces],
-        }
-    }
-
-    /// A placeholder that owns no memory.
-    fn empty() -> Self {
-        Self {
-            values: Vec::new(),
-            factor: Vec::new(),
-            stack: MemBuffer::new(faer::dyn_stack::StackReq::EMPTY),
-            rhs: Vec::new(),
-            density: Vec::new(),
-            b: Vec::new(),
-            y: Vec::new(),
-            grad_density: Vec::new(),
-            u: Vec::new(),
-            dty: Vec::new(),
         }
     }
 }
@@ -106,7 +92,7 @@ impl std::ops::DerefMut for PooledWorkspace<'_> {
 
 impl Drop for PooledWorkspace<'_> {
     fn drop(&mut self) {
-        let workspace = std::mem::replace(&mut self.workspace, Workspace::empty());
+        let workspace = std::mem::take(&mut self.workspace);
         if let Ok(mut free) = self.pool.free.lock() {
             free.push(workspace);
         }
