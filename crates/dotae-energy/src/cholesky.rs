@@ -182,11 +182,10 @@ impl BatchedCholesky {
             let mut inverse = [0.0; LANES];
             for lane in 0..LANES {
                 let pivot = work[j][lane];
-                // `!(pivot > 0)` also catches NaN.
-                if !(pivot > 0.0) {
-                    positive[lane] = false;
-                }
-                let root = if pivot > 0.0 { pivot.sqrt() } else { 1.0 };
+                // False for NaN too.
+                let definite = pivot > 0.0;
+                positive[lane] &= definite;
+                let root = if definite { pivot.sqrt() } else { 1.0 };
                 l[start][lane] = root;
                 inverse[lane] = 1.0 / root;
             }
@@ -270,4 +269,102 @@ fn transpose(n: usize, col_ptr: &[usize], row_idx: &[u32]) -> (Vec<usize>, Vec<u
         }
     }
     (ptr, idx)
+}
+
+#[cfg(test)]
+mod tests {
+    use faer::Mat;
+    use faer::prelude::Solve;
+    use faer::sparse::{SparseColMat, Triplet};
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// A random graph on `n` vertices: a weighted Laplacian plus a positive diagonal is SPD.
+    fn spd_pattern() -> impl Strategy<Value = (usize, Vec<(usize, usize)>)> {
+        (1usize..25).prop_flat_map(|n| {
+            let edges = prop::collection::vec((0..n, 0..n), 0..3 * n)
+                .prop_map(|e| e.into_iter().filter(|(a, b)| a != b).map(|(a, b)| (a.max(b), a.min(b))).collect());
+            (Just(n), edges)
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn matches_faer_on_every_lane(
+            (n, mut edges) in spd_pattern(),
+            seeds in prop::collection::vec(0.1f64..2.0, 4 * 200),
+        ) {
+            edges.sort_unstable_by_key(|&(r, c)| (c, r));
+            edges.dedup();
+            let mut entries: Vec<(usize, usize)> = (0..n).map(|k| (k, k)).chain(edges.iter().copied()).collect();
+            entries.sort_unstable_by_key(|&(r, c)| (c, r));
+            let mut col_ptr = vec![0usize; n + 1];
+            for &(_, c) in &entries {
+                col_ptr[c + 1] += 1;
+            }
+            for k in 0..n {
+                col_ptr[k + 1] += col_ptr[k];
+            }
+            let row_idx: Vec<u32> = entries.iter().map(|&(r, _)| r as u32).collect();
+            let chol = BatchedCholesky::new(n, col_ptr, row_idx).unwrap();
+
+            let mut seed = seeds.iter().cycle().copied();
+            let mut values = vec![[0.0; LANES]; entries.len()];
+            let mut rhs = vec![[0.0; LANES]; n];
+            let mut reference = Vec::new();
+            for lane in 0..LANES {
+                let mut triplets = Vec::new();
+                let mut diagonal = vec![seed.next().unwrap(); n];
+                let weights: Vec<f64> = edges.iter().map(|_| seed.next().unwrap()).collect();
+                for (&(r, c), &w) in edges.iter().zip(&weights) {
+                    diagonal[r] += w;
+                    diagonal[c] += w;
+                    triplets.push(Triplet::new(r, c, -w));
+                }
+                for (k, &d) in diagonal.iter().enumerate() {
+                    triplets.push(Triplet::new(k, k, d));
+                }
+                for (slot, &(r, c)) in entries.iter().enumerate() {
+                    values[slot][lane] = if r == c {
+                        diagonal[r]
+                    } else {
+                        -weights[edges.iter().position(|&e| e == (r, c)).unwrap()]
+                    };
+                }
+                let b: Vec<f64> = (0..n).map(|_| seed.next().unwrap() - 1.0).collect();
+                for (x, &v) in rhs.iter_mut().zip(&b) {
+                    x[lane] = v;
+                }
+                let matrix = SparseColMat::<usize, f64>::try_new_from_triplets(n, n, &triplets).unwrap();
+                let llt = matrix.sp_cholesky(Side::Lower).unwrap();
+                let solution = llt.solve(Mat::from_fn(n, 1, |i, _| b[i]));
+                reference.push((0..n).map(|i| solution[(i, 0)]).collect::<Vec<f64>>());
+            }
+            let mut factor = vec![[0.0; LANES]; chol.factor_len()];
+            let mut work = vec![[0.0; LANES]; n];
+            prop_assert_eq!(chol.factorize(&values, &mut factor, &mut work), [true; LANES]);
+            prop_assert!(work.iter().all(|w| *w == [0.0; LANES]));
+            chol.solve_in_place(&factor, &mut rhs);
+            for (lane, expected) in reference.iter().enumerate() {
+                for (x, e) in rhs.iter().zip(expected) {
+                    prop_assert!((x[lane] - e).abs() <= 1e-10 * (1.0 + e.abs()), "lane {}: {} vs {}", lane, x[lane], e);
+                }
+            }
+        }
+
+        #[test]
+        fn flags_lanes_that_are_not_positive_definite(n in 1usize..10, bad_lane in 0..LANES) {
+            let col_ptr: Vec<usize> = (0..=n).collect();
+            let row_idx: Vec<u32> = (0..n as u32).collect();
+            let chol = BatchedCholesky::new(n, col_ptr, row_idx).unwrap();
+            let mut values = vec![[1.0; LANES]; n];
+            values[n - 1][bad_lane] = 0.0;
+            let mut factor = vec![[0.0; LANES]; n];
+            let mut work = vec![[0.0; LANES]; n];
+            let mut expected = [true; LANES];
+            expected[bad_lane] = false;
+            prop_assert_eq!(chol.factorize(&values, &mut factor, &mut work), expected);
+        }
+    }
 }
