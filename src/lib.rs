@@ -7,6 +7,20 @@
 //! - [`grid`]: the staggered grid, boundaries, obstacles, divergence and face weights;
 //! - [`energy`]: the path energy `J(ρ)` and its exact gradient;
 //! - [`data`]: image and path I/O and synthetic images with known geodesics.
+//!
+//! ```
+//! use dotae::data::synthetic::{disk, translation};
+//! use dotae::energy::{PathEnergy, PathEnergyConfig, Request};
+//! use dotae::grid::{Boundary, Grid};
+//!
+//! // A disk moving 8 px in 4 steps, measured at unit mass with a small density floor.
+//! let path = translation(4, (16.0, 12.0), (16.0, 20.0), |c| disk(32, 32, c, 4.0))?;
+//! let config = PathEnergyConfig::default().normalized(1.0).floor(1e-4);
+//! let operator = PathEnergy::new(Grid::new(32, 32, Boundary::Dirichlet)?, config)?;
+//! let out = operator.evaluate(path.view(), Request::GRADIENT)?;
+//! assert!((out.w2_estimate() - 64.0).abs() < 0.1 * 64.0);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub use dotae_data as data;
 pub use dotae_energy as energy;
