@@ -283,8 +283,12 @@ mod tests {
     /// A random graph on `n` vertices: a weighted Laplacian plus a positive diagonal is SPD.
     fn spd_pattern() -> impl Strategy<Value = (usize, Vec<(usize, usize)>)> {
         (1usize..25).prop_flat_map(|n| {
-            let edges = prop::collection::vec((0..n, 0..n), 0..3 * n)
-                .prop_map(|e| e.into_iter().filter(|(a, b)| a != b).map(|(a, b)| (a.max(b), a.min(b))).collect());
+            let edges = prop::collection::vec((0..n, 0..n), 0..3 * n).prop_map(|e| {
+                e.into_iter()
+                    .filter(|(a, b)| a != b)
+                    .map(|(a, b)| (a.max(b), a.min(b)))
+                    .collect()
+            });
             (Just(n), edges)
         })
     }

@@ -26,8 +26,7 @@
 //! let out = operator.evaluate(path.view(), dotae_energy::Request::GRADIENT)?;
 //! assert_eq!(out.per_step.len(), 3);
 //! assert!(out.energy > 0.0);
-//! let gradient = out.gradient.unwrap();
-//! assert_eq!(gradient.dim(), (4, 8, 8));
+//! assert_eq!(out.gradient.map(|g| g.dim()), Some((4, 8, 8)));
 //! # Ok::<(), dotae_energy::EnergyError>(())
 //! ```
 

@@ -27,7 +27,11 @@ fn translated_gaussian_costs_its_squared_distance() {
         .evaluate(dissolve.view(), Default::default())
         .unwrap();
     let ratio = fading.w2_estimate() / w2;
-    println!("translation T·J = {w2:.3} (d² = {}), cross-dissolve T·J = {:.3}, ratio {ratio:.3}", shift * shift, fading.w2_estimate());
+    println!(
+        "translation T·J = {w2:.3} (d² = {}), cross-dissolve T·J = {:.3}, ratio {ratio:.3}",
+        shift * shift,
+        fading.w2_estimate()
+    );
     assert!(
         ratio >= 1.5,
         "cross-dissolve costs only {ratio}× the translation"

@@ -179,3 +179,16 @@ fn a_floor_makes_disjoint_supports_measurable() {
     .unwrap_err();
     assert_eq!(err, EnergyError::InvalidFloor { floor: 0.0 });
 }
+
+#[test]
+fn colour_channels_are_separate_densities() {
+    let mut rgb = ndarray::Array4::from_elem((3, 3, 4, 4), 0.5);
+    rgb[[1, 2, 1, 1]] = 0.9;
+    let op = dirichlet();
+    let channels = dotae_energy::channel_paths(rgb.view());
+    assert_eq!(channels.len(), 3);
+    let outputs = op.evaluate_many(&channels, Default::default()).unwrap();
+    let gray = op.energy(rgb.index_axis(ndarray::Axis(1), 2)).unwrap();
+    assert_eq!(outputs[2].energy, gray);
+    assert_eq!(outputs[0].energy, 0.0);
+}
