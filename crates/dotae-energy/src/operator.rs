@@ -281,6 +281,8 @@ fn shape_bug(e: &ndarray::ShapeError) -> EnergyError {
 /// Energies of the channels of a colour path add: a path of shape `(T + 1, C, rows, cols)`
 /// becomes `C` density paths.
 /// Pass them all to [`PathEnergy::evaluate_many`] and add the energies.
-pub fn channel_paths(path: ArrayView4<'_, f64>) -> Vec<ArrayView3<'_, f64>> {
-    path.axis_iter(Axis(1)).collect()
+pub fn channel_paths<'a>(path: ArrayView4<'a, f64>) -> Vec<ArrayView3<'a, f64>> {
+    (0..path.len_of(Axis(1)))
+        .map(|c| path.index_axis_move(Axis(1), c))
+        .collect()
 }
