@@ -251,6 +251,21 @@ impl BatchedCholesky {
     }
 }
 
+/// The CSC pattern `(col_ptr, row_idx)` of `n × n` entries given as `(row, col)` pairs, sorted
+/// by column then row, duplicates merged.
+pub(crate) fn csc_pattern(n: usize, mut entries: Vec<(usize, usize)>) -> (Vec<usize>, Vec<u32>) {
+    entries.sort_unstable_by_key(|&(r, c)| (c, r));
+    entries.dedup();
+    let mut col_ptr = vec![0usize; n + 1];
+    for &(_, c) in &entries {
+        col_ptr[c + 1] += 1;
+    }
+    for k in 0..n {
+        col_ptr[k + 1] += col_ptr[k];
+    }
+    (col_ptr, entries.iter().map(|&(r, _)| r as u32).collect())
+}
+
 /// Transposes a CSC pattern (lower to upper), keeping rows sorted.
 fn transpose(n: usize, col_ptr: &[usize], row_idx: &[u32]) -> (Vec<usize>, Vec<usize>) {
     let mut ptr = vec![0usize; n + 1];
@@ -301,16 +316,10 @@ mod tests {
         ) {
             edges.sort_unstable_by_key(|&(r, c)| (c, r));
             edges.dedup();
-            let mut entries: Vec<(usize, usize)> = (0..n).map(|k| (k, k)).chain(edges.iter().copied()).collect();
-            entries.sort_unstable_by_key(|&(r, c)| (c, r));
-            let mut col_ptr = vec![0usize; n + 1];
-            for &(_, c) in &entries {
-                col_ptr[c + 1] += 1;
-            }
-            for k in 0..n {
-                col_ptr[k + 1] += col_ptr[k];
-            }
-            let row_idx: Vec<u32> = entries.iter().map(|&(r, _)| r as u32).collect();
+            let (col_ptr, row_idx) = csc_pattern(n, (0..n).map(|k| (k, k)).chain(edges.iter().copied()).collect());
+            let entries: Vec<(usize, usize)> = (0..n)
+                .flat_map(|c| row_idx[col_ptr[c]..col_ptr[c + 1]].iter().map(move |&r| (r as usize, c)))
+                .collect();
             let chol = BatchedCholesky::new(n, col_ptr, row_idx).unwrap();
 
             let mut seed = seeds.iter().cycle().copied();

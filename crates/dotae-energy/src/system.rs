@@ -15,7 +15,7 @@ use faer::sparse::linalg::cholesky::{
 use faer::sparse::{Pair, SymbolicSparseColMat};
 
 use crate::EnergyError;
-use crate::cholesky::BatchedCholesky;
+use crate::cholesky::{BatchedCholesky, csc_pattern};
 
 pub(crate) const NONE: u32 = u32::MAX;
 
@@ -81,20 +81,11 @@ impl StepSystem {
             }
         }
         // Lower-triangular pattern in elimination order: (row ≥ col), sorted by column, then row.
-        let mut entries: Vec<(usize, usize)> = upper_entries(grid, &unknown_of_cell, n)
+        let lower = upper_entries(grid, &unknown_of_cell, n)
             .into_iter()
             .map(|(r, c)| (c, r))
             .collect();
-        entries.sort_unstable_by_key(|&(r, c)| (c, r));
-        entries.dedup();
-        let mut col_ptr = vec![0usize; n + 1];
-        for &(_, c) in &entries {
-            col_ptr[c + 1] += 1;
-        }
-        for k in 0..n {
-            col_ptr[k + 1] += col_ptr[k];
-        }
-        let row_idx: Vec<u32> = entries.iter().map(|&(r, _)| r as u32).collect();
+        let (col_ptr, row_idx) = csc_pattern(n, lower);
         let slot = |a: usize, b: usize| -> u32 {
             let (r, c) = (a.max(b), a.min(b));
             let column = &row_idx[col_ptr[c]..col_ptr[c + 1]];
