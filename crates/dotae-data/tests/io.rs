@@ -1,0 +1,138 @@
+use dotae_data::synthetic::{cross_dissolve, disk, gaussian, translation};
+use dotae_data::{
+    DataError, read_gray_png, read_paths_npy, read_png_frames, write_gray_png, write_npy, write_png,
+};
+use ndarray::{Array2, Array3, Array4, Axis};
+
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("dotae-data-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn npy_paths_round_trip_in_f64_and_f32() {
+    let dir = scratch("npy");
+    let single = Array3::from_shape_fn((3, 4, 5), |(t, i, j)| (t * 20 + i * 5 + j) as f64);
+    write_npy(&dir.join("one.npy"), &single).unwrap();
+    let read = read_paths_npy(&dir.join("one.npy")).unwrap();
+    assert_eq!(read, single.clone().insert_axis(Axis(0)));
+
+    let batch: Array4<f32> =
+        Array4::from_shape_fn((2, 3, 4, 5), |(p, t, i, j)| (p + t + i + j) as f32 * 0.5);
+    write_npy(&dir.join("two.npy"), &batch).unwrap();
+    assert_eq!(
+        read_paths_npy(&dir.join("two.npy")).unwrap(),
+        batch.mapv(f64::from)
+    );
+}
+
+#[test]
+fn malformed_npy_files_are_errors() {
+    let dir = scratch("bad-npy");
+    std::fs::write(dir.join("junk.npy"), b"not an array").unwrap();
+    assert!(matches!(
+        read_paths_npy(&dir.join("junk.npy")),
+        Err(DataError::Npy { .. })
+    ));
+    write_npy(&dir.join("flat.npy"), &ndarray::Array1::<f64>::zeros(4)).unwrap();
+    let err = read_paths_npy(&dir.join("flat.npy")).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("(frames, H, W) or (paths, frames, H, W)"),
+        "{err}"
+    );
+    write_npy(&dir.join("int.npy"), &Array3::<i32>::zeros((2, 2, 2))).unwrap();
+    let err = read_paths_npy(&dir.join("int.npy")).unwrap_err();
+    assert!(err.to_string().contains("use float32 or float64"), "{err}");
+    assert!(matches!(
+        read_paths_npy(&dir.join("missing.npy")),
+        Err(DataError::Read { .. })
+    ));
+}
+
+#[test]
+fn png_round_trip_is_exact_on_8_bit_levels() {
+    let dir = scratch("png");
+    let gray = Array2::from_shape_fn((6, 7), |(i, j)| ((i * 7 + j) * 6) as f64 / 255.0);
+    write_gray_png(&dir.join("gray.png"), &gray).unwrap();
+    let back = read_gray_png(&dir.join("gray.png")).unwrap();
+    assert!(back.iter().zip(&gray).all(|(a, b)| (a - b).abs() < 1e-12));
+
+    let rgb = Array3::from_shape_fn((3, 4, 4), |(c, i, j)| {
+        ((c * 16 + i * 4 + j) * 5) as f64 / 255.0
+    });
+    write_png(&dir.join("rgb.png"), &rgb).unwrap();
+    let back = dotae_data::read_png(&dir.join("rgb.png")).unwrap();
+    assert!(back.iter().zip(&rgb).all(|(a, b)| (a - b).abs() < 1e-12));
+}
+
+#[test]
+fn png_frames_are_read_in_name_order_and_must_share_a_size() {
+    let dir = scratch("frames");
+    for t in 0..3 {
+        let frame = Array2::from_elem((4, 4), t as f64 / 4.0);
+        write_gray_png(&dir.join(format!("frame_{t:02}.png")), &frame).unwrap();
+    }
+    let frames = read_png_frames(&dir).unwrap();
+    assert_eq!(frames.dim(), (3, 4, 4));
+    assert!((frames[[2, 0, 0]] - 0.5).abs() < 1e-2);
+
+    write_gray_png(&dir.join("frame_03.png"), &Array2::zeros((5, 4))).unwrap();
+    let err = read_png_frames(&dir).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            DataError::FrameSize {
+                rows: 5,
+                cols: 4,
+                first_rows: 4,
+                first_cols: 4,
+                ..
+            }
+        ),
+        "{err}"
+    );
+
+    let empty = scratch("empty");
+    assert!(matches!(
+        read_png_frames(&empty),
+        Err(DataError::NoFrames { .. })
+    ));
+    std::fs::write(empty.join("broken.png"), b"\x89PNG junk").unwrap();
+    assert!(matches!(
+        read_gray_png(&empty.join("broken.png")),
+        Err(DataError::Png { .. })
+    ));
+}
+
+#[test]
+fn synthetic_images_follow_their_parameters() {
+    let g = gaussian(9, 9, (4.0, 4.0), 1.5).unwrap();
+    assert_eq!(g[[4, 4]], 1.0);
+    assert!((g[[4, 5]] - (-1.0f64 / (2.0 * 2.25)).exp()).abs() < 1e-15);
+    let d = disk(9, 9, (4.0, 4.0), 2.0).unwrap();
+    assert_eq!(d[[4, 4]], 1.0);
+    assert_eq!(d[[0, 0]], 0.0);
+    // Anti-aliased: a half-pixel shift changes edge pixels continuously.
+    let shifted = disk(9, 9, (4.0, 4.25), 2.0).unwrap();
+    assert!((shifted[[4, 6]] - 0.75).abs() < 1e-12 && (d[[4, 6]] - 0.5).abs() < 1e-12);
+
+    let path = translation(4, (2.0, 2.0), (2.0, 6.0), |c| disk(5, 9, c, 1.0)).unwrap();
+    assert_eq!(path.dim(), (5, 5, 9));
+    assert_eq!(
+        path.index_axis(Axis(0), 2),
+        disk(5, 9, (2.0, 4.0), 1.0).unwrap()
+    );
+    let dissolve =
+        cross_dissolve(path.index_axis(Axis(0), 0), path.index_axis(Axis(0), 4), 2).unwrap();
+    assert_eq!(
+        dissolve.index_axis(Axis(0), 1),
+        (&path.index_axis(Axis(0), 0) + &path.index_axis(Axis(0), 4)) * 0.5
+    );
+
+    assert!(gaussian(0, 3, (0.0, 0.0), 1.0).is_err());
+    assert!(disk(3, 3, (0.0, 0.0), -1.0).is_err());
+    assert!(translation(0, (0.0, 0.0), (0.0, 0.0), |c| disk(3, 3, c, 1.0)).is_err());
+}
