@@ -192,3 +192,21 @@ fn colour_channels_are_separate_densities() {
     assert_eq!(outputs[2].energy, gray);
     assert_eq!(outputs[0].energy, 0.0);
 }
+
+#[test]
+fn single_cell_grids_are_measured() {
+    for boundary in Boundary::ALL {
+        for config in [
+            PathEnergyConfig::default(),
+            PathEnergyConfig::default().unbalanced(1.0),
+        ] {
+            let op = PathEnergy::new(Grid::new(1, 1, boundary).unwrap(), config.clone()).unwrap();
+            let path = Array3::from_shape_vec((3, 1, 1), vec![1.0, 1.0, 1.0]).unwrap();
+            assert_eq!(
+                op.energy(path.view()).unwrap(),
+                0.0,
+                "{boundary} {config:?}"
+            );
+        }
+    }
+}
