@@ -25,3 +25,5 @@
 pub use dotae_data as data;
 pub use dotae_energy as energy;
 pub use dotae_grid as grid;
+pub use dotae_metrics as metrics;
+pub use dotae_models as models;

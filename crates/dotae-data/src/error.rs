@@ -22,6 +22,9 @@ pub enum DataError {
     #[error("{path} is not a valid PNG image: {reason}")]
     Png { path: PathBuf, reason: String },
 
+    #[error("cannot encode {path} as a GIF: {reason}")]
+    Gif { path: PathBuf, reason: String },
+
     #[error("{path} is not a valid .npy array: {reason}")]
     Npy { path: PathBuf, reason: String },
 

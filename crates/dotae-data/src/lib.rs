@@ -1,5 +1,6 @@
-//! Images and paths for dotae: PNG and `.npy` input and output, and synthetic images whose
-//! optimal-transport geodesics are known.
+//! Images and paths for dotae: PNG and `.npy` input and output, resampling, synthetic images
+//! whose optimal-transport geodesics are known (and the paper's embedded problems), and
+//! outputs for people: PNG contact sheets, animated GIFs and line plots.
 //!
 //! ```
 //! use dotae_data::synthetic::{gaussian, translation};
@@ -11,12 +12,23 @@
 //! ```
 
 mod atomic;
+mod embedded;
 mod error;
+mod font;
+mod frames_png;
+mod gif_io;
 mod npy_io;
+mod plot;
 mod png_io;
+mod resize;
 pub mod synthetic;
 
 pub use atomic::write_atomically;
+pub use embedded::{DiskProblem, one_to_two_disks};
 pub use error::DataError;
+pub use frames_png::{write_png_grid, write_png_image_grid};
+pub use gif_io::write_gif;
 pub use npy_io::{read_npy, read_paths_npy, write_npy};
+pub use plot::{Series, write_line_plot};
 pub use png_io::{read_gray_png, read_png, read_png_frames, write_gray_png, write_png};
+pub use resize::{Channels, read_image, resize};

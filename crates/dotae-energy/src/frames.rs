@@ -40,7 +40,7 @@ pub(crate) fn prepare(
     let mut masses = Vec::with_capacity(frames);
     let mut floored = Vec::new();
     for (t, frame) in path.outer_iter().enumerate() {
-        let (mut total, mut raw_total) = (0.0, 0.0);
+        let mut total = 0.0;
         for ((i, j), &value) in frame.indexed_iter() {
             if !value.is_finite() {
                 return Err(EnergyError::NonFinite {
@@ -59,7 +59,6 @@ pub(crate) fn prepare(
                 });
             }
             let mut kept = if obstacle[i * cols + j] { 0.0 } else { value };
-            raw_total += kept;
             if let Some(floor) = floor {
                 let raised = !obstacle[i * cols + j] && value < floor;
                 if raised {
@@ -70,7 +69,8 @@ pub(crate) fn prepare(
             total += kept;
             values.push(kept);
         }
-        if raw_total <= 0.0 {
+        // With a floor every free cell holds at least ε, so an empty frame is still a density.
+        if total <= 0.0 {
             return Err(EnergyError::ZeroMass { frame: t });
         }
         masses.push(total);

@@ -64,6 +64,19 @@ fn zero_mass_frames_are_rejected() {
 }
 
 #[test]
+fn a_floor_makes_an_empty_frame_measurable() {
+    let mut path = uniform(3);
+    path.index_axis_mut(ndarray::Axis(0), 1).fill(0.0);
+    let floored = PathEnergy::new(
+        Grid::new(4, 4, Boundary::Dirichlet).unwrap(),
+        PathEnergyConfig::default().normalized(1.0).floor(1e-3),
+    )
+    .unwrap();
+    let energy = floored.energy(path.view()).unwrap();
+    assert!(energy.is_finite() && energy > 0.0, "{energy}");
+}
+
+#[test]
 fn a_path_needs_two_frames_of_the_grid_size() {
     assert_eq!(
         dirichlet().energy(uniform(1).view()).unwrap_err(),

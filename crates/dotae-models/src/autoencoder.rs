@@ -1,0 +1,219 @@
+//! The ACAI-like convolutional autoencoder of DESIGN.md.
+//!
+//! Encoder: conv3×3 to `width` channels, then `blocks` × [conv3×3, LeakyReLU(0.2), conv3×3,
+//! LeakyReLU(0.2), avg-pool 2×2] doubling the channels, then conv3×3 → `bottleneck`, LeakyReLU,
+//! conv3×3 → `latent_channels`. A 32×32 image with 3 blocks becomes a 16×4×4 latent. The decoder
+//! mirrors it with nearest-neighbour upsampling and halving channels, and ends with conv3×3 →
+//! image channels and a sigmoid, so decoded images are valid non-negative densities.
+
+use burn::nn::conv::{Conv2d, Conv2dConfig};
+use burn::nn::pool::{AvgPool2d, AvgPool2dConfig};
+use burn::nn::{LeakyRelu, LeakyReluConfig, PaddingConfig2d};
+use burn::prelude::*;
+use burn::tensor::activation::tanh;
+use burn::tensor::module::interpolate;
+use burn::tensor::ops::{InterpolateMode, InterpolateOptions};
+
+use crate::ModelError;
+
+/// Shape of the autoencoder.
+#[derive(Config, Debug, PartialEq)]
+pub struct AutoencoderConfig {
+    /// 1 for gray images, 3 for RGB.
+    #[config(default = 1)]
+    pub image_channels: usize,
+    /// Channels after the first convolution; each block doubles them.
+    #[config(default = 16)]
+    pub width: usize,
+    /// Number of down-sampling blocks; the image side must be divisible by `2^blocks`.
+    #[config(default = 3)]
+    pub blocks: usize,
+    /// Channels of the convolution before the latent.
+    #[config(default = 256)]
+    pub bottleneck: usize,
+    /// Channels of the latent code.
+    #[config(default = 16)]
+    pub latent_channels: usize,
+    /// Negative slope of the LeakyReLU activations.
+    #[config(default = 0.2)]
+    pub negative_slope: f64,
+}
+
+fn conv(input: usize, output: usize, device: &Device) -> Conv2d {
+    Conv2dConfig::new([input, output], [3, 3])
+        .with_padding(PaddingConfig2d::Same)
+        .init(device)
+}
+
+/// Two 3×3 convolutions, each followed by LeakyReLU.
+#[derive(Module, Debug)]
+pub struct ConvPair {
+    first: Conv2d,
+    second: Conv2d,
+    activation: LeakyRelu,
+}
+
+impl ConvPair {
+    fn new(input: usize, output: usize, slope: f64, device: &Device) -> Self {
+        Self {
+            first: conv(input, output, device),
+            second: conv(output, output, device),
+            activation: LeakyReluConfig::new().with_negative_slope(slope).init(),
+        }
+    }
+
+    fn forward(&self, x: Tensor<4>) -> Tensor<4> {
+        let x = self.activation.forward(self.first.forward(x));
+        self.activation.forward(self.second.forward(x))
+    }
+}
+
+/// Image `(N, C, H, W)` to latent `(N, latent_channels, H / 2^blocks, W / 2^blocks)`.
+#[derive(Module, Debug)]
+pub struct Encoder {
+    stem: Conv2d,
+    blocks: Vec<ConvPair>,
+    pool: AvgPool2d,
+    bottleneck: Conv2d,
+    latent: Conv2d,
+    activation: LeakyRelu,
+}
+
+impl Encoder {
+    pub fn forward(&self, image: Tensor<4>) -> Tensor<4> {
+        let mut x = self.stem.forward(image);
+        for block in &self.blocks {
+            x = self.pool.forward(block.forward(x));
+        }
+        let x = self.activation.forward(self.bottleneck.forward(x));
+        self.latent.forward(x)
+    }
+}
+
+/// Latent to image, mirroring the encoder.
+#[derive(Module, Debug)]
+pub struct Decoder {
+    stem: Conv2d,
+    blocks: Vec<ConvPair>,
+    bottleneck: Conv2d,
+    output: Conv2d,
+    activation: LeakyRelu,
+}
+
+impl Decoder {
+    pub fn forward(&self, latent: Tensor<4>) -> Tensor<4> {
+        let mut x = self.activation.forward(self.stem.forward(latent));
+        x = self.activation.forward(self.bottleneck.forward(x));
+        for block in &self.blocks {
+            let [_, _, h, w] = x.dims();
+            let up = interpolate(
+                x,
+                InterpolateOptions::new(InterpolateMode::Nearest).with_output_size([2 * h, 2 * w]),
+            );
+            x = block.forward(up);
+        }
+        logistic(self.output.forward(x))
+    }
+}
+
+/// The sigmoid as `(1 + tanh(x/2)) / 2`: burn's own `sigmoid` rounds through f32 on ndarray,
+/// which hides an f64 model's precision, and `1 / (1 + e^{-x})` has a NaN gradient for very
+/// negative `x`.
+fn logistic(x: Tensor<4>) -> Tensor<4> {
+    tanh(x.mul_scalar(0.5)).add_scalar(1.0).mul_scalar(0.5)
+}
+
+/// Encoder and decoder.
+#[derive(Module, Debug)]
+pub struct Autoencoder {
+    pub encoder: Encoder,
+    pub decoder: Decoder,
+}
+
+impl AutoencoderConfig {
+    /// Builds the autoencoder on `device`, with freshly initialised weights.
+    pub fn init(&self, device: &Device) -> Result<Autoencoder, ModelError> {
+        self.validate()?;
+        let slope = self.negative_slope;
+        let activation = || LeakyReluConfig::new().with_negative_slope(slope).init();
+        let widths: Vec<usize> = (0..=self.blocks).map(|b| self.width << b).collect();
+        let encoder = Encoder {
+            stem: conv(self.image_channels, self.width, device),
+            blocks: (0..self.blocks)
+                .map(|b| ConvPair::new(widths[b], widths[b + 1], slope, device))
+                .collect(),
+            pool: AvgPool2dConfig::new([2, 2]).init(),
+            bottleneck: conv(widths[self.blocks], self.bottleneck, device),
+            latent: conv(self.bottleneck, self.latent_channels, device),
+            activation: activation(),
+        };
+        let decoder = Decoder {
+            stem: conv(self.latent_channels, self.bottleneck, device),
+            bottleneck: conv(self.bottleneck, widths[self.blocks], device),
+            blocks: (0..self.blocks)
+                .rev()
+                .map(|b| ConvPair::new(widths[b + 1], widths[b], slope, device))
+                .collect(),
+            output: conv(self.width, self.image_channels, device),
+            activation: activation(),
+        };
+        Ok(Autoencoder { encoder, decoder })
+    }
+
+    /// Checks that the configuration describes a buildable network.
+    pub fn validate(&self) -> Result<(), ModelError> {
+        let positive = [
+            ("image_channels", self.image_channels),
+            ("width", self.width),
+            ("bottleneck", self.bottleneck),
+            ("latent_channels", self.latent_channels),
+        ];
+        for (name, value) in positive {
+            if value == 0 {
+                return Err(ModelError::InvalidConfig {
+                    field: name,
+                    reason: "must be at least 1".into(),
+                });
+            }
+        }
+        if self.blocks > 8 {
+            return Err(ModelError::InvalidConfig {
+                field: "blocks",
+                reason: format!(
+                    "{} blocks would shrink any practical image below one pixel",
+                    self.blocks
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// Checks that `rows × cols` images fit the network: both sides divisible by `2^blocks`.
+    pub fn check_image_size(&self, rows: usize, cols: usize) -> Result<(), ModelError> {
+        let step = 1usize << self.blocks;
+        if rows == 0 || cols == 0 || !rows.is_multiple_of(step) || !cols.is_multiple_of(step) {
+            return Err(ModelError::ImageSize {
+                rows,
+                cols,
+                blocks: self.blocks,
+                multiple: step,
+            });
+        }
+        Ok(())
+    }
+}
+
+impl Autoencoder {
+    pub fn encode(&self, images: Tensor<4>) -> Tensor<4> {
+        self.encoder.forward(images)
+    }
+
+    pub fn decode(&self, latents: Tensor<4>) -> Tensor<4> {
+        self.decoder.forward(latents)
+    }
+
+    /// `decode(encode(x))`.
+    pub fn reconstruct(&self, images: Tensor<4>) -> Tensor<4> {
+        self.decode(self.encode(images))
+    }
+}

@@ -1,0 +1,64 @@
+use thiserror::Error;
+
+/// Everything that can go wrong building, training or running a model.
+#[derive(Debug, Error)]
+pub enum ModelError {
+    #[error(transparent)]
+    Energy(#[from] dotae_energy::EnergyError),
+
+    #[error("invalid configuration: `{field}` {reason}")]
+    InvalidConfig { field: &'static str, reason: String },
+
+    #[error(
+        "images of {rows}x{cols} do not fit a network with {blocks} blocks: both sides must be positive multiples of {multiple}"
+    )]
+    ImageSize {
+        rows: usize,
+        cols: usize,
+        blocks: usize,
+        multiple: usize,
+    },
+
+    #[error(
+        "the energy grid {energy_rows}x{energy_cols} is larger than the images ({rows}x{cols})"
+    )]
+    EnergyGridTooLarge {
+        energy_rows: usize,
+        energy_cols: usize,
+        rows: usize,
+        cols: usize,
+    },
+
+    #[error("{what} has shape {actual:?}, expected {expected}")]
+    Shape {
+        what: &'static str,
+        actual: Vec<usize>,
+        expected: String,
+    },
+
+    #[error("reading tensor data failed: {reason}")]
+    TensorData { reason: String },
+
+    #[error(
+        "the loss became non-finite at step {step} (reconstruction {reconstruction}, path energy {energy}, mass {mass}); the model keeps the weights of step {last_good}",
+        last_good = step - 1
+    )]
+    NonFiniteLoss {
+        step: usize,
+        reconstruction: f64,
+        energy: f64,
+        mass: f64,
+    },
+
+    #[error("checkpoint {path}: {reason}")]
+    Checkpoint {
+        path: std::path::PathBuf,
+        reason: String,
+    },
+
+    #[error("the {backend} backend is not compiled in; rebuild with `--features {feature}`")]
+    BackendUnavailable {
+        backend: &'static str,
+        feature: &'static str,
+    },
+}

@@ -1,0 +1,29 @@
+//! Burn models for dotae: the convolutional autoencoder, the path-energy loss bridge, MassLoss,
+//! and the trainer of Algorithm 1 (Feng & Strohmer), with checkpoints and interpolation.
+//!
+//! Tensors carry no backend type in burn 0.22: the backend is the [`Device`](burn::prelude::Device)
+//! they live on. [`cpu_device`] is burn-ndarray; with the `wgpu` feature, [`Backend::Wgpu`] is
+//! burn-wgpu. Training needs the autodiff form of the device ([`Backend::training_device`]).
+
+mod autoencoder;
+mod backend;
+mod bridge;
+mod checkpoint;
+mod error;
+mod host;
+mod interpolation;
+mod mass;
+mod pairs;
+mod trainer;
+
+pub use autoencoder::{Autoencoder, AutoencoderConfig, ConvPair, Decoder, Encoder};
+pub use backend::{Backend, cpu_device};
+pub use bridge::{PathEnergyLoss, PathEnergyLossConfig, PathLoss};
+pub use error::ModelError;
+pub use host::{from_array, to_array};
+pub use mass::mass_loss;
+pub use pairs::{SeededRng, select_pairs};
+pub use trainer::{StepLog, Trainer, TrainingConfig, binary_cross_entropy};
+
+/// The crate's dependency on burn, so users name the same tensor types.
+pub use burn;
