@@ -167,3 +167,28 @@ fn a_non_finite_loss_stops_with_the_step_and_keeps_the_model() {
         .into_data();
     assert_eq!(before, after);
 }
+
+#[test]
+fn barycentre_corners_are_the_reconstructions() {
+    let device = Backend::Flex.device().unwrap();
+    let model = tiny_config().model.init(&device).unwrap();
+    let squares = two_squares(&device);
+    let corners = Tensor::cat(vec![squares.clone(), squares.flip([2])], 0);
+    let grid = model.barycentres(corners.clone(), 3).unwrap();
+    assert_eq!(grid.dims(), [9, 1, 16, 16]);
+    let reconstructions = model.reconstruct(corners);
+    // Row-major 3×3: the corners (0,0), (2,0), (0,2), (2,2) hold images 1, 2, 3, 4.
+    for (corner, cell) in [(0usize, 0usize), (1, 6), (2, 2), (3, 8)] {
+        let expected = reconstructions
+            .clone()
+            .slice([corner..corner + 1, 0..1, 0..16, 0..16])
+            .into_data();
+        let actual = grid
+            .clone()
+            .slice([cell..cell + 1, 0..1, 0..16, 0..16])
+            .into_data();
+        actual.assert_approx_eq::<f32>(&expected, burn::tensor::Tolerance::absolute(1e-6));
+    }
+    let three = Tensor::<4>::zeros([3, 1, 16, 16], &device);
+    assert!(model.barycentres(three, 3).is_err());
+}
