@@ -52,3 +52,18 @@ pub enum DataError {
     #[error("invalid {what}: {reason}")]
     InvalidArgument { what: &'static str, reason: String },
 }
+
+/// An image size needs at least one row and one column; `what` names the size in the error.
+pub(crate) fn check_not_empty(
+    what: &'static str,
+    rows: usize,
+    cols: usize,
+) -> Result<(), DataError> {
+    if rows == 0 || cols == 0 {
+        return Err(DataError::InvalidArgument {
+            what,
+            reason: format!("{rows}x{cols} is empty: both sides must be at least 1"),
+        });
+    }
+    Ok(())
+}

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use ndarray::{Array3, ArrayView3, Axis};
 
+use crate::error::check_not_empty;
 use crate::{DataError, read_png};
 
 /// The channel layout [`read_image`] returns.
@@ -25,7 +26,7 @@ pub fn resize(
     rows: usize,
     cols: usize,
 ) -> Result<Array3<f64>, DataError> {
-    check_target(rows, cols)?;
+    check_not_empty("target size", rows, cols)?;
     let (channels, in_rows, in_cols) = image.dim();
     if in_rows == 0 || in_cols == 0 {
         return Err(DataError::InvalidArgument {
@@ -61,7 +62,7 @@ pub fn read_image(
 ) -> Result<Array3<f64>, DataError> {
     // Reject a bad size before touching the file, so the error is about the argument.
     if let Some([rows, cols]) = size {
-        check_target(rows, cols)?;
+        check_not_empty("target size", rows, cols)?;
     }
     let image = read_png(path)?;
     let image = match (channels, image.dim().0) {
@@ -82,16 +83,6 @@ pub fn read_image(
         }
         _ => Ok(image),
     }
-}
-
-fn check_target(rows: usize, cols: usize) -> Result<(), DataError> {
-    if rows == 0 || cols == 0 {
-        return Err(DataError::InvalidArgument {
-            what: "target size",
-            reason: format!("{rows}x{cols} is empty: both sides must be at least 1"),
-        });
-    }
-    Ok(())
 }
 
 /// For each output index along one axis of length `to`, the input indices (of `from`) and

@@ -3,6 +3,7 @@
 use ndarray::{Array2, Array3, ArrayView2, Axis, stack};
 
 use crate::DataError;
+use crate::error::check_not_empty;
 
 /// A point on the image plane in pixel units: `(row, col)`, cell `(i, j)` has its centre at
 /// `(i, j)`.
@@ -16,7 +17,7 @@ pub fn gaussian(
     center: Point,
     sigma: f64,
 ) -> Result<Array2<f64>, DataError> {
-    check_size(rows, cols)?;
+    check_not_empty("image size", rows, cols)?;
     if !(sigma.is_finite() && sigma > 0.0) {
         return Err(DataError::InvalidArgument {
             what: "sigma",
@@ -39,7 +40,7 @@ pub fn disk(
     center: Point,
     radius: f64,
 ) -> Result<Array2<f64>, DataError> {
-    check_size(rows, cols)?;
+    check_not_empty("image size", rows, cols)?;
     if !(radius.is_finite() && radius > 0.0) {
         return Err(DataError::InvalidArgument {
             what: "radius",
@@ -98,16 +99,6 @@ fn stack_frames(frames: &[Array2<f64>]) -> Result<Array3<f64>, DataError> {
         what: "frames",
         reason: e.to_string(),
     })
-}
-
-fn check_size(rows: usize, cols: usize) -> Result<(), DataError> {
-    if rows == 0 || cols == 0 {
-        return Err(DataError::InvalidArgument {
-            what: "image size",
-            reason: format!("{rows}x{cols} is empty"),
-        });
-    }
-    Ok(())
 }
 
 fn check_steps(steps: usize) -> Result<(), DataError> {

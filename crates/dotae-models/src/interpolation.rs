@@ -10,9 +10,7 @@ impl Autoencoder {
     pub fn interpolate(&self, source: Tensor<3>, target: Tensor<3>, steps: usize) -> Tensor<4> {
         let z = self.encode(Tensor::stack(vec![source, target], 0));
         let [_, c, h, w] = z.dims();
-        let weights: Vec<f64> = (0..=steps)
-            .map(|t| t as f64 / steps.max(1) as f64)
-            .collect();
+        let weights = path_times(0..=steps, steps);
         self.decode(mix_pair(
             z.clone().slice([0..1, 0..c, 0..h, 0..w]),
             z.slice([1..2, 0..c, 0..h, 0..w]),
@@ -49,6 +47,12 @@ impl Autoencoder {
         let mixed = weights.matmul(z.reshape([4, c * h * w]));
         Ok(self.decode(mixed.reshape([size * size, c, h, w])))
     }
+}
+
+/// The times `t/T` of the frames `t` in `frames` of a path of `steps` = T steps (T = 0 is
+/// treated as 1, so a one-frame path sits at its source).
+pub(crate) fn path_times(frames: impl Iterator<Item = usize>, steps: usize) -> Vec<f64> {
+    frames.map(|t| t as f64 / steps.max(1) as f64).collect()
 }
 
 /// Latents `(1 − s)·z_a + s·z_b` for every `s` in `weights`, for a batch of pairs:

@@ -3,6 +3,8 @@
 
 use burn::prelude::*;
 
+use crate::interpolation::path_times;
+
 /// `Σ_paths Σ_{t=1}^{T-1} |Mass(ρ_t) − ((1 − t/T)·Mass(ρ_0) + (t/T)·Mass(ρ_T))|` for paths
 /// `(P, T + 1, C, H, W)`, with `Mass(x) = Σ |x|` over every pixel of every channel.
 ///
@@ -17,7 +19,7 @@ pub fn mass_loss(paths: Tensor<5>) -> Tensor<1> {
     let last = masses.clone().slice([0..p, steps..frames]);
     let interior = masses.slice([0..p, 1..steps]);
     let device = interior.device();
-    let s: Vec<f64> = (1..steps).map(|t| t as f64 / steps as f64).collect();
+    let s = path_times(1..steps, steps);
     let s = Tensor::<2>::from_data(
         TensorData::new(s, [1, steps - 1]),
         (&device, interior.dtype()),

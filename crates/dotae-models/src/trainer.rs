@@ -12,7 +12,7 @@ use burn::tensor::Int;
 use dotae_energy::{EnergyError, Grid};
 
 use crate::host::host_values;
-use crate::interpolation::mix_pair;
+use crate::interpolation::{mix_pair, path_times};
 use crate::pairs::{SeededRng, select_pairs};
 use crate::{Autoencoder, AutoencoderConfig, ModelError, PathEnergyLoss, PathEnergyLossConfig};
 
@@ -282,7 +282,7 @@ impl Trainer {
             &device,
         );
         let steps = self.config.steps;
-        let weights: Vec<f64> = (1..steps).map(|t| t as f64 / steps as f64).collect();
+        let weights = path_times(1..steps, steps);
         let mixed = mix_pair(
             z.clone().select(0, sources.clone()),
             z.clone().select(0, targets.clone()),
