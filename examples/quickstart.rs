@@ -106,16 +106,20 @@ struct Args {
 struct Method {
     key: &'static str,
     title: &'static str,
+    /// Trained with the path energy and MassLoss; otherwise α = β = 0.
+    regularised: bool,
 }
 
 const METHODS: [Method; 2] = [
     Method {
         key: "path_energy",
         title: "path energy",
+        regularised: true,
     },
     Method {
         key: "plain",
         title: "plain AE",
+        regularised: false,
     },
 ];
 
@@ -154,6 +158,17 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let (channels, rows, cols) = problem.source.dim();
     let base = training_config(args, channels)?;
     base.check_image_size(rows, cols)?;
+    let grid = problem
+        .obstacles
+        .as_ref()
+        .map(|mask| obstacle_grid(mask, &base))
+        .transpose()?;
+    // The operator that measures the decoded paths; building it before any training also
+    // checks τ, ε and the grid.
+    let measure = match &grid {
+        Some(grid) => base.energy.init_with_grid(grid.clone())?,
+        None => base.energy.init()?,
+    };
     prepare_output(&args.out)?;
     let device = args.backend.training_device()?;
     let images = from_array::<4>(
@@ -168,16 +183,16 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let mut seconds_per_step = Vec::new();
     for method in &METHODS {
         // Same seed, schedule and architecture; the plain run has no regulariser.
-        let config = match method.key {
-            "plain" => base.clone().with_alpha(0.0).with_beta(0.0),
-            _ => base.clone(),
+        let config = match method.regularised {
+            true => base.clone(),
+            false => base.clone().with_alpha(0.0).with_beta(0.0),
         };
         let dir = args.out.join(method.key);
         std::fs::create_dir_all(&dir)?;
         write_json(&dir.join("config.json"), &serde_json::to_value(&config)?)?;
-        let mut trainer = match &problem.obstacles {
-            Some(mask) if config.alpha > 0.0 => {
-                Trainer::with_energy_grid(config.clone(), obstacle_grid(mask, &config)?, &device)?
+        let mut trainer = match &grid {
+            Some(grid) if config.alpha > 0.0 => {
+                Trainer::with_energy_grid(config.clone(), grid.clone(), &device)?
             }
             _ => Trainer::new(config.clone(), &device)?,
         };
@@ -204,16 +219,9 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     write_png_grid(&args.out.join("interpolation.png"), &rows_of_grid, 1)?;
     write_loss_plot(&args.out.join("loss.png"), &histories)?;
 
-    let energy = PathEnergyLossConfig {
-        energy_size: [args.energy_size, args.energy_size],
-        ..base.energy.clone()
-    };
-    let measure = match &problem.obstacles {
-        Some(mask) => energy.init_with_grid(obstacle_grid(mask, &base)?)?,
-        None => energy.init()?,
-    };
+    let inference = args.backend.device()?;
     let measure_path = |path: &Array4<f64>| -> Result<f64, Box<dyn Error>> {
-        let tensor = from_array::<4>(path.view().into_dyn(), &args.backend.device()?)?;
+        let tensor = from_array::<4>(path.view().into_dyn(), &inference)?;
         let [f, c, h, w] = tensor.dims();
         Ok(measure.forward(tensor.reshape([1, f, c, h, w]))?.energy())
     };
@@ -351,8 +359,6 @@ fn training_config(args: &Args, channels: usize) -> Result<TrainingConfig, Model
         .with_batch_size(2)
         .with_seed(args.seed);
     config.validate()?;
-    // Building the operator once checks τ, ε and the grid before any training.
-    config.energy.init()?;
     Ok(config)
 }
 
