@@ -35,6 +35,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use ndarray::{Array2, Array3, Array4, Axis, Ix4, s, stack};
 use serde_json::json;
 
+mod support;
+
 #[derive(Parser, Debug)]
 #[command(
     about = "Train a path-energy autoencoder and a plain one on two images and compare their interpolations."
@@ -132,24 +134,7 @@ struct Problem {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
-    match run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            let mut message = error.to_string();
-            let mut source = error.source();
-            while let Some(cause) = source {
-                // Transparent wrappers repeat their source's text; print each cause once.
-                let cause_text = cause.to_string();
-                if !message.contains(&cause_text) {
-                    message = format!("{message}\n  caused by: {cause_text}");
-                }
-                source = cause.source();
-            }
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
-        }
-    }
+    support::exit_code(run(&Args::parse()))
 }
 
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {

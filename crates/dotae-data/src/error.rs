@@ -51,6 +51,15 @@ pub enum DataError {
 
     #[error("invalid {what}: {reason}")]
     InvalidArgument { what: &'static str, reason: String },
+
+    #[error("{path} is not a valid IDX file: {reason}")]
+    Idx { path: PathBuf, reason: String },
+
+    #[error("{dir} holds neither {name} nor {name}.gz")]
+    MissingFile { dir: PathBuf, name: &'static str },
+
+    #[error("{path} does not fit the MNIST data set: {reason}")]
+    Mnist { path: PathBuf, reason: String },
 }
 
 /// An image size needs at least one row and one column; `what` names the size in the error.

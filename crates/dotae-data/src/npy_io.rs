@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use ndarray::{Array4, ArrayD, IxDyn};
+use ndarray::{Array4, Array5, ArrayD, Dimension, IxDyn};
 use ndarray_npy::{ReadNpyError, ReadNpyExt, WriteNpyExt};
 
 use crate::{DataError, write_atomically};
@@ -35,21 +35,45 @@ pub fn read_npy(path: &Path) -> Result<ArrayD<f64>, DataError> {
 /// Reads density paths: shape `(T + 1, H, W)` (one path) or `(P, T + 1, H, W)`, returned as
 /// `(P, T + 1, H, W)`.
 pub fn read_paths_npy(path: &Path) -> Result<Array4<f64>, DataError> {
+    read_with_path_axis(
+        path,
+        3,
+        "a density path must be (frames, H, W) or (paths, frames, H, W)",
+    )
+}
+
+/// Reads image paths, as every dotae method writes them: shape `(T + 1, C, H, W)` (one path) or
+/// `(P, T + 1, C, H, W)`, returned as `(P, T + 1, C, H, W)`.
+pub fn read_image_paths_npy(path: &Path) -> Result<Array5<f64>, DataError> {
+    read_with_path_axis(
+        path,
+        4,
+        "an image path must be (frames, C, H, W) or (paths, frames, C, H, W)",
+    )
+}
+
+/// Reads an array of `single` axes (one path) or `single + 1` axes (a batch of paths) and
+/// returns it with the leading path axis.
+fn read_with_path_axis<D: Dimension>(
+    path: &Path,
+    single: usize,
+    expected: &'static str,
+) -> Result<ndarray::Array<f64, D>, DataError> {
     let array = read_npy(path)?;
     let shape = array.shape().to_vec();
-    let shape4 = match *shape.as_slice() {
-        [frames, rows, cols] => [1, frames, rows, cols],
-        [paths, frames, rows, cols] => [paths, frames, rows, cols],
-        _ => {
-            return Err(DataError::Shape {
-                path: path.to_path_buf(),
-                shape,
-                expected: "a path must be (frames, H, W) or (paths, frames, H, W)",
-            });
-        }
+    let batched = if shape.len() == single {
+        [&[1], &shape[..]].concat()
+    } else if shape.len() == single + 1 {
+        shape.clone()
+    } else {
+        return Err(DataError::Shape {
+            path: path.to_path_buf(),
+            shape,
+            expected,
+        });
     };
     array
-        .into_shape_with_order(IxDyn(&shape4))
+        .into_shape_with_order(IxDyn(&batched))
         .and_then(|a| a.into_dimensionality())
         .map_err(|e| DataError::Npy {
             path: path.to_path_buf(),

@@ -1,8 +1,9 @@
 use dotae_data::synthetic::{cross_dissolve, disk, gaussian, translation};
 use dotae_data::{
-    DataError, read_gray_png, read_paths_npy, read_png_frames, write_gray_png, write_npy, write_png,
+    DataError, read_gray_png, read_image_paths_npy, read_paths_npy, read_png_frames,
+    write_gray_png, write_npy, write_png,
 };
-use ndarray::{Array2, Array3, Array4, Axis};
+use ndarray::{Array2, Array3, Array4, Array5, Axis};
 
 fn scratch(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("dotae-data-{}-{name}", std::process::id()));
@@ -25,6 +26,28 @@ fn npy_paths_round_trip_in_f64_and_f32() {
     assert_eq!(
         read_paths_npy(&dir.join("two.npy")).unwrap(),
         batch.mapv(f64::from)
+    );
+}
+
+#[test]
+fn image_paths_gain_a_path_axis_and_keep_their_channels() {
+    let dir = scratch("image-npy");
+    let single = Array4::from_shape_fn((4, 3, 2, 5), |(t, c, i, j)| (t + 2 * c + i * j) as f64);
+    write_npy(&dir.join("one.npy"), &single).unwrap();
+    assert_eq!(
+        read_image_paths_npy(&dir.join("one.npy")).unwrap(),
+        single.clone().insert_axis(Axis(0))
+    );
+    let batch = Array5::from_shape_fn((2, 4, 1, 3, 3), |(p, t, _, i, j)| (p * t + i + j) as f64);
+    write_npy(&dir.join("two.npy"), &batch).unwrap();
+    assert_eq!(read_image_paths_npy(&dir.join("two.npy")).unwrap(), batch);
+    // A density path has no channel axis: it is not an image path.
+    write_npy(&dir.join("density.npy"), &Array3::<f64>::zeros((3, 4, 4))).unwrap();
+    let err = read_image_paths_npy(&dir.join("density.npy")).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("(frames, C, H, W) or (paths, frames, C, H, W)"),
+        "{err}"
     );
 }
 

@@ -58,6 +58,88 @@ pub(crate) fn finite<D: Dimension>(
     }
 }
 
+/// Fails with [`MetricsError::NonFinite`] at the first NaN or infinity of a list.
+pub(crate) fn finite_slice(input: &'static str, values: &[f64]) -> Result<(), MetricsError> {
+    match values.iter().position(|v| !v.is_finite()) {
+        None => Ok(()),
+        Some(i) => Err(MetricsError::NonFinite {
+            input,
+            index: vec![i],
+            value: values[i],
+        }),
+    }
+}
+
+/// Fails with [`MetricsError::TooFewFrames`] unless a path has at least `min` frames.
+pub(crate) fn min_frames(
+    input: &'static str,
+    frames: usize,
+    min: usize,
+) -> Result<(), MetricsError> {
+    if frames >= min {
+        Ok(())
+    } else {
+        Err(MetricsError::TooFewFrames { input, frames, min })
+    }
+}
+
+/// Fails with [`MetricsError::LengthMismatch`] unless a list has `expected` entries.
+pub(crate) fn length(
+    input: &'static str,
+    len: usize,
+    expected: usize,
+    rule: &'static str,
+) -> Result<(), MetricsError> {
+    if len == expected {
+        Ok(())
+    } else {
+        Err(MetricsError::LengthMismatch {
+            input,
+            len,
+            expected,
+            rule,
+        })
+    }
+}
+
+/// Fails with [`MetricsError::AxesMismatch`] unless the last `count` axes of the two shapes are
+/// equal (e.g. the `(channels, rows, cols)` of frames and of a bank of images).
+pub(crate) fn trailing_axes(
+    left_name: &'static str,
+    left: &[usize],
+    right_name: &'static str,
+    right: &[usize],
+    count: usize,
+    rule: &'static str,
+) -> Result<(), MetricsError> {
+    let tail = |s: &[usize]| s[s.len().saturating_sub(count)..].to_vec();
+    if left.len() >= count && right.len() >= count && tail(left) == tail(right) {
+        Ok(())
+    } else {
+        Err(MetricsError::AxesMismatch {
+            left_name,
+            left: left.to_vec(),
+            right_name,
+            right: right.to_vec(),
+            rule,
+        })
+    }
+}
+
+/// Fails with [`MetricsError::InvalidValue`] unless `valid` holds for `value`.
+pub(crate) fn value(
+    name: &'static str,
+    value: f64,
+    valid: bool,
+    rule: &'static str,
+) -> Result<(), MetricsError> {
+    if valid {
+        Ok(())
+    } else {
+        Err(MetricsError::InvalidValue { name, value, rule })
+    }
+}
+
 /// Turns a row-major flat position into one index per axis.
 fn unravel(mut flat: usize, shape: &[usize]) -> Vec<usize> {
     let mut index = vec![0; shape.len()];

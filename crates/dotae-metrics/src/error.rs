@@ -1,3 +1,4 @@
+use dotae_energy::EnergyError;
 use thiserror::Error;
 
 /// Everything that can make a metric undefined for its inputs.
@@ -80,5 +81,102 @@ pub enum MetricsError {
         value: f64,
         /// The rule it broke, phrased to follow "it must be".
         rule: &'static str,
+    },
+
+    /// Two inputs must agree on some axes (the image shape of frames and bank, the feature
+    /// count of train and test features, ...) but do not.
+    #[error("{left_name} has shape {left:?} but {right_name} has shape {right:?}: {rule}")]
+    AxesMismatch {
+        /// Name of the first input.
+        left_name: &'static str,
+        /// Shape of the first input.
+        left: Vec<usize>,
+        /// Name of the second input.
+        right_name: &'static str,
+        /// Shape of the second input.
+        right: Vec<usize>,
+        /// The rule the shapes broke, e.g. "the trailing (channels, rows, cols) axes must be equal".
+        rule: &'static str,
+    },
+
+    /// A list (labels, angles, periods, ...) does not have one entry per item of another input.
+    #[error("{input} has {len} entries, but it must have {expected}, {rule}")]
+    LengthMismatch {
+        /// Name of the list.
+        input: &'static str,
+        /// Number of entries it has.
+        len: usize,
+        /// Number of entries it must have.
+        expected: usize,
+        /// Where the expected count comes from, e.g. "one per image of bank".
+        rule: &'static str,
+    },
+
+    /// An input has a shape the metric cannot work with.
+    #[error("{input} has shape {shape:?}: {rule}")]
+    InvalidShape {
+        /// Name of the input.
+        input: &'static str,
+        /// Its shape.
+        shape: Vec<usize>,
+        /// The rule it broke, e.g. "a cost matrix needs no more rows than columns".
+        rule: &'static str,
+    },
+
+    /// A numeric argument or a field of a metric's configuration is out of range.
+    #[error("{name} = {value} is invalid: it must be {rule}")]
+    InvalidValue {
+        /// Name of the argument, or `Config.field` for a configuration field.
+        name: &'static str,
+        /// Its value (counts are shown as floating-point numbers).
+        value: f64,
+        /// The rule it broke, phrased to follow "it must be".
+        rule: &'static str,
+    },
+
+    /// A list of labels has too few distinct classes for the metric.
+    #[error("{input} holds {classes} distinct class(es), but at least {min} are needed")]
+    TooFewClasses {
+        /// Name of the labels.
+        input: &'static str,
+        /// Number of distinct labels.
+        classes: usize,
+        /// Number of classes needed.
+        min: usize,
+    },
+
+    /// An input has fewer rows (samples) than the metric needs.
+    #[error("{input} has {rows} row(s), but at least {min} are needed: {rule}")]
+    TooFewRows {
+        /// Name of the input.
+        input: &'static str,
+        /// Number of rows it has.
+        rows: usize,
+        /// Number of rows needed.
+        min: usize,
+        /// Why, e.g. "k-means needs at least k points".
+        rule: &'static str,
+    },
+
+    /// The metric is undefined for these inputs, e.g. a reference path that moves no mass.
+    #[error("{input}: {reason}")]
+    Undefined {
+        /// Name of the input.
+        input: &'static str,
+        /// Why the metric is undefined, phrased as the rule the input broke.
+        reason: &'static str,
+    },
+
+    /// The path energy of dotae-energy rejected an input; `channel` is the channel of the image
+    /// path whose density path failed, when the failure concerns one channel.
+    #[error("{input}{}: path energy failed: {source}", channel.map(|c| format!(", channel {c}")).unwrap_or_default())]
+    Energy {
+        /// Name of the input.
+        input: &'static str,
+        /// Channel whose density path failed, if the failure concerns one channel.
+        channel: Option<usize>,
+        /// What dotae-energy reported.
+        #[source]
+        source: EnergyError,
     },
 }

@@ -1,10 +1,21 @@
-//! Quality metrics for dotae images and paths: SSIM of Wang et al. 2004 computed exactly as
-//! scikit-image computes it, mean squared error, the similarity of consecutive path frames, and
-//! the mean and spread of a series of such values.
+//! Quality metrics for dotae images, paths and representations:
 //!
-//! Images are `ndarray` views of shape `(channels, rows, cols)`; paths add a leading frame axis,
-//! `(frames, channels, rows, cols)`. Invalid input is reported as a [`MetricsError`], never a
-//! panic.
+//! - image and path quality: SSIM of Wang et al. 2004 computed exactly as scikit-image computes
+//!   it, mean squared error, the similarity of consecutive path frames, and the mean and spread
+//!   of a series of such values;
+//! - nearest-neighbour retrieval in a bank of images ([`NearestNeighbours`]), and on it the ACAI
+//!   lines benchmark ([`LinesBank`]) and the AEAI interpolation metrics ([`AeaiDataset`]);
+//! - representation quality: a linear probe ([`linear_probe`]) and k-means clustering accuracy
+//!   ([`kmeans`], [`clustering_accuracy`], [`min_cost_assignment`]);
+//! - geodesic fidelity under the optimal-transport path energy ([`geodesic_fidelity`],
+//!   [`w2_energy_ratio`]).
+//!
+//! Every metric reads the same layouts, so every method is scored by one code path: one image is
+//! an `ndarray` view of shape `(channels, rows, cols)`; one path adds a leading frame axis,
+//! `(frames, channels, rows, cols)`; a batch of paths another, `(paths, frames, channels, rows,
+//! cols)`; a bank or data set of images is `(images, channels, rows, cols)`; features are
+//! `(rows, features)`. All values are `f64`. Invalid input is reported as a [`MetricsError`]
+//! naming the input and the rule it broke, never a panic.
 //!
 //! ```
 //! use dotae_metrics::{mse, ssim};
@@ -23,11 +34,25 @@
 
 #![warn(missing_docs)]
 
+mod aeai;
 mod check;
 mod error;
+mod geodesic;
+mod hungarian;
+mod kmeans;
+mod lines;
 mod path;
+mod probe;
+mod retrieval;
 mod ssim;
 
+pub use aeai::{ALPHA_GRID_POINTS, AeaiDataset, AeaiScore, Quartiles, aeai_score};
 pub use error::MetricsError;
+pub use geodesic::{GeodesicFidelity, geodesic_fidelity, path_energy, w2_energy_ratio};
+pub use hungarian::min_cost_assignment;
+pub use kmeans::{KMeans, KMeansConfig, clustering_accuracy, kmeans};
+pub use lines::{LinesBank, LinesScore, angle_smoothness, lines_score};
 pub use path::{MeanStd, adjacent_ssim, adjacent_ssim_with, frame_mse, mse};
+pub use probe::{ProbeConfig, ProbeResult, linear_probe};
+pub use retrieval::{Distance, Nearest, NearestNeighbours};
 pub use ssim::{SsimConfig, ssim, ssim_with};

@@ -1,0 +1,226 @@
+//! MNIST in the IDX format of LeCun et al.: a big-endian header (a magic number, then one
+//! `u32` per dimension) followed by the unsigned bytes. Files may be gzip-compressed; that is
+//! decided by their first two bytes (`1f 8b`), not by their name.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use flate2::read::GzDecoder;
+use ndarray::{Array3, Array4, s};
+
+use crate::DataError;
+
+/// The side of an MNIST digit, in pixels.
+pub const MNIST_SIDE: usize = 28;
+
+const IMAGES_MAGIC: u32 = 0x0000_0803;
+const LABELS_MAGIC: u32 = 0x0000_0801;
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// The MNIST training and test sets as `(N, 1, size, size)` images in `[0, 1]` (byte / 255),
+/// each 28×28 digit zero-padded to the centre.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mnist {
+    /// `(N, 1, size, size)`, values in `[0, 1]`.
+    pub train_images: Array4<f64>,
+    /// `train_labels[k]` in `0..=9` is the digit of `train_images[k]`.
+    pub train_labels: Vec<u8>,
+    /// `(M, 1, size, size)`, values in `[0, 1]`.
+    pub test_images: Array4<f64>,
+    /// `test_labels[k]` in `0..=9` is the digit of `test_images[k]`.
+    pub test_labels: Vec<u8>,
+}
+
+/// Reads an IDX image file (magic `0x00000803`) as its raw bytes, `(N, rows, cols)`. Bytes
+/// rather than `f64` keep a full MNIST set at an eighth of the memory until it is padded.
+pub fn read_idx_images(path: &Path) -> Result<Array3<u8>, DataError> {
+    let invalid = |reason: String| DataError::Idx {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let (dims, data) = read_idx(path, IMAGES_MAGIC, "IDX unsigned-byte images", 3)?;
+    let &[n, rows, cols] = dims.as_slice() else {
+        return Err(invalid(format!("{} dimensions, images need 3", dims.len())));
+    };
+    Array3::from_shape_vec((n, rows, cols), data).map_err(|e| invalid(e.to_string()))
+}
+
+/// Reads an IDX label file (magic `0x00000801`), one byte per label.
+pub fn read_idx_labels(path: &Path) -> Result<Vec<u8>, DataError> {
+    Ok(read_idx(path, LABELS_MAGIC, "IDX unsigned-byte labels", 1)?.1)
+}
+
+/// Loads MNIST from `dir`: `train-images-idx3-ubyte`, `train-labels-idx1-ubyte`,
+/// `t10k-images-idx3-ubyte` and `t10k-labels-idx1-ubyte`, each raw or with a `.gz` suffix (the
+/// raw file wins when both exist). Digits are zero-padded to `size × size` (at least 28),
+/// centred; when `size − 28` is odd the extra row goes at the bottom and the extra column at
+/// the right. Images must be 28×28, every image file must have as many labels as images, and
+/// every label must be a digit `0..=9`.
+pub fn load_mnist(dir: &Path, size: usize) -> Result<Mnist, DataError> {
+    if size < MNIST_SIDE {
+        return Err(DataError::InvalidArgument {
+            what: "MNIST image size",
+            reason: format!("{size}: digits are {MNIST_SIDE}x{MNIST_SIDE}, so use at least 28"),
+        });
+    }
+    let (train_images, train_labels) = load_split(
+        dir,
+        "train-images-idx3-ubyte",
+        "train-labels-idx1-ubyte",
+        size,
+    )?;
+    let (test_images, test_labels) = load_split(
+        dir,
+        "t10k-images-idx3-ubyte",
+        "t10k-labels-idx1-ubyte",
+        size,
+    )?;
+    Ok(Mnist {
+        train_images,
+        train_labels,
+        test_images,
+        test_labels,
+    })
+}
+
+fn load_split(
+    dir: &Path,
+    images_name: &'static str,
+    labels_name: &'static str,
+    size: usize,
+) -> Result<(Array4<f64>, Vec<u8>), DataError> {
+    let images_path = find(dir, images_name)?;
+    let labels_path = find(dir, labels_name)?;
+    let images = read_idx_images(&images_path)?;
+    let labels = read_idx_labels(&labels_path)?;
+    let (n, rows, cols) = images.dim();
+    if (rows, cols) != (MNIST_SIDE, MNIST_SIDE) {
+        return Err(DataError::Mnist {
+            path: images_path,
+            reason: format!("images are {rows}x{cols}, MNIST digits are 28x28"),
+        });
+    }
+    if labels.len() != n {
+        return Err(DataError::Mnist {
+            path: labels_path,
+            reason: format!(
+                "{} labels, but {} holds {n} images: there must be one label per image",
+                labels.len(),
+                images_path.display()
+            ),
+        });
+    }
+    if let Some((index, label)) = labels.iter().enumerate().find(|(_, l)| **l > 9) {
+        return Err(DataError::Mnist {
+            path: labels_path,
+            reason: format!("label {label} at index {index}: labels must be digits 0..=9"),
+        });
+    }
+    let top = (size - MNIST_SIDE) / 2;
+    let mut padded = Array4::zeros((n, 1, size, size));
+    padded
+        .slice_mut(s![.., 0, top..top + rows, top..top + cols])
+        .zip_mut_with(&images, |out, &byte| *out = f64::from(byte) / 255.0);
+    Ok((padded, labels))
+}
+
+fn find(dir: &Path, name: &'static str) -> Result<PathBuf, DataError> {
+    let raw = dir.join(name);
+    if raw.is_file() {
+        return Ok(raw);
+    }
+    let gz = dir.join(format!("{name}.gz"));
+    if gz.is_file() {
+        return Ok(gz);
+    }
+    Err(DataError::MissingFile {
+        dir: dir.to_path_buf(),
+        name,
+    })
+}
+
+/// The dimensions and the data bytes of an IDX file with magic number `magic` and `ndims`
+/// dimensions.
+fn read_idx(
+    path: &Path,
+    magic: u32,
+    kind: &str,
+    ndims: usize,
+) -> Result<(Vec<usize>, Vec<u8>), DataError> {
+    let invalid = |reason: String| DataError::Idx {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let file = std::fs::read(path).map_err(|source| DataError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut reader: Box<dyn Read + '_> = if file.starts_with(&GZIP_MAGIC) {
+        Box::new(GzDecoder::new(file.as_slice()))
+    } else {
+        Box::new(file.as_slice())
+    };
+    // Only a gzip stream can fail to read: a raw file is already in memory.
+    let corrupt = |e: std::io::Error| invalid(format!("gzip stream is corrupt or truncated: {e}"));
+
+    // The magic number is checked before the dimensions are read, so that a file of the
+    // wrong kind is reported as such even when it is shorter than the expected header.
+    let header_len = 4 * (1 + ndims);
+    let mut header = Vec::with_capacity(header_len);
+    let truncated = |got: usize| {
+        invalid(format!(
+            "truncated header: {got} bytes, but the header of {kind} has {header_len}"
+        ))
+    };
+    fill(&mut reader, &mut header, 4).map_err(corrupt)?;
+    if header.len() < 4 {
+        return Err(truncated(header.len()));
+    }
+    let word = |w: &[u8]| u32::from_be_bytes([w[0], w[1], w[2], w[3]]);
+    let found = header.get(..4).map(word).unwrap_or_default();
+    if found != magic {
+        return Err(invalid(format!(
+            "magic number 0x{found:08X}, expected 0x{magic:08X} ({kind})"
+        )));
+    }
+    fill(&mut reader, &mut header, header_len).map_err(corrupt)?;
+    if header.len() < header_len {
+        return Err(truncated(header.len()));
+    }
+    let dims: Vec<usize> = header
+        .chunks_exact(4)
+        .skip(1)
+        .map(|w| word(w) as usize)
+        .collect();
+    let expected = dims
+        .iter()
+        .try_fold(1usize, |acc, &d| acc.checked_mul(d))
+        .ok_or_else(|| invalid(format!("dimensions {dims:?} overflow the address space")))?;
+
+    // Read at most one byte past the promised data: enough to tell a file that is too long,
+    // without trusting a header that could promise gigabytes.
+    let mut data = Vec::new();
+    reader
+        .take((expected as u64).saturating_add(1))
+        .read_to_end(&mut data)
+        .map_err(corrupt)?;
+    if data.len() < expected {
+        return Err(invalid(format!(
+            "truncated data: {} bytes, but the header's dimensions {dims:?} need {expected}",
+            data.len()
+        )));
+    }
+    if data.len() > expected {
+        return Err(invalid(format!(
+            "bytes after the data: the header's dimensions {dims:?} need {expected}, the file \
+             holds more"
+        )));
+    }
+    Ok((dims, data))
+}
+
+/// Reads from `reader` until `buffer` holds `len` bytes or the input ends.
+fn fill(reader: &mut dyn Read, buffer: &mut Vec<u8>, len: usize) -> std::io::Result<()> {
+    let missing = len.saturating_sub(buffer.len()) as u64;
+    reader.take(missing).read_to_end(buffer).map(|_| ())
+}

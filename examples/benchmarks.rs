@@ -1,0 +1,200 @@
+//! The ground-truth benchmarks and their trivial references: for the ACAI lines, the AEAI pole
+//! scenes and the embedded disk, write the exact interpolation and the pixel cross-dissolve
+//! between the same endpoints as path files that `evaluate` scores, plus pictures of each
+//! data set. With `--mnist DIR`, also print the linear-probe and k-means accuracies of raw
+//! pixels, the floor any latent code should beat.
+//!
+//! ```text
+//! cargo run --release --example benchmarks -- --out runs/benchmarks
+//! cargo run --release --example evaluate -- runs/benchmarks/lines-exact.npy --benchmark lines
+//! ```
+
+use std::error::Error;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Parser;
+use dotae::data::lines::{LINE_FRAMES, line_bank, line_pairs, line_path};
+use dotae::data::pole::{PoleGrid, pole_dataset, pole_path};
+use dotae::data::{DiskProblem, SeededRng, load_mnist, write_npy, write_png_grid};
+use dotae::metrics::{KMeansConfig, ProbeConfig, clustering_accuracy, kmeans, linear_probe};
+use ndarray::{Array2, Array4, Array5, ArrayView4, Axis, stack};
+use serde_json::json;
+
+mod support;
+
+#[derive(Parser, Debug)]
+#[command(about = "Write the benchmarks' exact and cross-dissolve reference paths and pictures.")]
+struct Args {
+    /// Output directory.
+    #[arg(long, default_value = "runs/benchmarks")]
+    out: PathBuf,
+    /// Interpolation pairs per benchmark.
+    #[arg(long, default_value_t = 100)]
+    pairs: usize,
+    /// Frames per pole and disk path, endpoints included (lines use the protocol's 16).
+    #[arg(long, default_value_t = 11)]
+    frames: usize,
+    /// Image side of the lines and pole scenes.
+    #[arg(long, default_value_t = 32)]
+    size: usize,
+    /// Seeds the line angles and the pole pairs.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// MNIST directory (IDX files, gzip or raw): prints raw-pixel probe and k-means accuracies.
+    #[arg(long)]
+    mnist: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    support::exit_code(run(&Args::parse()))
+}
+
+fn run(args: &Args) -> Result<(), Box<dyn Error>> {
+    if args.pairs == 0 {
+        return Err("--pairs 0: at least one interpolation pair is needed".into());
+    }
+    std::fs::create_dir_all(&args.out)
+        .map_err(|e| format!("cannot create --out {}: {e}", args.out.display()))?;
+    let mut report = json!({});
+    report["lines"] = json!(write_pair(args, "lines", &lines(args)?)?);
+    report["pole"] = json!(write_pair(args, "pole", &pole(args)?)?);
+    report["disk"] = json!(write_pair(args, "disk", &disk(args)?)?);
+    write_dataset_pictures(args)?;
+    if let Some(dir) = &args.mnist {
+        report["mnist_raw_pixels"] = mnist_references(dir)?;
+    }
+    println!("{}", serde_json::to_string_pretty(&report)?);
+    Ok(())
+}
+
+/// A benchmark's exact interpolations and the cross-dissolves between the same endpoints,
+/// both `(P, frames, C, H, W)`.
+struct References {
+    exact: Array5<f64>,
+    dissolve: Array5<f64>,
+}
+
+impl References {
+    fn from_exact(exact: Array5<f64>) -> Self {
+        let dissolve = Array5::from_shape_fn(exact.dim(), |(p, t, c, i, j)| {
+            let last = exact.len_of(Axis(1)) - 1;
+            let s = t as f64 / last as f64;
+            (1.0 - s) * exact[[p, 0, c, i, j]] + s * exact[[p, last, c, i, j]]
+        });
+        Self { exact, dissolve }
+    }
+}
+
+fn stack_paths(paths: &[Array4<f64>]) -> Result<Array5<f64>, Box<dyn Error>> {
+    let views: Vec<ArrayView4<f64>> = paths.iter().map(|p| p.view()).collect();
+    Ok(stack(Axis(0), &views)?)
+}
+
+/// True lines rotating along the shorter arc between random angle pairs (the ACAI protocol).
+fn lines(args: &Args) -> Result<References, Box<dyn Error>> {
+    let paths = line_pairs(args.pairs, args.seed)
+        .into_iter()
+        .map(|(from, to)| line_path(args.size, from, to, LINE_FRAMES))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(References::from_exact(stack_paths(&paths)?))
+}
+
+/// The light moving between two random scenes of the 576-scene grid.
+fn pole(args: &Args) -> Result<References, Box<dyn Error>> {
+    let lights = PoleGrid::default().params();
+    let mut rng = SeededRng::new(args.seed);
+    let paths = (0..args.pairs)
+        .map(|_| {
+            let from = lights[rng.below(lights.len())];
+            let to = lights[rng.below(lights.len())];
+            pole_path(args.size, from, to, args.frames).map(|(path, _)| path)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(References::from_exact(stack_paths(&paths)?))
+}
+
+/// The embedded corner-to-corner disk at 32×32, whose geodesic is the translated disk.
+fn disk(args: &Args) -> Result<References, Box<dyn Error>> {
+    let steps = args
+        .frames
+        .checked_sub(1)
+        .filter(|&s| s >= 1)
+        .ok_or_else(|| format!("--frames {}: a path needs at least 2 frames", args.frames))?;
+    let exact = DiskProblem::corner_to_corner(32).exact_path(steps)?;
+    Ok(References::from_exact(exact.insert_axis(Axis(0))))
+}
+
+/// Writes `<name>-exact.npy`, `<name>-dissolve.npy` and `<name>-paths.png` (the first four
+/// pairs, exact above cross-dissolve); returns the file names.
+fn write_pair(
+    args: &Args,
+    name: &str,
+    references: &References,
+) -> Result<serde_json::Value, Box<dyn Error>> {
+    let exact = args.out.join(format!("{name}-exact.npy"));
+    let dissolve = args.out.join(format!("{name}-dissolve.npy"));
+    write_npy(&exact, &references.exact)?;
+    write_npy(&dissolve, &references.dissolve)?;
+    let shown = references.exact.len_of(Axis(0)).min(4);
+    let rows: Vec<ArrayView4<f64>> = (0..shown)
+        .flat_map(|p| {
+            [
+                references.exact.index_axis(Axis(0), p),
+                references.dissolve.index_axis(Axis(0), p),
+            ]
+        })
+        .collect();
+    let picture = args.out.join(format!("{name}-paths.png"));
+    write_png_grid(&picture, &rows, 1)?;
+    Ok(json!({
+        "exact": exact.display().to_string(),
+        "dissolve": dissolve.display().to_string(),
+        "picture": picture.display().to_string(),
+        "paths": references.exact.len_of(Axis(0)),
+        "frames": references.exact.len_of(Axis(1)),
+    }))
+}
+
+/// `lines.png`: 48 reference lines at evenly spaced angles; `pole.png`: every elevation (rows)
+/// at every sixth azimuth (columns), 0° to 330°.
+fn write_dataset_pictures(args: &Args) -> Result<(), Box<dyn Error>> {
+    let bank = line_bank(args.size, 48)?;
+    let rows: Vec<ArrayView4<f64>> = bank.images.axis_chunks_iter(Axis(0), 12).collect();
+    write_png_grid(&args.out.join("lines.png"), &rows, 1)?;
+    let grid = PoleGrid {
+        azimuths_deg: (0..12).map(|k| 30.0 * k as f64).collect(),
+        ..PoleGrid::default()
+    };
+    let scenes = pole_dataset(args.size, &grid)?.images;
+    let rows: Vec<ArrayView4<f64>> = scenes.axis_chunks_iter(Axis(0), 12).collect();
+    write_png_grid(&args.out.join("pole.png"), &rows, 1)?;
+    Ok(())
+}
+
+/// Linear probe and k-means (k = 10) accuracy of the raw padded pixels.
+fn mnist_references(dir: &Path) -> Result<serde_json::Value, Box<dyn Error>> {
+    let mnist = load_mnist(dir, 32)?;
+    let flat = |images: &Array4<f64>| -> Result<Array2<f64>, Box<dyn Error>> {
+        let n = images.len_of(Axis(0));
+        Ok(images.to_shape((n, images.len() / n.max(1)))?.to_owned())
+    };
+    let labels = |l: &[u8]| l.iter().map(|&d| d as usize).collect::<Vec<_>>();
+    let (train_x, test_x) = (flat(&mnist.train_images)?, flat(&mnist.test_images)?);
+    let (train_y, test_y) = (labels(&mnist.train_labels), labels(&mnist.test_labels));
+    let probe = linear_probe(
+        train_x.view(),
+        &train_y,
+        test_x.view(),
+        &test_y,
+        &ProbeConfig::default(),
+    )?;
+    let clusters = kmeans(test_x.view(), &KMeansConfig::with_k(10))?;
+    Ok(json!({
+        "train_images": train_y.len(),
+        "test_images": test_y.len(),
+        "probe_test_accuracy": probe.test_accuracy,
+        "probe_train_accuracy": probe.train_accuracy,
+        "kmeans_test_accuracy": clustering_accuracy(&clusters.assignments, &test_y)?,
+    }))
+}

@@ -1,0 +1,264 @@
+//! Score interpolation paths with every metric that applies, and print one JSON object.
+//!
+//! ```text
+//! cargo run --release --example evaluate -- runs/quickstart/path_energy/path.npy
+//! cargo run --release --example evaluate -- paths.npy --reference geodesic.npy
+//! cargo run --release --example evaluate -- lines.npy --benchmark lines
+//! cargo run --release --example evaluate -- pole.npy --benchmark pole
+//! ```
+//!
+//! A path file is `.npy` of shape `(frames, C, H, W)` (one path) or `(P, frames, C, H, W)`,
+//! as every dotae method writes it, so all methods are scored by this one code path.
+
+use std::error::Error;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, ValueEnum};
+use dotae::data::lines::line_bank;
+use dotae::data::pole::{PoleDataset, PoleGrid, PoleParams, pole_dataset, pole_path};
+use dotae::data::read_image_paths_npy;
+use dotae::energy::{Boundary, Grid, PathEnergy, PathEnergyConfig};
+use dotae::metrics::{
+    AeaiDataset, Distance, LinesBank, MeanStd, NearestNeighbours, adjacent_ssim, geodesic_fidelity,
+    path_energy, w2_energy_ratio,
+};
+use ndarray::{Array2, Array5, ArrayView5, Axis, stack};
+use serde_json::{Value, json};
+
+mod support;
+
+/// Number of true lines the lines benchmark retrieves from (DESIGN.md).
+const LINE_BANK_SIZE: usize = 10_000;
+
+#[derive(Parser, Debug)]
+#[command(
+    about = "Score interpolation paths and print one JSON object with every metric that applies.",
+    after_help = METRICS_HELP
+)]
+struct Args {
+    /// Paths to score: .npy of shape (frames, C, H, W) or (P, frames, C, H, W), values in [0, 1].
+    paths: PathBuf,
+    /// Reference paths of the same shape (e.g. the exact geodesics): adds the energy ratio and
+    /// the per-frame MSE against them.
+    #[arg(long)]
+    reference: Option<PathBuf>,
+    /// Squared Wasserstein-2 distance between the endpoints (pixels², the same for every path):
+    /// adds T·J/W₂².
+    #[arg(long)]
+    w2: Option<f64>,
+    /// A benchmark with a known ground truth that the paths come from.
+    #[arg(long, value_enum)]
+    benchmark: Option<Benchmark>,
+    /// Floor ε of the path energy: densities below it are raised to it.
+    #[arg(long, default_value_t = 1e-3)]
+    epsilon: f64,
+    /// Boundary of the energy grid.
+    #[arg(long, value_enum, default_value_t = BoundaryArg::Neumann)]
+    boundary: BoundaryArg,
+}
+
+const METRICS_HELP: &str = "\
+Metrics (see docs/metrics.md):
+  adjacent_ssim        SSIM of consecutive frames: mean over each path, then mean and std over
+                       paths; adjacent_ssim_pairs pools every pair. Higher is smoother, but a
+                       fade scores higher than a motion.
+  path_energy          dynamic-OT energy J of each path (frames rescaled to unit mass, floor ε):
+                       mean and std over paths. Lower moves mass more cheaply.
+  energy_ratio_w2      T·J / W₂² with --w2: 1 for the OT geodesic, larger otherwise.
+  reference            with --reference: J(path)/J(reference) and per-frame MSE against it;
+                       closer to 1 and lower are better.
+  lines                with --benchmark lines: mean cosine distance of each frame to the nearest
+                       of 10 000 true lines (lower is more realistic) and ACAI smoothness (largest
+                       angle step / total angle change − 1/(frames−1); 0 is perfectly even).
+  pole                 with --benchmark pole: per α, MSE to the true scene at α (endpoints found
+                       by retrieval among the 576 scenes), the α of the nearest scene (median and
+                       IQR; ideal = α) and that scene's parameter distance to source and target.";
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Benchmark {
+    /// ACAI lines: 1-channel square images of lines from the centre.
+    Lines,
+    /// AEAI pole and shadow: 1-channel square scenes of the default 576-scene grid.
+    Pole,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum BoundaryArg {
+    Neumann,
+    Dirichlet,
+}
+
+fn main() -> ExitCode {
+    support::exit_code(run(&Args::parse()))
+}
+
+fn run(args: &Args) -> Result<(), Box<dyn Error>> {
+    let paths = read_image_paths_npy(&args.paths)?;
+    let (count, frames, channels, rows, cols) = paths.dim();
+    let mut report = json!({
+        "paths_file": args.paths.display().to_string(),
+        "paths": count,
+        "frames": frames,
+        "image": [channels, rows, cols],
+    });
+    let operator = energy_operator(args, rows, cols)?;
+
+    let mut per_path_ssim = Vec::with_capacity(count);
+    let mut all_pairs = Vec::new();
+    let mut energies = Vec::with_capacity(count);
+    for path in paths.outer_iter() {
+        let pairs = adjacent_ssim(path)?;
+        per_path_ssim.push(pairs.iter().sum::<f64>() / pairs.len() as f64);
+        all_pairs.extend(pairs);
+        energies.push(path_energy(path, &operator)?);
+    }
+    report["adjacent_ssim"] = mean_std(&per_path_ssim);
+    report["adjacent_ssim_pairs"] = mean_std(&all_pairs);
+    report["path_energy"] = mean_std(&energies);
+
+    if let Some(w2) = args.w2 {
+        let ratios = paths
+            .outer_iter()
+            .map(|path| w2_energy_ratio(path, &operator, w2))
+            .collect::<Result<Vec<_>, _>>()?;
+        report["energy_ratio_w2"] = mean_std(&ratios);
+    }
+    if let Some(file) = &args.reference {
+        report["reference"] = against_reference(&paths, file, &operator)?;
+    }
+    match args.benchmark {
+        Some(Benchmark::Lines) => report["lines"] = lines(paths.view())?,
+        Some(Benchmark::Pole) => report["pole"] = pole(paths.view())?,
+        None => {}
+    }
+    println!("{}", serde_json::to_string_pretty(&report)?);
+    Ok(())
+}
+
+/// The path energy every score uses: frames rescaled to unit mass (so `T·J` estimates W₂² in
+/// pixels²) after raising them to the floor ε.
+fn energy_operator(args: &Args, rows: usize, cols: usize) -> Result<PathEnergy, Box<dyn Error>> {
+    let boundary = match args.boundary {
+        BoundaryArg::Neumann => Boundary::Neumann,
+        BoundaryArg::Dirichlet => Boundary::Dirichlet,
+    };
+    let config = PathEnergyConfig::default()
+        .floor(args.epsilon)
+        .normalized(1.0);
+    Ok(PathEnergy::new(Grid::new(rows, cols, boundary)?, config)?)
+}
+
+fn against_reference(
+    paths: &Array5<f64>,
+    file: &Path,
+    operator: &PathEnergy,
+) -> Result<Value, Box<dyn Error>> {
+    let reference = read_image_paths_npy(file)?;
+    if reference.dim() != paths.dim() {
+        return Err(format!(
+            "--reference {} has shape {:?}, but the paths have shape {:?}: they must be equal",
+            file.display(),
+            reference.shape(),
+            paths.shape()
+        )
+        .into());
+    }
+    let mut ratios = Vec::new();
+    let mut errors = Vec::new();
+    for (path, truth) in paths.outer_iter().zip(reference.outer_iter()) {
+        let fidelity = geodesic_fidelity(path, truth, operator)?;
+        ratios.push(fidelity.energy_ratio);
+        errors.push(fidelity.frame_mse.mean);
+    }
+    Ok(json!({
+        "file": file.display().to_string(),
+        "energy_ratio": mean_std(&ratios),
+        "frame_mse": mean_std(&errors),
+    }))
+}
+
+fn lines(paths: ArrayView5<f64>) -> Result<Value, Box<dyn Error>> {
+    let size = square_gray_side(paths, "lines")?;
+    let bank = line_bank(size, LINE_BANK_SIZE)?;
+    let score = LinesBank::new(bank.images.view(), &bank.angles)?.score(paths)?;
+    Ok(json!({
+        "bank_lines": LINE_BANK_SIZE,
+        "mean_distance": score.mean_distance,
+        "smoothness": score.smoothness,
+        "smoothness_skipped": score.skipped,
+    }))
+}
+
+/// AEAI metrics on the pole scenes. Each path's endpoints are identified with their nearest
+/// scene of the data set, and the ground truth is rendered between those two lights.
+fn pole(paths: ArrayView5<f64>) -> Result<Value, Box<dyn Error>> {
+    let size = square_gray_side(paths, "pole")?;
+    let frames = paths.len_of(Axis(1));
+    let PoleDataset { images, params } = pole_dataset(size, &PoleGrid::default())?;
+    let search = NearestNeighbours::new(images.view(), Distance::SquaredError)?;
+    let endpoint = |k: usize| -> Result<Vec<PoleParams>, Box<dyn Error>> {
+        let found = search.nearest(paths.index_axis(Axis(1), k))?;
+        Ok(found.iter().map(|n| params[n.index]).collect())
+    };
+    let (sources, targets) = (endpoint(0)?, endpoint(frames - 1)?);
+    let truths = sources
+        .iter()
+        .zip(&targets)
+        .map(|(&from, &to)| pole_path(size, from, to, frames).map(|(path, _)| path))
+        .collect::<Result<Vec<_>, _>>()?;
+    let truth_views: Vec<_> = truths.iter().map(|t| t.view()).collect();
+    let truth = stack(Axis(0), &truth_views)?;
+    let as_matrix = |lights: &[PoleParams]| {
+        Array2::from_shape_fn((lights.len(), 2), |(i, j)| match j {
+            0 => lights[i].elevation_deg,
+            _ => lights[i].azimuth_deg,
+        })
+    };
+    let dataset = AeaiDataset::new(
+        images.view(),
+        as_matrix(&params).view(),
+        &[None, Some(360.0)],
+    )?;
+    let score = dataset.score(
+        paths,
+        truth.view(),
+        as_matrix(&sources).view(),
+        as_matrix(&targets).view(),
+    )?;
+    let all_mse: Vec<f64> = score.mse_per_path.iter().copied().collect();
+    Ok(json!({
+        "dataset_scenes": params.len(),
+        "alpha": score.alphas,
+        "mse_mean": score.mse.iter().map(|m| m.mean).collect::<Vec<_>>(),
+        "mse_std": score.mse.iter().map(|m| m.std).collect::<Vec<_>>(),
+        "mse_overall": mean_std(&all_mse),
+        "retrieved_alpha_median": score.retrieved_alpha.iter().map(|q| q.median).collect::<Vec<_>>(),
+        "retrieved_alpha_iqr": score.retrieved_alpha.iter().map(|q| q.iqr()).collect::<Vec<_>>(),
+        "distance_to_source": score.distance_to_source,
+        "distance_to_target": score.distance_to_target,
+        "endpoint_distance": mean_std(&score.endpoint_distance),
+    }))
+}
+
+/// The side of square one-channel frames, which both benchmarks render; anything else is an
+/// error that names the benchmark.
+fn square_gray_side(paths: ArrayView5<f64>, benchmark: &str) -> Result<usize, Box<dyn Error>> {
+    let (_, _, channels, rows, cols) = paths.dim();
+    if channels != 1 || rows != cols {
+        return Err(format!(
+            "--benchmark {benchmark} needs square one-channel frames, but the paths have frames of \
+             shape {:?}",
+            (channels, rows, cols)
+        )
+        .into());
+    }
+    Ok(rows)
+}
+
+fn mean_std(values: &[f64]) -> Value {
+    match MeanStd::of(values) {
+        Some(m) => json!({ "mean": m.mean, "std": m.std }),
+        None => Value::Null,
+    }
+}

@@ -1,0 +1,31 @@
+//! What every example binary shares: turning a failed run into one readable message and a
+//! non-zero exit code.
+
+use std::error::Error;
+use std::process::ExitCode;
+
+/// Exit code of a run: success, or the error and each distinct cause on stderr and failure.
+pub fn exit_code(result: Result<(), Box<dyn Error>>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {}", message(error.as_ref()));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The error's text followed by each cause whose text it does not already contain:
+/// transparent wrappers repeat their source's text, which would otherwise print twice.
+fn message(error: &dyn Error) -> String {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !message.contains(&cause_text) {
+            message = format!("{message}\n  caused by: {cause_text}");
+        }
+        source = cause.source();
+    }
+    message
+}
