@@ -28,8 +28,8 @@ use dotae::energy::{Boundary, Grid, Variant};
 use dotae::metrics::{MeanStd, adjacent_ssim, frame_mse, mse};
 use dotae::models::burn::prelude::Tensor;
 use dotae::models::{
-    AutoencoderConfig, Backend, ModelError, PathEnergyLossConfig, StepLog, Trainer, TrainingConfig,
-    from_array, to_array,
+    AutoencoderConfig, Backend, ModelError, PathEnergyLossConfig, TrainLog, Trainer,
+    TrainingConfig, from_array, interpolate_pairs, to_array, train_epoch,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use ndarray::{Array2, Array3, Array4, Axis, Ix4, s, stack};
@@ -382,15 +382,17 @@ fn train(
     args: &Args,
     method: &Method,
     dir: &Path,
-) -> Result<Vec<StepLog>, Box<dyn Error>> {
+) -> Result<Vec<TrainLog>, Box<dyn Error>> {
     let bar = ProgressBar::new(args.epochs as u64).with_prefix(method.title);
     bar.set_style(ProgressStyle::with_template(
         "{prefix:>12} [{bar:30}] {pos}/{len} epochs {elapsed_precise} {msg}",
     )?);
     let checkpoint = dir.join("model.bpk");
     let mut history = Vec::with_capacity(args.epochs);
+    let (count, batch_size) = (images.dims()[0], trainer.config().batch_size);
     for epoch in 1..=args.epochs {
-        match trainer.epoch(images, |_| {}) {
+        let order = trainer.epoch_order(count);
+        match train_epoch(trainer, images, &order, batch_size, |_| {}) {
             Ok(logs) => history.extend(logs),
             Err(error @ ModelError::NonFiniteLoss { .. }) => {
                 bar.abandon();
@@ -405,9 +407,13 @@ fn train(
             Err(error) => return Err(error.into()),
         }
         if let Some(log) = history.last() {
+            let term = |name| log.term(name).unwrap_or(f64::NAN);
             bar.set_message(format!(
                 "loss {:.4}  bce {:.4}  J {:.2}  mass {:.3}",
-                log.loss, log.reconstruction, log.energy, log.mass
+                log.loss(),
+                term("reconstruction"),
+                term("energy"),
+                term("mass")
             ));
         }
         bar.inc(1);
@@ -427,25 +433,23 @@ fn decode_path(
     steps: usize,
 ) -> Result<Array4<f64>, Box<dyn Error>> {
     let [_, c, h, w] = images.dims();
-    let pick = |i: usize| {
-        images
-            .clone()
-            .slice([i..i + 1, 0..c, 0..h, 0..w])
-            .reshape([c, h, w])
-    };
-    let path = trainer.model().interpolate(pick(0), pick(1), steps);
-    Ok(to_array(path)?.into_dimensionality::<Ix4>()?)
+    let pick = |i: usize| images.clone().slice([i..i + 1, 0..c, 0..h, 0..w]);
+    let path = interpolate_pairs(trainer, pick(0), pick(1), steps)?;
+    Ok(to_array(path.reshape([steps + 1, c, h, w]))?.into_dimensionality::<Ix4>()?)
 }
 
-fn write_loss_plot(path: &Path, histories: &[Vec<StepLog>]) -> Result<(), Box<dyn Error>> {
-    let series_of = |name: &str, history: &[StepLog], value: fn(&StepLog) -> f64| Series {
+fn write_loss_plot(path: &Path, histories: &[Vec<TrainLog>]) -> Result<(), Box<dyn Error>> {
+    let series_of = |name: &str, history: &[TrainLog], term: &str| Series {
         name: name.to_string(),
-        values: history.iter().map(value).collect(),
+        values: history
+            .iter()
+            .map(|log| log.term(term).unwrap_or(f64::NAN))
+            .collect(),
     };
     let series = vec![
-        series_of("path energy: total loss", &histories[0], |l| l.loss),
-        series_of("path energy: BCE", &histories[0], |l| l.reconstruction),
-        series_of("plain AE: BCE", &histories[1], |l| l.reconstruction),
+        series_of("path energy: total loss", &histories[0], "loss"),
+        series_of("path energy: BCE", &histories[0], "reconstruction"),
+        series_of("plain AE: BCE", &histories[1], "reconstruction"),
     ];
     write_line_plot(path, "training loss per step", &series, true, 720, 420)?;
     Ok(())

@@ -14,7 +14,7 @@ use burn::tensor::activation::tanh;
 use burn::tensor::module::interpolate;
 use burn::tensor::ops::{InterpolateMode, InterpolateOptions};
 
-use crate::ModelError;
+use crate::{LatentModel, ModelError};
 
 /// Shape of the autoencoder.
 #[derive(Config, Debug, PartialEq)]
@@ -204,14 +204,6 @@ impl AutoencoderConfig {
 }
 
 impl Autoencoder {
-    pub fn encode(&self, images: Tensor<4>) -> Tensor<4> {
-        self.encoder.forward(images)
-    }
-
-    pub fn decode(&self, latents: Tensor<4>) -> Tensor<4> {
-        self.decoder.forward(latents)
-    }
-
     /// `decode(encode(x))`.
     pub fn reconstruct(&self, images: Tensor<4>) -> Tensor<4> {
         self.decode(self.encode(images))

@@ -1,52 +1,91 @@
-//! Step 2 of Algorithm 1: decoding straight lines and convex combinations of latent codes.
+//! Step 2 of Algorithm 1: decoding straight lines and convex combinations of latent codes, for
+//! any [`LatentModel`].
 
 use burn::prelude::*;
 
-use crate::{Autoencoder, ModelError};
+use crate::{Autoencoder, LatentModel, ModelError};
 
-impl Autoencoder {
-    /// `T + 1` frames `decode((1 − t/T)·z_a + (t/T)·z_b)`, `t = 0..=T`, between two images
-    /// `(C, H, W)`; the result is `(T + 1, C, H, W)`. The endpoints are reconstructions.
-    pub fn interpolate(&self, source: Tensor<3>, target: Tensor<3>, steps: usize) -> Tensor<4> {
-        let z = self.encode(Tensor::stack(vec![source, target], 0));
-        let [_, c, h, w] = z.dims();
-        let weights = path_times(0..=steps, steps);
-        self.decode(mix_pair(
-            z.clone().slice([0..1, 0..c, 0..h, 0..w]),
-            z.slice([1..2, 0..c, 0..h, 0..w]),
-            &weights,
-        ))
+impl LatentModel for Autoencoder {
+    fn encode(&self, images: Tensor<4>) -> Tensor<4> {
+        self.encoder.forward(images)
     }
 
-    /// A `size × size` grid of barycentres of four images `(4, C, H, W)`: entry `(r, k)` decodes
-    /// `(1−u)(1−v)·z_1 + u(1−v)·z_2 + (1−u)v·z_3 + uv·z_4` with `u = r/(size−1)`,
-    /// `v = k/(size−1)`, so the corners are the four reconstructions. Row-major `(size², C, H, W)`.
-    pub fn barycentres(&self, corners: Tensor<4>, size: usize) -> Result<Tensor<4>, ModelError> {
-        if corners.dims()[0] != 4 {
-            return Err(ModelError::Shape {
-                what: "barycentre corners",
-                actual: corners.dims().to_vec(),
-                expected: "4 images (4, C, H, W)".into(),
-            });
-        }
-        let z = self.encode(corners);
-        let [_, c, h, w] = z.dims();
-        let last = size.saturating_sub(1).max(1) as f64;
-        let mut weights = Vec::with_capacity(size * size * 4);
-        for r in 0..size {
-            for k in 0..size {
-                let (u, v) = (r as f64 / last, k as f64 / last);
-                weights.extend([(1.0 - u) * (1.0 - v), u * (1.0 - v), (1.0 - u) * v, u * v]);
-            }
-        }
-        let device = z.device();
-        let weights = Tensor::<2>::from_data(
-            TensorData::new(weights, [size * size, 4]),
-            (&device, z.dtype()),
-        );
-        let mixed = weights.matmul(z.reshape([4, c * h * w]));
-        Ok(self.decode(mixed.reshape([size * size, c, h, w])))
+    fn decode(&self, latents: Tensor<4>) -> Tensor<4> {
+        self.decoder.forward(latents)
     }
+}
+
+/// For each pair `(sources[p], targets[p])` of images `(P, C, H, W)`, the `T + 1` frames
+/// `decode((1 − t/T)·z_s + (t/T)·z_t)`, `t = 0..=T`, decoded in one batched call; the result
+/// is `(P, T + 1, C, H, W)`, with reconstructions as endpoints.
+///
+/// # Errors
+/// [`ModelError::Shape`] if the two batches differ in shape, [`ModelError::InvalidConfig`]
+/// for `steps == 0`.
+pub fn interpolate_pairs(
+    model: &dyn LatentModel,
+    sources: Tensor<4>,
+    targets: Tensor<4>,
+    steps: usize,
+) -> Result<Tensor<5>, ModelError> {
+    if sources.dims() != targets.dims() {
+        return Err(ModelError::Shape {
+            what: "interpolation targets",
+            actual: targets.dims().to_vec(),
+            expected: format!("the sources' shape {:?}", sources.dims()),
+        });
+    }
+    if steps == 0 {
+        return Err(ModelError::InvalidConfig {
+            field: "steps",
+            reason: "an interpolation needs at least 1 step".into(),
+        });
+    }
+    let p = sources.dims()[0];
+    let z = model.encode(Tensor::cat(vec![sources, targets], 0));
+    let [_, c, h, w] = z.dims();
+    let z_s = z.clone().slice([0..p, 0..c, 0..h, 0..w]);
+    let z_t = z.slice([p..2 * p, 0..c, 0..h, 0..w]);
+    let frames = model.decode(mix_pair(z_s, z_t, &path_times(0..=steps, steps)));
+    let [_, channels, rows, cols] = frames.dims();
+    Ok(frames.reshape([p, steps + 1, channels, rows, cols]))
+}
+
+/// A `size × size` grid of barycentres of four images `(4, C, H, W)`: entry `(r, k)` decodes
+/// `(1−u)(1−v)·z_1 + u(1−v)·z_2 + (1−u)v·z_3 + uv·z_4` with `u = r/(size−1)`,
+/// `v = k/(size−1)`, so the corners are the four reconstructions. Row-major `(size², C, H, W)`.
+///
+/// # Errors
+/// [`ModelError::Shape`] unless there are exactly 4 corner images.
+pub fn barycentre_grid(
+    model: &dyn LatentModel,
+    corners: Tensor<4>,
+    size: usize,
+) -> Result<Tensor<4>, ModelError> {
+    if corners.dims()[0] != 4 {
+        return Err(ModelError::Shape {
+            what: "barycentre corners",
+            actual: corners.dims().to_vec(),
+            expected: "4 images (4, C, H, W)".into(),
+        });
+    }
+    let z = model.encode(corners);
+    let [_, c, h, w] = z.dims();
+    let last = size.saturating_sub(1).max(1) as f64;
+    let mut weights = Vec::with_capacity(size * size * 4);
+    for r in 0..size {
+        for k in 0..size {
+            let (u, v) = (r as f64 / last, k as f64 / last);
+            weights.extend([(1.0 - u) * (1.0 - v), u * (1.0 - v), (1.0 - u) * v, u * v]);
+        }
+    }
+    let device = z.device();
+    let weights = Tensor::<2>::from_data(
+        TensorData::new(weights, [size * size, 4]),
+        (&device, z.dtype()),
+    );
+    let mixed = weights.matmul(z.reshape([4, c * h * w]));
+    Ok(model.decode(mixed.reshape([size * size, c, h, w])))
 }
 
 /// The times `t/T` of the frames `t` in `frames` of a path of `steps` = T steps (T = 0 is

@@ -13,7 +13,9 @@ mod error;
 mod host;
 mod interpolation;
 mod mass;
+mod method;
 mod pairs;
+mod reconstruction;
 mod trainer;
 
 pub use autoencoder::{Autoencoder, AutoencoderConfig, ConvPair, Decoder, Encoder};
@@ -21,9 +23,12 @@ pub use backend::{Backend, cpu_device};
 pub use bridge::{PathEnergyLoss, PathEnergyLossConfig, PathLoss};
 pub use error::ModelError;
 pub use host::{from_array, to_array};
+pub use interpolation::{barycentre_grid, interpolate_pairs};
 pub use mass::mass_loss;
+pub use method::{InterpolationMethod, LatentModel, TrainLog, shuffled_order, train_epoch};
 pub use pairs::{SeededRng, select_pairs};
-pub use trainer::{StepLog, Trainer, TrainingConfig, binary_cross_entropy};
+pub use reconstruction::{Reconstruction, binary_cross_entropy, mean_squared_error};
+pub use trainer::{StepLog, Trainer, TrainingConfig};
 
 /// The crate's dependency on burn, so users name the same tensor types.
 pub use burn;

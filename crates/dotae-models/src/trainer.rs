@@ -8,13 +8,16 @@
 
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
-use burn::tensor::Int;
 use dotae_energy::{EnergyError, Grid};
 
 use crate::host::host_values;
 use crate::interpolation::{mix_pair, path_times};
+use crate::method::indices;
 use crate::pairs::{SeededRng, select_pairs};
-use crate::{Autoencoder, AutoencoderConfig, ModelError, PathEnergyLoss, PathEnergyLossConfig};
+use crate::{
+    Autoencoder, AutoencoderConfig, InterpolationMethod, LatentModel, ModelError, PathEnergyLoss,
+    PathEnergyLossConfig, Reconstruction, TrainLog, shuffled_order,
+};
 
 /// Everything that defines a training run; saved next to its checkpoints as JSON.
 #[derive(Config, Debug, PartialEq)]
@@ -24,6 +27,9 @@ pub struct TrainingConfig {
     /// How paths are measured: energy grid, boundary, variant (balanced or unbalanced τ), ε.
     #[config(default = "PathEnergyLossConfig::default()")]
     pub energy: PathEnergyLossConfig,
+    /// Reconstruction loss: binary cross-entropy (the paper's) or mean squared error.
+    #[config(default = "Reconstruction::Bce")]
+    pub reconstruction: Reconstruction,
     /// Weight α of the path energy; 0 trains a plain autoencoder.
     #[config(default = 1.0)]
     pub alpha: f64,
@@ -114,7 +120,7 @@ pub struct StepLog {
     pub step: usize,
     /// The minimised total `reconstruction + α·energy + β·mass`.
     pub loss: f64,
-    /// Mean binary cross-entropy over every pixel of the batch.
+    /// The reconstruction loss (BCE or MSE, see [`Reconstruction`]) over every pixel of the batch.
     pub reconstruction: f64,
     /// `Σ_pairs J(path)`; 0 when α = 0.
     pub energy: f64,
@@ -190,24 +196,10 @@ impl Trainer {
         self.steps_taken
     }
 
-    /// One pass over `images` `(N, C, H, W)` in shuffled batches; `on_step` sees each step's
-    /// log as it completes.
-    pub fn epoch(
-        &mut self,
-        images: &Tensor<4>,
-        mut on_step: impl FnMut(&StepLog),
-    ) -> Result<Vec<StepLog>, ModelError> {
-        let n = images.dims()[0];
-        let mut order: Vec<i64> = (0..n as i64).collect();
-        self.rng.shuffle(&mut order);
-        let mut logs = Vec::with_capacity(n.div_ceil(self.config.batch_size));
-        for chunk in order.chunks(self.config.batch_size) {
-            let batch = images.clone().select(0, indices(chunk, &images.device()));
-            let log = self.step(batch)?;
-            on_step(&log);
-            logs.push(log);
-        }
-        Ok(logs)
+    /// The order of the next epoch over `n` images, shuffled by the run's seeded generator
+    /// (for [`train_epoch`](crate::train_epoch)).
+    pub fn epoch_order(&mut self, n: usize) -> Vec<usize> {
+        shuffled_order(n, &mut self.rng)
     }
 
     /// One Adam step on `batch` `(B, C, H, W)`, values in `[0, 1]`. A loss that is not finite
@@ -265,7 +257,7 @@ impl Trainer {
         let z = self.model.encode(batch.clone());
         let zero = || Tensor::<1>::zeros([1], &device);
         if pairs.is_empty() {
-            let reconstruction = binary_cross_entropy(self.model.decode(z), batch);
+            let reconstruction = self.config.reconstruction.loss(self.model.decode(z), batch);
             return Ok(LossTerms {
                 total: reconstruction.clone(),
                 reconstruction,
@@ -290,7 +282,7 @@ impl Trainer {
         );
         let decoded = self.model.decode(Tensor::cat(vec![z, mixed], 0));
         let total_rows = decoded.dims()[0];
-        let reconstruction = binary_cross_entropy(
+        let reconstruction = self.config.reconstruction.loss(
             decoded.clone().slice([0..b, 0..c, 0..rows, 0..cols]),
             batch.clone(),
         );
@@ -334,19 +326,6 @@ struct LossTerms {
     energy: f64,
 }
 
-/// Mean binary cross-entropy of predictions `x̂` in `[0, 1]` against targets `x` in `[0, 1]`.
-/// Predictions are clamped to `[δ, 1 − δ]` (δ = 1e-7) before the logarithms: a sigmoid that
-/// saturates to exactly 0 or 1 in f32 would otherwise give `log 0 = −∞` and a NaN gradient
-/// (clamping the logarithm instead, as PyTorch does, still multiplies its infinite derivative by 0).
-pub fn binary_cross_entropy(predicted: Tensor<4>, target: Tensor<4>) -> Tensor<1> {
-    const DELTA: f64 = 1e-7;
-    let predicted = predicted.clamp(DELTA, 1.0 - DELTA);
-    let log_p = predicted.clone().log();
-    let log_q = predicted.neg().add_scalar(1.0).log();
-    let loss = target.clone() * log_p + target.neg().add_scalar(1.0) * log_q;
-    loss.mean().neg()
-}
-
 /// Whether the path-energy solver refused a decoded frame because it held NaN or ±∞: the
 /// model itself has diverged.
 fn decoded_non_finite(error: &ModelError) -> bool {
@@ -363,6 +342,40 @@ fn decoded_non_finite(error: &ModelError) -> bool {
     }
 }
 
-fn indices(values: &[i64], device: &Device) -> Tensor<1, Int> {
-    Tensor::<1, Int>::from_data(TensorData::new(values.to_vec(), [values.len()]), device)
+impl LatentModel for Trainer {
+    fn encode(&self, images: Tensor<4>) -> Tensor<4> {
+        self.model.encode(images)
+    }
+
+    fn decode(&self, latents: Tensor<4>) -> Tensor<4> {
+        self.model.decode(latents)
+    }
+}
+
+/// Algorithm 1 as an [`InterpolationMethod`]: `"path-energy"` when α or β is positive, the
+/// plain `"baseline"` autoencoder when both are 0.
+impl InterpolationMethod for Trainer {
+    fn name(&self) -> &str {
+        match self.config.regularised() {
+            true => "path-energy",
+            false => "baseline",
+        }
+    }
+
+    fn train_step(&mut self, batch: Tensor<4>) -> Result<TrainLog, ModelError> {
+        let log = self.step(batch)?;
+        Ok(TrainLog {
+            step: log.step,
+            terms: vec![
+                ("loss", log.loss),
+                ("reconstruction", log.reconstruction),
+                ("energy", log.energy),
+                ("mass", log.mass),
+            ],
+        })
+    }
+
+    fn steps_taken(&self) -> usize {
+        self.steps_taken
+    }
 }

@@ -3,7 +3,8 @@
 
 use burn::prelude::*;
 use dotae_models::{
-    AutoencoderConfig, Backend, ModelError, PathEnergyLossConfig, Trainer, TrainingConfig,
+    AutoencoderConfig, Backend, InterpolationMethod, LatentModel, ModelError, PathEnergyLossConfig,
+    Trainer, TrainingConfig, barycentre_grid, interpolate_pairs, shuffled_order, train_epoch,
 };
 
 /// Two 16×16 images: a bright square in the top-left and one in the bottom-right corner.
@@ -97,10 +98,10 @@ fn a_checkpoint_reproduces_decoded_images_exactly() {
     let frames = |model: &dotae_models::Autoencoder, device: &Device| -> Vec<f32> {
         let x = two_squares(device);
         let [_, c, h, w] = x.dims();
-        let a = x.clone().slice([0..1, 0..c, 0..h, 0..w]).reshape([c, h, w]);
-        let b = x.slice([1..2, 0..c, 0..h, 0..w]).reshape([c, h, w]);
-        model
-            .interpolate(a, b, 4)
+        let a = x.clone().slice([0..1, 0..c, 0..h, 0..w]);
+        let b = x.slice([1..2, 0..c, 0..h, 0..w]);
+        interpolate_pairs(model, a, b, 4)
+            .unwrap()
             .into_data()
             .try_to_vec::<f32>()
             .unwrap()
@@ -174,7 +175,7 @@ fn barycentre_corners_are_the_reconstructions() {
     let model = tiny_config().model.init(&device).unwrap();
     let squares = two_squares(&device);
     let corners = Tensor::cat(vec![squares.clone(), squares.flip([2])], 0);
-    let grid = model.barycentres(corners.clone(), 3).unwrap();
+    let grid = barycentre_grid(&model, corners.clone(), 3).unwrap();
     assert_eq!(grid.dims(), [9, 1, 16, 16]);
     let reconstructions = model.reconstruct(corners);
     // Row-major 3×3: the corners (0,0), (2,0), (0,2), (2,2) hold images 1, 2, 3, 4.
@@ -190,5 +191,29 @@ fn barycentre_corners_are_the_reconstructions() {
         actual.assert_approx_eq::<f32>(&expected, burn::tensor::Tolerance::absolute(1e-6));
     }
     let three = Tensor::<4>::zeros([3, 1, 16, 16], &device);
-    assert!(model.barycentres(three, 3).is_err());
+    assert!(barycentre_grid(&model, three, 3).is_err());
+}
+
+#[test]
+fn trainer_runs_through_the_shared_method_interface() {
+    let device = Backend::Flex.training_device().unwrap();
+    let config = tiny_config().with_batch_size(1);
+    let mut trainer = Trainer::new(config, &device).unwrap();
+    assert_eq!(trainer.name(), "path-energy");
+    let images = Tensor::cat(vec![two_squares(&device), two_squares(&device)], 0);
+    let mut rng = dotae_models::SeededRng::new(3);
+    let order = shuffled_order(4, &mut rng);
+    let mut seen = 0;
+    let logs = train_epoch(&mut trainer, &images, &order, 3, |_| seen += 1).unwrap();
+    // 4 images in batches of 3: two steps, each reporting the same named terms.
+    assert_eq!((logs.len(), seen), (2, 2));
+    assert_eq!(logs[1].step, 2);
+    for name in ["loss", "reconstruction", "energy", "mass"] {
+        assert!(logs[1].term(name).is_some_and(f64::is_finite), "{name}");
+    }
+    assert_eq!(logs[1].loss(), logs[1].term("loss").unwrap());
+    assert!(train_epoch(&mut trainer, &images, &[0, 4], 1, |_| {}).is_err());
+    assert!(train_epoch(&mut trainer, &images, &order, 0, |_| {}).is_err());
+    let plain = Trainer::new(tiny_config().with_alpha(0.0).with_beta(0.0), &device).unwrap();
+    assert_eq!(plain.name(), "baseline");
 }
