@@ -56,7 +56,7 @@ mod tests {
         let device = cpu_device();
         let predicted = tensor([0.5, 0.25, 1.0, 0.0], &device);
         let target = tensor([1.0, 0.0, 1.0, 0.0], &device);
-        let value = |t: Tensor<1>| t.into_data().to_vec::<f32>().unwrap()[0] as f64;
+        let value = |t: Tensor<1>| t.into_data().try_to_vec::<f32>().unwrap()[0] as f64;
         // MSE: (0.25 + 0.0625 + 0 + 0) / 4.
         let mse = value(Reconstruction::Mse.loss(predicted.clone(), target.clone()));
         assert!((mse - 0.078125).abs() < 1e-7, "{mse}");
