@@ -22,6 +22,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub use dotae_baselines as baselines;
 pub use dotae_data as data;
 pub use dotae_energy as energy;
 pub use dotae_grid as grid;

@@ -40,14 +40,14 @@ pub enum ModelError {
     TensorData { reason: String },
 
     #[error(
-        "the loss became non-finite at step {step} (reconstruction {reconstruction}, path energy {energy}, mass {mass}); the model keeps the weights of step {last_good}",
+        "the loss became non-finite at step {step} ({}); the model keeps the weights of step {last_good}",
+        named_terms(terms),
         last_good = step - 1
     )]
     NonFiniteLoss {
         step: usize,
-        reconstruction: f64,
-        energy: f64,
-        mass: f64,
+        /// The loss terms of the refused step, by name (NaN where a term could not be computed).
+        terms: Vec<(&'static str, f64)>,
     },
 
     #[error("checkpoint {path}: {reason}")]
@@ -61,4 +61,13 @@ pub enum ModelError {
         backend: &'static str,
         feature: &'static str,
     },
+}
+
+/// `name value, name value, …`, for messages.
+fn named_terms(terms: &[(&'static str, f64)]) -> String {
+    terms
+        .iter()
+        .map(|(name, value)| format!("{name} {value}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -130,6 +130,18 @@ pub struct StepLog {
     pub pairs: usize,
 }
 
+impl StepLog {
+    /// The terms by name, as [`TrainLog`] reports them.
+    pub fn terms(&self) -> Vec<(&'static str, f64)> {
+        vec![
+            ("loss", self.loss),
+            ("reconstruction", self.reconstruction),
+            ("energy", self.energy),
+            ("mass", self.mass),
+        ]
+    }
+}
+
 /// Adam on one autoencoder, step by step; the caller owns the loop, the logging and the files.
 pub struct Trainer {
     config: TrainingConfig,
@@ -216,9 +228,7 @@ impl Trainer {
             Err(error) if decoded_non_finite(&error) => {
                 return Err(ModelError::NonFiniteLoss {
                     step,
-                    reconstruction: f64::NAN,
-                    energy: f64::NAN,
-                    mass: f64::NAN,
+                    terms: vec![("path energy", f64::NAN)],
                 });
             }
             other => other?,
@@ -238,9 +248,7 @@ impl Trainer {
         if !log.loss.is_finite() {
             return Err(ModelError::NonFiniteLoss {
                 step,
-                reconstruction: log.reconstruction,
-                energy: log.energy,
-                mass: log.mass,
+                terms: log.terms(),
             });
         }
         let gradients = GradientsParams::from_grads(terms.total.backward(), &self.model);
@@ -366,12 +374,7 @@ impl InterpolationMethod for Trainer {
         let log = self.step(batch)?;
         Ok(TrainLog {
             step: log.step,
-            terms: vec![
-                ("loss", log.loss),
-                ("reconstruction", log.reconstruction),
-                ("energy", log.energy),
-                ("mass", log.mass),
-            ],
+            terms: log.terms(),
         })
     }
 

@@ -1,0 +1,225 @@
+//! ACAI (Berthelot, Raffel, Roy & Goodfellow 2019): a critic regresses the mixing coefficient
+//! of decoded latent mixes, and the autoencoder is penalised until its mixes look like α = 0,
+//! i.e. like reconstructions of real data.
+//!
+//! For a batch `x` with codes `z`, each image is paired with the batch reversed (image `i` with
+//! image `B − 1 − i`, as in the reference implementation) and mixed with its own `α_i` drawn
+//! uniformly in `[0, 1/2]`: `x̂_α = decode(α z + (1 − α) z_rev)`. With critic `d`:
+//!
+//! - critic loss `mean((d(x̂_α) − α)²) + mean(d(γ x + (1 − γ) x̂)²)` with `x̂` the
+//!   reconstructions, which teaches the critic that blends of real images and reconstructions
+//!   are α = 0;
+//! - autoencoder loss `reconstruction(x̂, x) + λ · mean(d(x̂_α)²)`.
+//!
+//! One step updates both from the same forward pass (the critic's and the autoencoder's losses
+//! both see the critic before its update), each with its own Adam.
+
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::prelude::*;
+use dotae_models::{
+    Autoencoder, AutoencoderConfig, InterpolationMethod, LatentModel, ModelError, Reconstruction,
+    SeededRng, TrainLog, shuffled_order,
+};
+
+use crate::Critic;
+use crate::common::{
+    check_batch, checked_terms, materialize, non_negative, positive, unit_interval, values_like,
+};
+
+/// Everything that defines an ACAI run.
+#[derive(Config, Debug, PartialEq)]
+pub struct AcaiConfig {
+    /// The autoencoder; the critic uses the same encoder architecture.
+    #[config(default = "AutoencoderConfig::new()")]
+    pub model: AutoencoderConfig,
+    /// Weight λ of the critic's penalty on decoded mixes in the autoencoder's loss.
+    #[config(default = 0.5)]
+    pub lambda: f64,
+    /// Blend γ of real images into reconstructions that the critic must score 0, in `[0, 1]`.
+    #[config(default = 0.2)]
+    pub gamma: f64,
+    /// Reconstruction loss (a mean per pixel). BCE like the other methods here; the reference
+    /// ACAI used MSE.
+    #[config(default = "Reconstruction::Bce")]
+    pub reconstruction: Reconstruction,
+    /// Adam step of the autoencoder.
+    #[config(default = 1e-3)]
+    pub learning_rate: f64,
+    /// Adam step of the critic.
+    #[config(default = 1e-3)]
+    pub critic_learning_rate: f64,
+    /// Seeds the weights, the mixing coefficients and the shuffling.
+    #[config(default = 0)]
+    pub seed: u64,
+}
+
+impl AcaiConfig {
+    /// Checks every field ACAI cannot run with.
+    pub fn validate(&self) -> Result<(), ModelError> {
+        self.model.validate()?;
+        non_negative("lambda", self.lambda)?;
+        unit_interval("gamma", self.gamma)?;
+        positive("learning_rate", self.learning_rate)?;
+        positive("critic_learning_rate", self.critic_learning_rate)
+    }
+}
+
+/// `γ x + (1 − γ) x̂`: the blends of images and their reconstructions that the critic scores 0.
+pub fn acai_blend(images: Tensor<4>, reconstructions: Tensor<4>, gamma: f64) -> Tensor<4> {
+    images.mul_scalar(gamma) + reconstructions.mul_scalar(1.0 - gamma)
+}
+
+/// Latent mixes `α_i z_i + (1 − α_i) z_{B−1−i}` of codes `z` `(B, c, h, w)` with the batch
+/// reversed, for coefficients `alphas` `(B)`.
+pub fn acai_mix(latents: Tensor<4>, alphas: Tensor<1>) -> Tensor<4> {
+    let reversed = latents.clone().flip([0]);
+    let alphas: Tensor<4> = alphas.reshape([-1, 1, 1, 1]);
+    reversed.clone() + (latents - reversed) * alphas
+}
+
+/// The critic's loss `mean((d(x̂_α) − α)²) + mean(d(blend)²)` from its scores on the decoded
+/// mixes `(B)`, their coefficients `(B)` and its scores on the γ-blends `(N)`.
+pub fn acai_critic_loss(on_mixes: Tensor<1>, alphas: Tensor<1>, on_blends: Tensor<1>) -> Tensor<1> {
+    (on_mixes - alphas).powi_scalar(2).mean() + on_blends.powi_scalar(2).mean()
+}
+
+/// The autoencoder's penalty `mean(d(x̂_α)²)`: the critic should see no mixing at all.
+pub fn acai_penalty(on_mixes: Tensor<1>) -> Tensor<1> {
+    on_mixes.powi_scalar(2).mean()
+}
+
+/// ACAI as an [`InterpolationMethod`] named `"acai"`.
+///
+/// Its log terms: `("loss", reconstruction + λ·critic_penalty)`, `("reconstruction", ..)`,
+/// `("critic_penalty", ..)`, `("critic", critic loss)`.
+pub struct Acai {
+    config: AcaiConfig,
+    model: Autoencoder,
+    critic: Critic,
+    optimizer: ModuleOptimizer,
+    critic_optimizer: ModuleOptimizer,
+    rng: SeededRng,
+    steps_taken: usize,
+}
+
+impl Acai {
+    /// A fresh autoencoder, critic and their optimisers on `device` (an autodiff device), seeded
+    /// from the config.
+    pub fn new(config: AcaiConfig, device: &Device) -> Result<Self, ModelError> {
+        config.validate()?;
+        device.seed(config.seed);
+        let model = config.model.init(device)?;
+        materialize(&model);
+        let critic = Critic::init(&config.model, device)?;
+        Ok(Self {
+            optimizer: AdamConfig::new().init(),
+            critic_optimizer: AdamConfig::new().init(),
+            rng: SeededRng::new(config.seed),
+            config,
+            model,
+            critic,
+            steps_taken: 0,
+        })
+    }
+
+    pub fn config(&self) -> &AcaiConfig {
+        &self.config
+    }
+
+    /// The autoencoder after the last successful step.
+    pub fn model(&self) -> &Autoencoder {
+        &self.model
+    }
+
+    pub fn into_model(self) -> Autoencoder {
+        self.model
+    }
+
+    /// The critic after the last successful step.
+    pub fn critic(&self) -> &Critic {
+        &self.critic
+    }
+
+    /// The order of the next epoch over `n` images, shuffled by the run's seeded generator.
+    pub fn epoch_order(&mut self, n: usize) -> Vec<usize> {
+        shuffled_order(n, &mut self.rng)
+    }
+}
+
+impl LatentModel for Acai {
+    fn encode(&self, images: Tensor<4>) -> Tensor<4> {
+        self.model.encode(images)
+    }
+
+    fn decode(&self, latents: Tensor<4>) -> Tensor<4> {
+        self.model.decode(latents)
+    }
+}
+
+impl InterpolationMethod for Acai {
+    fn name(&self) -> &str {
+        "acai"
+    }
+
+    fn train_step(&mut self, batch: Tensor<4>) -> Result<TrainLog, ModelError> {
+        check_batch(&self.config.model, &batch)?;
+        let step = self.steps_taken + 1;
+        let [b, c, rows, cols] = batch.dims();
+        let alphas: Vec<f64> = (0..b).map(|_| 0.5 * self.rng.uniform()).collect();
+        let alphas = values_like(alphas, [b], &batch);
+
+        // The autoencoder's forward pass: reconstructions and mixes in one decoder call.
+        let z = self.model.encode(batch.clone());
+        let mixes = acai_mix(z.clone(), alphas.clone());
+        let decoded = self.model.decode(Tensor::cat(vec![z, mixes], 0));
+        let reconstructions = decoded.clone().slice([0..b, 0..c, 0..rows, 0..cols]);
+        let decoded_mixes = decoded.slice([b..2 * b, 0..c, 0..rows, 0..cols]);
+
+        // The critic's loss, on detached images: its graph holds only the critic's weights.
+        let blends = acai_blend(
+            batch.clone(),
+            reconstructions.clone().detach(),
+            self.config.gamma,
+        );
+        let scores = self
+            .critic
+            .forward(Tensor::cat(vec![decoded_mixes.clone().detach(), blends], 0));
+        let critic_loss = acai_critic_loss(
+            scores.clone().narrow(0, 0, b),
+            alphas,
+            scores.narrow(0, b, b),
+        );
+
+        // The autoencoder's loss, through a copy of the critic that records no gradients.
+        let frozen = self.critic.clone().no_grad();
+        let penalty = acai_penalty(frozen.forward(decoded_mixes));
+        let reconstruction = self.config.reconstruction.loss(reconstructions, batch);
+        let total = reconstruction.clone() + penalty.clone().mul_scalar(self.config.lambda);
+
+        let terms = checked_terms(
+            step,
+            vec![
+                ("loss", total.clone()),
+                ("reconstruction", reconstruction),
+                ("critic_penalty", penalty),
+                ("critic", critic_loss.clone()),
+            ],
+        )?;
+        let critic_gradients = GradientsParams::from_grads(critic_loss.backward(), &self.critic);
+        let gradients = GradientsParams::from_grads(total.backward(), &self.model);
+        self.critic = self.critic_optimizer.step(
+            self.config.critic_learning_rate,
+            self.critic.clone(),
+            critic_gradients,
+        );
+        self.model = self
+            .optimizer
+            .step(self.config.learning_rate, self.model.clone(), gradients);
+        self.steps_taken = step;
+        Ok(TrainLog { step, terms })
+    }
+
+    fn steps_taken(&self) -> usize {
+        self.steps_taken
+    }
+}
