@@ -178,14 +178,20 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
 
 fn markdown_table(results: &[Value]) -> String {
     let mut table = String::from(
-        "| method | Mean Distance | Smoothness | s/step |\n| --- | --- | --- | --- |\n",
+        "| method | Mean Distance | Smoothness (paths skipped) | s/step |\n| --- | --- | --- | --- |\n",
     );
     for r in results {
+        // Smoothness is undefined for a path whose frames all retrieve one line.
+        let smoothness = match r["smoothness"].as_f64() {
+            Some(value) => format!("{value:.3}"),
+            None => "undefined".into(),
+        };
         table.push_str(&format!(
-            "| {} | {:.3e} | {:.3} | {:.3} |\n",
+            "| {} | {:.3e} | {} ({} skipped) | {:.3} |\n",
             r["method"].as_str().unwrap_or("?"),
             r["mean_distance"].as_f64().unwrap_or(f64::NAN),
-            r["smoothness"].as_f64().unwrap_or(f64::NAN),
+            smoothness,
+            r["smoothness_skipped"].as_u64().unwrap_or(0),
             r["seconds_per_step"].as_f64().unwrap_or(f64::NAN),
         ));
     }
