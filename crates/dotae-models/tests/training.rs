@@ -2,43 +2,13 @@
 //! checkpoints round-trip, and bad configurations are errors.
 
 use burn::prelude::*;
+mod common;
+
+use common::{tiny_config, two_squares};
 use dotae_models::{
-    AutoencoderConfig, Backend, InterpolationMethod, LatentModel, ModelError, PathEnergyLossConfig,
-    Trainer, TrainingConfig, barycentre_grid, interpolate_pairs, shuffled_order, train_epoch,
+    AutoencoderConfig, Backend, InterpolationMethod, LatentModel, ModelError, Trainer,
+    barycentre_grid, interpolate_pairs, shuffled_order, train_epoch,
 };
-
-/// Two 16×16 images: a bright square in the top-left and one in the bottom-right corner.
-fn two_squares(device: &Device) -> Tensor<4> {
-    let mut values = vec![0.05f32; 2 * 16 * 16];
-    for r in 2..6 {
-        for c in 2..6 {
-            values[r * 16 + c] = 0.95;
-            values[256 + (r + 8) * 16 + (c + 8)] = 0.95;
-        }
-    }
-    Tensor::from_data(TensorData::new(values, [2, 1, 16, 16]), device)
-}
-
-fn tiny_config() -> TrainingConfig {
-    TrainingConfig::new()
-        .with_model(
-            AutoencoderConfig::new()
-                .with_width(4)
-                .with_blocks(2)
-                .with_bottleneck(16)
-                .with_latent_channels(4),
-        )
-        .with_energy(PathEnergyLossConfig {
-            energy_size: [8, 8],
-            epsilon: 1e-4,
-            ..Default::default()
-        })
-        .with_alpha(1e-3)
-        .with_beta(1e-3)
-        .with_steps(4)
-        .with_learning_rate(2e-3)
-        .with_seed(7)
-}
 
 fn run(backend: Backend, steps: usize) -> Vec<dotae_models::StepLog> {
     let device = backend.training_device().unwrap();

@@ -7,37 +7,19 @@
 use std::time::Instant;
 
 use burn::prelude::*;
-use dotae_models::{
-    AutoencoderConfig, Backend, LatentModel, PathEnergyLossConfig, Trainer, TrainingConfig,
-};
+use dotae_models::{Backend, LatentModel, Trainer, TrainingConfig};
 
-fn two_squares(device: &Device) -> Tensor<4> {
-    let mut values = vec![0.05f32; 2 * 16 * 16];
-    for r in 2..6 {
-        for c in 2..6 {
-            values[r * 16 + c] = 0.95;
-            values[256 + (r + 8) * 16 + (c + 8)] = 0.95;
-        }
-    }
-    Tensor::from_data(TensorData::new(values, [2, 1, 16, 16]), device)
-}
+mod common;
 
+use common::{tiny_config, two_squares};
+
+/// The CPU tests' tiny problem with the full path-energy weight and no MassLoss.
 fn config() -> TrainingConfig {
-    TrainingConfig::new()
-        .with_model(
-            AutoencoderConfig::new()
-                .with_width(4)
-                .with_blocks(2)
-                .with_bottleneck(16)
-                .with_latent_channels(4),
-        )
-        .with_energy(PathEnergyLossConfig {
-            energy_size: [8, 8],
-            epsilon: 1e-4,
-            ..Default::default()
-        })
-        .with_steps(4)
+    tiny_config()
+        .with_alpha(1.0)
+        .with_beta(0.0)
         .with_learning_rate(3e-3)
+        .with_seed(0)
 }
 
 #[test]
