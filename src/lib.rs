@@ -6,7 +6,10 @@
 //!
 //! - [`grid`]: the staggered grid, boundaries, obstacles, divergence and face weights;
 //! - [`energy`]: the path energy `J(ρ)` and its exact gradient;
-//! - [`data`]: image and path I/O and synthetic images with known geodesics.
+//! - [`data`]: image and path I/O and synthetic images with known geodesics;
+//! - [`kernels`]: the fast CPU convolution, pooling and upsampling kernels the models train with;
+//! - [`models`], [`baselines`], [`metrics`]: the autoencoders, the methods they are compared
+//!   with, and the measurements.
 //!
 //! ```
 //! use dotae::data::synthetic::{disk, translation};
@@ -26,5 +29,6 @@ pub use dotae_baselines as baselines;
 pub use dotae_data as data;
 pub use dotae_energy as energy;
 pub use dotae_grid as grid;
+pub use dotae_kernels as kernels;
 pub use dotae_metrics as metrics;
 pub use dotae_models as models;

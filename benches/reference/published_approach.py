@@ -37,20 +37,26 @@ def divergence(m, n):
     return sp.csr_matrix((vals, (rows, cols)), shape=(m * n, base + m * (n + 1)))
 
 
-def energy_and_gradient(paths, D, avg):
+def energy_and_gradient(paths, D, avg, tau=None):
+    """J and dJ/drho of (P, T+1, m, n) paths. With `tau`, the unbalanced variant of DESIGN.md:
+    A_t = D diag(u_t) D^T + diag(rho_bar_t / tau), and dJ/drho_bar_t gains -y_t^2 / tau."""
     P, T1, m, n = paths.shape
     T = T1 - 1
     rho = paths.reshape(P, T1, m * n)
-    bar = 0.5 * (rho[:, :-1] + rho[:, 1:])            # (P, T, cells)
+    bar = 0.5 * (rho[:, :-1] + rho[:, 1:]).reshape(P * T, -1)   # (P*T, cells)
     b = (rho[:, :-1] - rho[:, 1:]).reshape(-1)
-    u = bar.reshape(P * T, -1) @ avg.T               # face weights per step
+    u = bar @ avg.T                                   # face weights per step
     blocks = [D @ sp.diags(ut) @ D.T for ut in u]
+    if tau is not None:
+        blocks = [block + sp.diags(bt / tau) for block, bt in zip(blocks, bar)]
     A = sp.block_diag(blocks, format="csc")
     y = spla.spsolve(A, b)
     J = float(b @ y)
     y = y.reshape(P * T, -1)
     dty = y @ D                                       # (P*T, faces)
     gbar = -(dty ** 2) @ avg                          # back to cells
+    if tau is not None:
+        gbar = gbar - y ** 2 / tau
     g = np.zeros_like(rho)
     gy = (2.0 * y).reshape(P, T, -1)
     gb = gbar.reshape(P, T, -1)

@@ -5,14 +5,17 @@
 //! conv3×3 → `latent_channels`. A 32×32 image with 3 blocks becomes a 16×4×4 latent. The decoder
 //! mirrors it with nearest-neighbour upsampling and halving channels, and ends with conv3×3 →
 //! image channels and a sigmoid, so decoded images are valid non-negative densities.
+//!
+//! Each convolution runs together with its activation through
+//! [`conv2d_activated`](dotae_kernels::conv2d_activated): one fused kernel with its own backward
+//! pass on burn-flex, burn's standard operations on the other backends. The modules are
+//! burn-nn's, so checkpoints do not depend on the backend.
 
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::pool::{AvgPool2d, AvgPool2dConfig};
 use burn::nn::{LeakyRelu, LeakyReluConfig, PaddingConfig2d};
 use burn::prelude::*;
-use burn::tensor::activation::tanh;
-use burn::tensor::module::interpolate;
-use burn::tensor::ops::{InterpolateMode, InterpolateOptions};
+use dotae_kernels::{Activation, avg_pool2d, conv2d_activated, upsample_nearest2d};
 
 use crate::{LatentModel, ModelError};
 
@@ -63,8 +66,15 @@ impl ConvPair {
     }
 
     fn forward(&self, x: Tensor<4>) -> Tensor<4> {
-        let x = self.activation.forward(self.first.forward(x));
-        self.activation.forward(self.second.forward(x))
+        let leaky = leaky(&self.activation);
+        let x = conv2d_activated(&self.first, x, leaky);
+        conv2d_activated(&self.second, x, leaky)
+    }
+}
+
+fn leaky(activation: &LeakyRelu) -> Activation {
+    Activation::LeakyRelu {
+        slope: activation.negative_slope,
     }
 }
 
@@ -81,12 +91,12 @@ pub struct Encoder {
 
 impl Encoder {
     pub fn forward(&self, image: Tensor<4>) -> Tensor<4> {
-        let mut x = self.stem.forward(image);
+        let mut x = conv2d_activated(&self.stem, image, Activation::Identity);
         for block in &self.blocks {
-            x = self.pool.forward(block.forward(x));
+            x = avg_pool2d(&self.pool, block.forward(x));
         }
-        let x = self.activation.forward(self.bottleneck.forward(x));
-        self.latent.forward(x)
+        let x = conv2d_activated(&self.bottleneck, x, leaky(&self.activation));
+        conv2d_activated(&self.latent, x, Activation::Identity)
     }
 }
 
@@ -102,25 +112,14 @@ pub struct Decoder {
 
 impl Decoder {
     pub fn forward(&self, latent: Tensor<4>) -> Tensor<4> {
-        let mut x = self.activation.forward(self.stem.forward(latent));
-        x = self.activation.forward(self.bottleneck.forward(x));
+        let leaky = leaky(&self.activation);
+        let mut x = conv2d_activated(&self.stem, latent, leaky);
+        x = conv2d_activated(&self.bottleneck, x, leaky);
         for block in &self.blocks {
-            let [_, _, h, w] = x.dims();
-            let up = interpolate(
-                x,
-                InterpolateOptions::new(InterpolateMode::Nearest).with_output_size([2 * h, 2 * w]),
-            );
-            x = block.forward(up);
+            x = block.forward(upsample_nearest2d(x));
         }
-        logistic(self.output.forward(x))
+        conv2d_activated(&self.output, x, Activation::Sigmoid)
     }
-}
-
-/// The sigmoid as `(1 + tanh(x/2)) / 2`: burn's own `sigmoid` rounds through f32 on ndarray,
-/// which hides an f64 model's precision, and `1 / (1 + e^{-x})` has a NaN gradient for very
-/// negative `x`.
-fn logistic(x: Tensor<4>) -> Tensor<4> {
-    tanh(x.mul_scalar(0.5)).add_scalar(1.0).mul_scalar(0.5)
 }
 
 /// Encoder and decoder.

@@ -1,0 +1,73 @@
+//! The floating-point types the kernels run in.
+
+use core::fmt::Debug;
+use core::ops::{Add, AddAssign, Mul, Neg, Sub};
+
+use crate::scratch::Pooled;
+
+/// `f32` or `f64`: what the kernels compute in. Matrix products go through the `gemm` crate,
+/// which dispatches on the concrete type.
+pub trait Element:
+    Copy
+    + Debug
+    + Default
+    + PartialOrd
+    + Send
+    + Sync
+    + 'static
+    + Add<Output = Self>
+    + AddAssign
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Neg<Output = Self>
+    + Pooled
+{
+    const ZERO: Self;
+    const ONE: Self;
+
+    fn from_f64(value: f64) -> Self;
+
+    fn exp(self) -> Self;
+
+    fn recip(self) -> Self;
+
+    /// The values as `f32`, when they are: the direct kernels run in `f32` only.
+    fn as_f32(values: &[Self]) -> Option<&[f32]>;
+
+    fn as_f32_mut(values: &mut [Self]) -> Option<&mut [f32]>;
+}
+
+macro_rules! element {
+    ($t:ty, $as_f32:expr, $as_f32_mut:expr) => {
+        impl Element for $t {
+            const ZERO: Self = 0.0;
+            const ONE: Self = 1.0;
+
+            #[inline(always)]
+            fn from_f64(value: f64) -> Self {
+                value as $t
+            }
+
+            #[inline(always)]
+            fn exp(self) -> Self {
+                <$t>::exp(self)
+            }
+
+            #[inline(always)]
+            fn recip(self) -> Self {
+                1.0 / self
+            }
+
+            fn as_f32(values: &[Self]) -> Option<&[f32]> {
+                $as_f32(values)
+            }
+
+            fn as_f32_mut(values: &mut [Self]) -> Option<&mut [f32]> {
+                $as_f32_mut(values)
+            }
+        }
+    };
+}
+
+element!(f32, Some, Some);
+element!(f64, |_| None, |_| None);
