@@ -28,8 +28,8 @@ use dotae::energy::{Boundary, Grid, Variant};
 use dotae::metrics::{MeanStd, adjacent_ssim, frame_mse, mse};
 use dotae::models::burn::prelude::Tensor;
 use dotae::models::{
-    AutoencoderConfig, Backend, ModelError, PathEnergyLossConfig, TrainLog, Trainer,
-    TrainingConfig, from_array, interpolate_pairs, to_array, train_epoch,
+    AutoencoderConfig, Backend, InterpolationMethod, ModelError, PathEnergyLossConfig, TrainLog,
+    Trainer, TrainingConfig, from_array, interpolate_pairs, to_array, train_epoch,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use ndarray::{Array2, Array3, Array4, Axis, Ix4, s, stack};

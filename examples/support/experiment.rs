@@ -7,12 +7,12 @@ use std::path::Path;
 
 use clap::ValueEnum;
 use dotae::baselines::{Acai, AcaiConfig, Aeai, AeaiConfig, Vae, VaeConfig};
-use dotae::data::{SeededRng, Series, write_line_plot};
+use dotae::data::{Series, write_line_plot};
 use dotae::energy::Variant;
 use dotae::models::burn::prelude::*;
 use dotae::models::{
     AutoencoderConfig, InterpolationMethod, PathEnergyLossConfig, TrainLog, Trainer,
-    TrainingConfig, from_array, interpolate_pairs, shuffled_order, to_array, train_epoch,
+    TrainingConfig, from_array, interpolate_pairs, to_array, train_epoch,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use ndarray::{Array4, Array5, Ix5};
@@ -130,8 +130,8 @@ pub fn build(
     })
 }
 
-/// `schedule.epochs` passes over `images`, shuffled by a generator seeded like the model, with
-/// a progress bar; returns every step's log.
+/// `schedule.epochs` passes over `images` in the method's own epoch orders (the same for every
+/// method with one seed), with a progress bar; returns every step's log.
 pub fn train(
     method: &mut dyn InterpolationMethod,
     images: &Tensor<4>,
@@ -142,10 +142,9 @@ pub fn train(
     bar.set_style(ProgressStyle::with_template(
         "{prefix:>12} [{bar:30}] {pos}/{len} epochs {elapsed_precise} {msg}",
     )?);
-    let mut rng = SeededRng::new(schedule.seed);
     let mut logs = Vec::new();
     for _ in 0..schedule.epochs {
-        let order = shuffled_order(count, &mut rng);
+        let order = method.epoch_order(count);
         logs.extend(train_epoch(
             method,
             images,

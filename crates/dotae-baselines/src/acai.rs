@@ -14,17 +14,14 @@
 //! One step updates both from the same forward pass (the critic's and the autoencoder's losses
 //! both see the critic before its update), each with its own Adam.
 
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 use dotae_models::{
-    Autoencoder, AutoencoderConfig, InterpolationMethod, LatentModel, ModelError, Reconstruction,
-    SeededRng, TrainLog, shuffled_order,
+    Autoencoder, AutoencoderConfig, LatentModel, Losses, MethodCore, ModelError, Objective,
+    Reconstruction, Schedule, SeededRng, Term,
 };
 
 use crate::Critic;
-use crate::common::{
-    check_batch, checked_terms, materialize, non_negative, positive, unit_interval, values_like,
-};
+use crate::common::{non_negative, positive, unit_interval, values_like};
 
 /// Everything that defines an ACAI run.
 #[derive(Config, Debug, PartialEq)]
@@ -88,90 +85,63 @@ pub fn acai_penalty(on_mixes: Tensor<1>) -> Tensor<1> {
     on_mixes.powi_scalar(2).mean()
 }
 
-/// ACAI as an [`InterpolationMethod`] named `"acai"`.
+/// ACAI's losses as an [`Objective`], with the critic as the adversary.
 ///
 /// Its log terms: `("loss", reconstruction + λ·critic_penalty)`, `("reconstruction", ..)`,
 /// `("critic_penalty", ..)`, `("critic", critic loss)`.
-pub struct Acai {
+pub struct AcaiObjective {
     config: AcaiConfig,
-    model: Autoencoder,
-    critic: Critic,
-    optimizer: ModuleOptimizer,
-    critic_optimizer: ModuleOptimizer,
-    rng: SeededRng,
-    steps_taken: usize,
 }
 
-impl Acai {
-    /// A fresh autoencoder, critic and their optimisers on `device` (an autodiff device), seeded
-    /// from the config.
-    pub fn new(config: AcaiConfig, device: &Device) -> Result<Self, ModelError> {
+impl Objective for AcaiObjective {
+    type Config = AcaiConfig;
+    type Model = Autoencoder;
+    type Adversary = Critic;
+
+    fn from_config(config: AcaiConfig) -> Result<Self, ModelError> {
         config.validate()?;
-        device.seed(config.seed);
-        let model = config.model.init(device)?;
-        materialize(&model);
-        let critic = Critic::init(&config.model, device)?;
-        Ok(Self {
-            optimizer: AdamConfig::new().init(),
-            critic_optimizer: AdamConfig::new().init(),
-            rng: SeededRng::new(config.seed),
-            config,
-            model,
-            critic,
-            steps_taken: 0,
-        })
+        Ok(Self { config })
     }
 
-    pub fn config(&self) -> &AcaiConfig {
+    fn config(&self) -> &AcaiConfig {
         &self.config
     }
 
-    /// The autoencoder after the last successful step.
-    pub fn model(&self) -> &Autoencoder {
-        &self.model
-    }
-
-    pub fn into_model(self) -> Autoencoder {
-        self.model
-    }
-
-    /// The critic after the last successful step.
-    pub fn critic(&self) -> &Critic {
-        &self.critic
-    }
-
-    /// The order of the next epoch over `n` images, shuffled by the run's seeded generator.
-    pub fn epoch_order(&mut self, n: usize) -> Vec<usize> {
-        shuffled_order(n, &mut self.rng)
-    }
-}
-
-impl LatentModel for Acai {
-    fn encode(&self, images: Tensor<4>) -> Tensor<4> {
-        self.model.encode(images)
-    }
-
-    fn decode(&self, latents: Tensor<4>) -> Tensor<4> {
-        self.model.decode(latents)
-    }
-}
-
-impl InterpolationMethod for Acai {
-    fn name(&self) -> &str {
+    fn name(&self) -> &'static str {
         "acai"
     }
 
-    fn train_step(&mut self, batch: Tensor<4>) -> Result<TrainLog, ModelError> {
-        check_batch(&self.config.model, &batch)?;
-        let step = self.steps_taken + 1;
+    fn schedule(&self) -> Schedule {
+        Schedule {
+            seed: self.config.seed,
+            learning_rate: self.config.learning_rate,
+            adversary_learning_rate: self.config.critic_learning_rate,
+        }
+    }
+
+    fn init(&self, device: &Device, seed: u64) -> Result<(Autoencoder, Critic), ModelError> {
+        Critic::with_autoencoder(&self.config.model, device, seed)
+    }
+
+    fn architecture(&self) -> &AutoencoderConfig {
+        &self.config.model
+    }
+
+    fn losses(
+        &self,
+        (model, critic): (&Autoencoder, &Critic),
+        batch: Tensor<4>,
+        rng: &mut SeededRng,
+        _step: usize,
+    ) -> Result<Losses, ModelError> {
         let [b, c, rows, cols] = batch.dims();
-        let alphas: Vec<f64> = (0..b).map(|_| 0.5 * self.rng.uniform()).collect();
+        let alphas: Vec<f64> = (0..b).map(|_| 0.5 * rng.uniform()).collect();
         let alphas = values_like(alphas, [b], &batch);
 
         // The autoencoder's forward pass: reconstructions and mixes in one decoder call.
-        let z = self.model.encode(batch.clone());
+        let z = model.encode(batch.clone());
         let mixes = acai_mix(z.clone(), alphas.clone());
-        let decoded = self.model.decode(Tensor::cat(vec![z, mixes], 0));
+        let decoded = model.decode(Tensor::cat(vec![z, mixes], 0));
         let reconstructions = decoded.clone().slice([0..b, 0..c, 0..rows, 0..cols]);
         let decoded_mixes = decoded.slice([b..2 * b, 0..c, 0..rows, 0..cols]);
 
@@ -181,9 +151,7 @@ impl InterpolationMethod for Acai {
             reconstructions.clone().detach(),
             self.config.gamma,
         );
-        let scores = self
-            .critic
-            .forward(Tensor::cat(vec![decoded_mixes.clone().detach(), blends], 0));
+        let scores = critic.forward(Tensor::cat(vec![decoded_mixes.clone().detach(), blends], 0));
         let critic_loss = acai_critic_loss(
             scores.clone().narrow(0, 0, b),
             alphas,
@@ -191,35 +159,19 @@ impl InterpolationMethod for Acai {
         );
 
         // The autoencoder's loss, through a copy of the critic that records no gradients.
-        let frozen = self.critic.clone().no_grad();
-        let penalty = acai_penalty(frozen.forward(decoded_mixes));
+        let penalty = acai_penalty(critic.clone().no_grad().forward(decoded_mixes));
         let reconstruction = self.config.reconstruction.loss(reconstructions, batch);
-        let total = reconstruction.clone() + penalty.clone().mul_scalar(self.config.lambda);
-
-        let terms = checked_terms(
-            step,
-            vec![
-                ("loss", total.clone()),
-                ("reconstruction", reconstruction),
-                ("critic_penalty", penalty),
-                ("critic", critic_loss.clone()),
+        Ok(Losses {
+            model: reconstruction.clone() + penalty.clone().mul_scalar(self.config.lambda),
+            terms: vec![
+                ("reconstruction", Term::Tensor(reconstruction)),
+                ("critic_penalty", Term::Tensor(penalty)),
             ],
-        )?;
-        let critic_gradients = GradientsParams::from_grads(critic_loss.backward(), &self.critic);
-        let gradients = GradientsParams::from_grads(total.backward(), &self.model);
-        self.critic = self.critic_optimizer.step(
-            self.config.critic_learning_rate,
-            self.critic.clone(),
-            critic_gradients,
-        );
-        self.model = self
-            .optimizer
-            .step(self.config.learning_rate, self.model.clone(), gradients);
-        self.steps_taken = step;
-        Ok(TrainLog { step, terms })
-    }
-
-    fn steps_taken(&self) -> usize {
-        self.steps_taken
+            adversary: Some(("critic", critic_loss)),
+        })
     }
 }
+
+/// ACAI as an [`InterpolationMethod`](dotae_models::InterpolationMethod) named `"acai"`; its
+/// critic is [`MethodCore::adversary`].
+pub type Acai = MethodCore<AcaiObjective>;

@@ -26,19 +26,15 @@
 //! many drawn at random ([`select_pairs`], as the path-energy trainer does); a batch of one
 //! image is paired with itself.
 
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 use burn::tensor::activation::softplus;
 use dotae_models::{
-    Autoencoder, AutoencoderConfig, InterpolationMethod, LatentModel, ModelError, Reconstruction,
-    SeededRng, TrainLog, select_pairs, shuffled_order,
+    Autoencoder, AutoencoderConfig, LatentModel, LineEnds, Losses, MethodCore, ModelError,
+    Objective, Reconstruction, Schedule, SeededRng, Term, decode_pair_lines, select_pairs,
 };
 
 use crate::Critic;
-use crate::common::{
-    at_least_one, check_batch, checked_terms, index_tensor, materialize, non_negative, positive,
-    values_like,
-};
+use crate::common::{at_least_one, non_negative, positive};
 
 /// Everything that defines an AEAI run.
 #[derive(Config, Debug, PartialEq)]
@@ -131,81 +127,97 @@ pub fn aeai_smoothness(frames: Tensor<5>) -> Tensor<1> {
     (later - earlier).mul_scalar(m).powi_scalar(2).mean()
 }
 
-/// AEAI as an [`InterpolationMethod`] named `"aeai"`.
+/// AEAI's losses as an [`Objective`], with the discriminator as the adversary.
 ///
 /// Its log terms: `("loss", L_R + λ_A L_A + λ_C L_C + λ_S L_S)`, `("reconstruction", ..)`,
 /// `("adversarial", ..)`, `("cycle", ..)`, `("smoothness", ..)`, `("discriminator", ..)`.
-pub struct Aeai {
+pub struct AeaiObjective {
     config: AeaiConfig,
-    model: Autoencoder,
-    discriminator: Critic,
-    optimizer: ModuleOptimizer,
-    discriminator_optimizer: ModuleOptimizer,
-    rng: SeededRng,
-    steps_taken: usize,
 }
 
-impl Aeai {
-    /// A fresh autoencoder, discriminator and their optimisers on `device` (an autodiff
-    /// device), seeded from the config.
-    pub fn new(config: AeaiConfig, device: &Device) -> Result<Self, ModelError> {
+impl Objective for AeaiObjective {
+    type Config = AeaiConfig;
+    type Model = Autoencoder;
+    type Adversary = Critic;
+
+    fn from_config(config: AeaiConfig) -> Result<Self, ModelError> {
         config.validate()?;
-        device.seed(config.seed);
-        let model = config.model.init(device)?;
-        materialize(&model);
-        let discriminator = Critic::init(&config.model, device)?;
-        Ok(Self {
-            optimizer: AdamConfig::new().init(),
-            discriminator_optimizer: AdamConfig::new().init(),
-            rng: SeededRng::new(config.seed),
-            config,
-            model,
-            discriminator,
-            steps_taken: 0,
-        })
+        Ok(Self { config })
     }
 
-    pub fn config(&self) -> &AeaiConfig {
+    fn config(&self) -> &AeaiConfig {
         &self.config
     }
 
-    /// The autoencoder after the last successful step.
-    pub fn model(&self) -> &Autoencoder {
-        &self.model
+    fn name(&self) -> &'static str {
+        "aeai"
     }
 
-    pub fn into_model(self) -> Autoencoder {
-        self.model
+    fn schedule(&self) -> Schedule {
+        Schedule {
+            seed: self.config.seed,
+            learning_rate: self.config.learning_rate,
+            adversary_learning_rate: self.config.discriminator_learning_rate,
+        }
     }
 
-    /// The discriminator (its logit) after the last successful step.
-    pub fn discriminator(&self) -> &Critic {
-        &self.discriminator
+    fn init(&self, device: &Device, seed: u64) -> Result<(Autoencoder, Critic), ModelError> {
+        Critic::with_autoencoder(&self.config.model, device, seed)
     }
 
-    /// The order of the next epoch over `n` images, shuffled by the run's seeded generator.
-    pub fn epoch_order(&mut self, n: usize) -> Vec<usize> {
-        shuffled_order(n, &mut self.rng)
-    }
-}
-
-impl LatentModel for Aeai {
-    fn encode(&self, images: Tensor<4>) -> Tensor<4> {
-        self.model.encode(images)
+    fn architecture(&self) -> &AutoencoderConfig {
+        &self.config.model
     }
 
-    fn decode(&self, latents: Tensor<4>) -> Tensor<4> {
-        self.model.decode(latents)
-    }
-}
+    fn losses(
+        &self,
+        (model, discriminator): (&Autoencoder, &Critic),
+        batch: Tensor<4>,
+        rng: &mut SeededRng,
+        _step: usize,
+    ) -> Result<Losses, ModelError> {
+        let b = batch.dims()[0];
+        let mut pairs = select_pairs(b, self.config.pairs_per_batch, rng);
+        if pairs.is_empty() {
+            pairs.push((0, 0));
+        }
+        let m = self.config.intervals.max(1);
+        let lines = decode_pair_lines(model, batch.clone(), &pairs, m, LineEnds::Reconstructions);
+        let frames = flatten_lines(lines.frames.clone());
 
-/// `(1 − α) a + α b` for every `α` of `alphas`, for a batch of pairs `(P, …)`: `(P, K, …)`.
-fn mix_lines(a: Tensor<4>, b: Tensor<4>, alphas: &[f64]) -> Tensor<5> {
-    let k = alphas.len();
-    let alphas: Tensor<5> = values_like(alphas.to_vec(), [1, k, 1, 1, 1], &a);
-    let a: Tensor<5> = a.unsqueeze_dim(1);
-    let b: Tensor<5> = b.unsqueeze_dim(1);
-    a.clone() + (b - a) * alphas
+        // The discriminator's loss on detached frames: its graph holds only its own weights.
+        let logits =
+            discriminator.forward(Tensor::cat(vec![batch.clone(), frames.clone().detach()], 0));
+        let fakes = pairs.len() * (m + 1);
+        let discriminator_loss =
+            aeai_discriminator_loss(logits.clone().narrow(0, 0, b), logits.narrow(0, b, fakes));
+
+        // The autoencoder's loss, through a copy of the discriminator that records no gradients.
+        let adversarial =
+            aeai_adversarial_loss(discriminator.clone().no_grad().forward(frames.clone()));
+        let cycle = aeai_cycle_loss(flatten_lines(lines.line_latents), model.encode(frames));
+        let smoothness = aeai_smoothness(lines.frames);
+        let reconstruction = self
+            .config
+            .reconstruction
+            .loss(lines.reconstructions, batch);
+        let total = reconstruction.clone()
+            + adversarial
+                .clone()
+                .mul_scalar(self.config.lambda_adversarial)
+            + cycle.clone().mul_scalar(self.config.lambda_cycle)
+            + smoothness.clone().mul_scalar(self.config.lambda_smooth);
+        Ok(Losses {
+            model: total,
+            terms: vec![
+                ("reconstruction", Term::Tensor(reconstruction)),
+                ("adversarial", Term::Tensor(adversarial)),
+                ("cycle", Term::Tensor(cycle)),
+                ("smoothness", Term::Tensor(smoothness)),
+            ],
+            adversary: Some(("discriminator", discriminator_loss)),
+        })
+    }
 }
 
 /// `(P, K, c, h, w)` to `(P·K, c, h, w)`.
@@ -214,106 +226,6 @@ fn flatten_lines(lines: Tensor<5>) -> Tensor<4> {
     lines.reshape([p * k, c, h, w])
 }
 
-impl InterpolationMethod for Aeai {
-    fn name(&self) -> &str {
-        "aeai"
-    }
-
-    fn train_step(&mut self, batch: Tensor<4>) -> Result<TrainLog, ModelError> {
-        check_batch(&self.config.model, &batch)?;
-        let step = self.steps_taken + 1;
-        let [b, c, rows, cols] = batch.dims();
-        let device = batch.device();
-        let mut pairs = select_pairs(b, self.config.pairs_per_batch, &mut self.rng);
-        if pairs.is_empty() {
-            pairs.push((0, 0));
-        }
-        let p = pairs.len();
-        let sources = index_tensor(&pairs.iter().map(|q| q.0).collect::<Vec<_>>(), &device);
-        let targets = index_tensor(&pairs.iter().map(|q| q.1).collect::<Vec<_>>(), &device);
-        let grid = alpha_grid(self.config.intervals);
-        let m = grid.len() - 1;
-        let interior = &grid[1..m];
-
-        // Reconstructions and the interior frames of every line in one decoder call.
-        let z = self.model.encode(batch.clone());
-        let [_, zc, zh, zw] = z.dims();
-        let z_sources = z.clone().select(0, sources.clone());
-        let z_targets = z.clone().select(0, targets.clone());
-        let latent_lines = mix_lines(z_sources, z_targets, &grid);
-        let mut codes = vec![z];
-        if !interior.is_empty() {
-            let inner = latent_lines
-                .clone()
-                .slice([0..p, 1..m, 0..zc, 0..zh, 0..zw]);
-            codes.push(flatten_lines(inner));
-        }
-        let decoded = self.model.decode(Tensor::cat(codes, 0));
-        let total_rows = decoded.dims()[0];
-        let reconstructions = decoded.clone().slice([0..b, 0..c, 0..rows, 0..cols]);
-        let mut frames = vec![
-            reconstructions
-                .clone()
-                .select(0, sources)
-                .unsqueeze_dim::<5>(1),
-        ];
-        if !interior.is_empty() {
-            let inner = decoded.slice([b..total_rows, 0..c, 0..rows, 0..cols]);
-            frames.push(inner.reshape([p, m - 1, c, rows, cols]));
-        }
-        frames.push(reconstructions.clone().select(0, targets).unsqueeze_dim(1));
-        let frames = Tensor::cat(frames, 1);
-        let flat_frames = flatten_lines(frames.clone());
-
-        // The discriminator's loss on detached frames: its graph holds only its own weights.
-        let logits = self.discriminator.forward(Tensor::cat(
-            vec![batch.clone(), flat_frames.clone().detach()],
-            0,
-        ));
-        let n_fake = p * (m + 1);
-        let discriminator_loss =
-            aeai_discriminator_loss(logits.clone().narrow(0, 0, b), logits.narrow(0, b, n_fake));
-
-        // The autoencoder's loss, through a copy of the discriminator that records no gradients.
-        let frozen = self.discriminator.clone().no_grad();
-        let adversarial = aeai_adversarial_loss(frozen.forward(flat_frames.clone()));
-        let cycle = aeai_cycle_loss(flatten_lines(latent_lines), self.model.encode(flat_frames));
-        let smoothness = aeai_smoothness(frames);
-        let reconstruction = self.config.reconstruction.loss(reconstructions, batch);
-        let total = reconstruction.clone()
-            + adversarial
-                .clone()
-                .mul_scalar(self.config.lambda_adversarial)
-            + cycle.clone().mul_scalar(self.config.lambda_cycle)
-            + smoothness.clone().mul_scalar(self.config.lambda_smooth);
-
-        let terms = checked_terms(
-            step,
-            vec![
-                ("loss", total.clone()),
-                ("reconstruction", reconstruction),
-                ("adversarial", adversarial),
-                ("cycle", cycle),
-                ("smoothness", smoothness),
-                ("discriminator", discriminator_loss.clone()),
-            ],
-        )?;
-        let discriminator_gradients =
-            GradientsParams::from_grads(discriminator_loss.backward(), &self.discriminator);
-        let gradients = GradientsParams::from_grads(total.backward(), &self.model);
-        self.discriminator = self.discriminator_optimizer.step(
-            self.config.discriminator_learning_rate,
-            self.discriminator.clone(),
-            discriminator_gradients,
-        );
-        self.model = self
-            .optimizer
-            .step(self.config.learning_rate, self.model.clone(), gradients);
-        self.steps_taken = step;
-        Ok(TrainLog { step, terms })
-    }
-
-    fn steps_taken(&self) -> usize {
-        self.steps_taken
-    }
-}
+/// AEAI as an [`InterpolationMethod`](dotae_models::InterpolationMethod) named `"aeai"`; its
+/// discriminator is [`MethodCore::adversary`].
+pub type Aeai = MethodCore<AeaiObjective>;

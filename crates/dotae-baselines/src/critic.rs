@@ -2,9 +2,9 @@
 //! its latent, one number per image.
 
 use burn::prelude::*;
-use dotae_models::{AutoencoderConfig, Encoder, ModelError};
-
-use crate::common::materialize;
+use dotae_models::{
+    Autoencoder, AutoencoderConfig, Encoder, ModelError, WeightStream, draw_weights,
+};
 
 /// An image `(N, C, H, W)` to one score per image `(N)`: the shared [`Encoder`] architecture
 /// (same widths, blocks, bottleneck and latent channels as the autoencoder) followed by the mean
@@ -19,14 +19,25 @@ pub struct Critic {
 }
 
 impl Critic {
-    /// A freshly initialised critic with the encoder of `model`, its weights drawn now from the
-    /// device's generator.
-    pub fn init(model: &AutoencoderConfig, device: &Device) -> Result<Self, ModelError> {
-        let critic = Self {
-            encoder: model.init(device)?.encoder,
-        };
-        materialize(&critic);
-        Ok(critic)
+    /// A freshly initialised critic with the encoder of `model`, its weights drawn now from
+    /// the adversary stream of `seed` ([`draw_weights`]).
+    pub fn init(model: &AutoencoderConfig, device: &Device, seed: u64) -> Result<Self, ModelError> {
+        draw_weights(device, seed, WeightStream::Adversary, || {
+            Ok(Self {
+                encoder: model.init_encoder(device)?,
+            })
+        })
+    }
+
+    /// The autoencoder of `model` every method starts from with `seed`, and a critic with its
+    /// encoder architecture: the networks of an adversarial method.
+    pub fn with_autoencoder(
+        model: &AutoencoderConfig,
+        device: &Device,
+        seed: u64,
+    ) -> Result<(Autoencoder, Self), ModelError> {
+        let autoencoder = model.init_seeded(device, seed)?;
+        Ok((autoencoder, Self::init(model, device, seed)?))
     }
 
     /// One score per image of `images` `(N, C, H, W)`.

@@ -40,10 +40,12 @@ mod common;
 mod critic;
 mod vae;
 
-pub use acai::{Acai, AcaiConfig, acai_blend, acai_critic_loss, acai_mix, acai_penalty};
+pub use acai::{
+    Acai, AcaiConfig, AcaiObjective, acai_blend, acai_critic_loss, acai_mix, acai_penalty,
+};
 pub use aeai::{
-    Aeai, AeaiConfig, aeai_adversarial_loss, aeai_cycle_loss, aeai_discriminator_loss,
-    aeai_smoothness, alpha_grid,
+    Aeai, AeaiConfig, AeaiObjective, aeai_adversarial_loss, aeai_cycle_loss,
+    aeai_discriminator_loss, aeai_smoothness, alpha_grid,
 };
 pub use critic::Critic;
-pub use vae::{Vae, VaeConfig, VaeModel, kl_divergence, reparameterize};
+pub use vae::{Vae, VaeConfig, VaeModel, VaeObjective, kl_divergence, reparameterize};

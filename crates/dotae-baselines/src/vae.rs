@@ -8,14 +8,13 @@
 //! numbers, so β = `L / P` trains the textbook VAE (for 32×32 images and a 16×4×4 latent,
 //! β = 256/1024 = 0.25); β = 1 weighs the KL 4× more.
 
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 use dotae_models::{
-    AutoencoderConfig, Decoder, Encoder, InterpolationMethod, LatentModel, ModelError,
-    Reconstruction, SeededRng, TrainLog, shuffled_order,
+    AutoencoderConfig, Decoder, Encoder, LatentModel, Losses, MethodCore, ModelError, NoAdversary,
+    Objective, Reconstruction, Schedule, SeededRng, Term, WeightStream, draw_weights,
 };
 
-use crate::common::{check_batch, checked_terms, materialize, non_negative, positive, values_like};
+use crate::common::{non_negative, positive, values_like};
 
 /// Everything that defines a VAE run.
 #[derive(Config, Debug, PartialEq)]
@@ -45,19 +44,22 @@ impl VaeConfig {
         positive("learning_rate", self.learning_rate)
     }
 
-    /// A fresh VAE network on `device`, its weights drawn now from the device's generator.
-    pub fn init(&self, device: &Device) -> Result<VaeModel, ModelError> {
+    /// A fresh VAE network on `device`, every weight drawn now from the weight streams of
+    /// `seed`: its decoder is the decoder every other method starts from with this seed.
+    pub fn init(&self, device: &Device, seed: u64) -> Result<VaeModel, ModelError> {
         self.validate()?;
         let wide = self
             .model
             .clone()
             .with_latent_channels(2 * self.model.latent_channels);
-        let model = VaeModel {
-            encoder: wide.init(device)?.encoder,
-            decoder: self.model.init(device)?.decoder,
-        };
-        materialize(&model);
-        Ok(model)
+        Ok(VaeModel {
+            encoder: draw_weights(device, seed, WeightStream::Encoder, || {
+                wide.init_encoder(device)
+            })?,
+            decoder: draw_weights(device, seed, WeightStream::Decoder, || {
+                self.model.init_decoder(device)
+            })?,
+        })
     }
 }
 
@@ -106,102 +108,76 @@ pub fn reparameterize(mean: Tensor<4>, log_var: Tensor<4>, noise: Tensor<4>) -> 
     mean + log_var.mul_scalar(0.5).exp() * noise
 }
 
-/// The VAE / β-VAE as an [`InterpolationMethod`] named `"vae"`, trained by Adam.
+/// The VAE / β-VAE loss as an [`Objective`]: `reconstruction + β·KL` of a reparameterised
+/// sample, with standard normal noise drawn on the host from the run's seeded generator (so a
+/// seed gives the same noise on every backend).
 ///
 /// Its log terms: `("loss", reconstruction + β·KL)`, `("reconstruction", ..)`, `("kl", ..)`.
-pub struct Vae {
+pub struct VaeObjective {
     config: VaeConfig,
-    model: VaeModel,
-    optimizer: ModuleOptimizer,
-    rng: SeededRng,
-    steps_taken: usize,
 }
 
-impl Vae {
-    /// A fresh model and optimiser on `device` (an autodiff device), seeded from the config.
-    pub fn new(config: VaeConfig, device: &Device) -> Result<Self, ModelError> {
+impl Objective for VaeObjective {
+    type Config = VaeConfig;
+    type Model = VaeModel;
+    type Adversary = NoAdversary;
+
+    fn from_config(config: VaeConfig) -> Result<Self, ModelError> {
         config.validate()?;
-        device.seed(config.seed);
-        let model = config.init(device)?;
-        Ok(Self {
-            optimizer: AdamConfig::new().init(),
-            rng: SeededRng::new(config.seed),
-            config,
-            model,
-            steps_taken: 0,
-        })
+        Ok(Self { config })
     }
 
-    pub fn config(&self) -> &VaeConfig {
+    fn config(&self) -> &VaeConfig {
         &self.config
     }
 
-    /// The networks after the last successful step.
-    pub fn model(&self) -> &VaeModel {
-        &self.model
-    }
-
-    pub fn into_model(self) -> VaeModel {
-        self.model
-    }
-
-    /// The order of the next epoch over `n` images, shuffled by the run's seeded generator.
-    pub fn epoch_order(&mut self, n: usize) -> Vec<usize> {
-        shuffled_order(n, &mut self.rng)
-    }
-
-    /// Standard normal noise of `shape` from the run's seeded generator (drawn on the host, so
-    /// a seed gives the same noise on every backend and whatever else uses the device).
-    fn noise(&mut self, like: &Tensor<4>) -> Tensor<4> {
-        let shape = like.dims();
-        let values = (0..shape.iter().product::<usize>())
-            .map(|_| self.rng.normal())
-            .collect();
-        values_like(values, shape, like)
-    }
-}
-
-impl LatentModel for Vae {
-    fn encode(&self, images: Tensor<4>) -> Tensor<4> {
-        self.model.encode(images)
-    }
-
-    fn decode(&self, latents: Tensor<4>) -> Tensor<4> {
-        self.model.decode(latents)
-    }
-}
-
-impl InterpolationMethod for Vae {
-    fn name(&self) -> &str {
+    fn name(&self) -> &'static str {
         "vae"
     }
 
-    fn train_step(&mut self, batch: Tensor<4>) -> Result<TrainLog, ModelError> {
-        check_batch(&self.config.model, &batch)?;
-        let step = self.steps_taken + 1;
-        let (mean, log_var) = self.model.posterior(batch.clone());
-        let noise = self.noise(&mean);
-        let z = reparameterize(mean.clone(), log_var.clone(), noise);
-        let reconstruction = self.config.reconstruction.loss(self.model.decode(z), batch);
-        let kl = kl_divergence(mean, log_var);
-        let total = reconstruction.clone() + kl.clone().mul_scalar(self.config.beta);
-        let terms = checked_terms(
-            step,
-            vec![
-                ("loss", total.clone()),
-                ("reconstruction", reconstruction),
-                ("kl", kl),
-            ],
-        )?;
-        let gradients = GradientsParams::from_grads(total.backward(), &self.model);
-        self.model = self
-            .optimizer
-            .step(self.config.learning_rate, self.model.clone(), gradients);
-        self.steps_taken = step;
-        Ok(TrainLog { step, terms })
+    fn schedule(&self) -> Schedule {
+        Schedule {
+            seed: self.config.seed,
+            learning_rate: self.config.learning_rate,
+            adversary_learning_rate: self.config.learning_rate,
+        }
     }
 
-    fn steps_taken(&self) -> usize {
-        self.steps_taken
+    fn init(&self, device: &Device, seed: u64) -> Result<(VaeModel, NoAdversary), ModelError> {
+        Ok((self.config.init(device, seed)?, NoAdversary {}))
+    }
+
+    fn architecture(&self) -> &AutoencoderConfig {
+        &self.config.model
+    }
+
+    fn losses(
+        &self,
+        (model, _): (&VaeModel, &NoAdversary),
+        batch: Tensor<4>,
+        rng: &mut SeededRng,
+        _step: usize,
+    ) -> Result<Losses, ModelError> {
+        let (mean, log_var) = model.posterior(batch.clone());
+        let shape = mean.dims();
+        let noise = (0..shape.iter().product::<usize>())
+            .map(|_| rng.normal())
+            .collect();
+        let noise = values_like(noise, shape, &mean);
+        let z = reparameterize(mean.clone(), log_var.clone(), noise);
+        let reconstruction = self.config.reconstruction.loss(model.decode(z), batch);
+        let kl = kl_divergence(mean, log_var);
+        Ok(Losses {
+            model: reconstruction.clone() + kl.clone().mul_scalar(self.config.beta),
+            terms: vec![
+                ("reconstruction", Term::Tensor(reconstruction)),
+                ("kl", Term::Tensor(kl)),
+            ],
+            adversary: None,
+        })
     }
 }
+
+/// The VAE / β-VAE as an [`InterpolationMethod`](dotae_models::InterpolationMethod) named
+/// `"vae"`, trained by Adam.
+pub type Vae = MethodCore<VaeObjective>;

@@ -61,13 +61,13 @@ fn acai_training_reduces_the_reconstruction_and_trains_the_critic() {
     let device = Backend::Flex.training_device().unwrap();
     let mut acai = Acai::new(tiny_acai(), &device).unwrap();
     let probe = four_squares(&device);
-    let before = values(acai.critic().forward(probe.clone()));
+    let before = values(acai.adversary().forward(probe.clone()));
     assert_learns(
         &mut acai,
         25,
         &["loss", "reconstruction", "critic_penalty", "critic"],
     );
-    assert_ne!(before, values(acai.critic().forward(probe)));
+    assert_ne!(before, values(acai.adversary().forward(probe)));
 }
 
 #[test]
@@ -75,7 +75,7 @@ fn aeai_training_reduces_the_reconstruction_and_trains_the_discriminator() {
     let device = Backend::Flex.training_device().unwrap();
     let mut aeai = Aeai::new(tiny_aeai(), &device).unwrap();
     let probe = four_squares(&device);
-    let before = values(aeai.discriminator().forward(probe.clone()));
+    let before = values(aeai.adversary().forward(probe.clone()));
     assert_learns(
         &mut aeai,
         25,
@@ -88,7 +88,7 @@ fn aeai_training_reduces_the_reconstruction_and_trains_the_discriminator() {
             "discriminator",
         ],
     );
-    assert_ne!(before, values(aeai.discriminator().forward(probe)));
+    assert_ne!(before, values(aeai.adversary().forward(probe)));
 }
 
 #[test]
@@ -249,12 +249,12 @@ fn adversaries_are_unchanged_by_a_refused_step() {
     let poisoned = images.clone().mul_scalar(f32::NAN);
     let mut acai = Acai::new(tiny_acai(), &device).unwrap();
     acai.train_step(images.clone()).unwrap();
-    let before = values(acai.critic().forward(images.clone()));
+    let before = values(acai.adversary().forward(images.clone()));
     assert!(acai.train_step(poisoned.clone()).is_err());
-    assert_eq!(before, values(acai.critic().forward(images.clone())));
+    assert_eq!(before, values(acai.adversary().forward(images.clone())));
     let mut aeai = Aeai::new(tiny_aeai(), &device).unwrap();
     aeai.train_step(images.clone()).unwrap();
-    let before = values(aeai.discriminator().forward(images.clone()));
+    let before = values(aeai.adversary().forward(images.clone()));
     assert!(aeai.train_step(poisoned).is_err());
-    assert_eq!(before, values(aeai.discriminator().forward(images)));
+    assert_eq!(before, values(aeai.adversary().forward(images)));
 }

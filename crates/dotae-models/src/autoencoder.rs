@@ -17,6 +17,7 @@ use burn::nn::{LeakyRelu, LeakyReluConfig, PaddingConfig2d};
 use burn::prelude::*;
 use dotae_kernels::{Activation, avg_pool2d, conv2d_activated, upsample_nearest2d};
 
+use crate::weights::{WeightStream, draw_weights};
 use crate::{LatentModel, ModelError};
 
 /// Shape of the autoencoder.
@@ -132,11 +133,32 @@ pub struct Autoencoder {
 impl AutoencoderConfig {
     /// Builds the autoencoder on `device`, with freshly initialised weights.
     pub fn init(&self, device: &Device) -> Result<Autoencoder, ModelError> {
+        Ok(Autoencoder {
+            encoder: self.init_encoder(device)?,
+            decoder: self.init_decoder(device)?,
+        })
+    }
+
+    /// Builds the autoencoder on `device` with every weight drawn now from the encoder and
+    /// decoder streams of `seed` ([`draw_weights`]): the same weights for every method that
+    /// uses this architecture and seed.
+    pub fn init_seeded(&self, device: &Device, seed: u64) -> Result<Autoencoder, ModelError> {
+        Ok(Autoencoder {
+            encoder: draw_weights(device, seed, WeightStream::Encoder, || {
+                self.init_encoder(device)
+            })?,
+            decoder: draw_weights(device, seed, WeightStream::Decoder, || {
+                self.init_decoder(device)
+            })?,
+        })
+    }
+
+    /// The encoder alone, with freshly initialised weights.
+    pub fn init_encoder(&self, device: &Device) -> Result<Encoder, ModelError> {
         self.validate()?;
         let slope = self.negative_slope;
-        let activation = || LeakyReluConfig::new().with_negative_slope(slope).init();
-        let widths: Vec<usize> = (0..=self.blocks).map(|b| self.width << b).collect();
-        let encoder = Encoder {
+        let widths = self.widths();
+        Ok(Encoder {
             stem: conv(self.image_channels, self.width, device),
             blocks: (0..self.blocks)
                 .map(|b| ConvPair::new(widths[b], widths[b + 1], slope, device))
@@ -144,9 +166,16 @@ impl AutoencoderConfig {
             pool: AvgPool2dConfig::new([2, 2]).init(),
             bottleneck: conv(widths[self.blocks], self.bottleneck, device),
             latent: conv(self.bottleneck, self.latent_channels, device),
-            activation: activation(),
-        };
-        let decoder = Decoder {
+            activation: self.activation(),
+        })
+    }
+
+    /// The decoder alone, with freshly initialised weights.
+    pub fn init_decoder(&self, device: &Device) -> Result<Decoder, ModelError> {
+        self.validate()?;
+        let slope = self.negative_slope;
+        let widths = self.widths();
+        Ok(Decoder {
             stem: conv(self.latent_channels, self.bottleneck, device),
             bottleneck: conv(self.bottleneck, widths[self.blocks], device),
             blocks: (0..self.blocks)
@@ -154,9 +183,35 @@ impl AutoencoderConfig {
                 .map(|b| ConvPair::new(widths[b + 1], widths[b], slope, device))
                 .collect(),
             output: conv(self.width, self.image_channels, device),
-            activation: activation(),
-        };
-        Ok(Autoencoder { encoder, decoder })
+            activation: self.activation(),
+        })
+    }
+
+    /// The channels after the stem and after each block.
+    fn widths(&self) -> Vec<usize> {
+        (0..=self.blocks).map(|b| self.width << b).collect()
+    }
+
+    fn activation(&self) -> LeakyRelu {
+        LeakyReluConfig::new()
+            .with_negative_slope(self.negative_slope)
+            .init()
+    }
+
+    /// Checks that `batch` is a non-empty `(B, C, H, W)` batch of images the network accepts.
+    pub fn check_batch(&self, batch: &Tensor<4>) -> Result<(), ModelError> {
+        let [b, c, rows, cols] = batch.dims();
+        if b == 0 || c != self.image_channels {
+            return Err(ModelError::Shape {
+                what: "training batch",
+                actual: batch.dims().to_vec(),
+                expected: format!(
+                    "(B >= 1, {}, H, W): at least one image with the model's channels",
+                    self.image_channels
+                ),
+            });
+        }
+        self.check_image_size(rows, cols)
     }
 
     /// Checks that the configuration describes a buildable network.

@@ -14,9 +14,13 @@ mod host;
 mod interpolation;
 mod mass;
 mod method;
+mod method_core;
+mod objective;
+mod pair_lines;
 mod pairs;
 mod reconstruction;
 mod trainer;
+mod weights;
 
 pub use autoencoder::{Autoencoder, AutoencoderConfig, ConvPair, Decoder, Encoder};
 pub use backend::{Backend, cpu_device};
@@ -25,10 +29,16 @@ pub use error::ModelError;
 pub use host::{from_array, to_array};
 pub use interpolation::{barycentre_grid, interpolate_pairs};
 pub use mass::mass_loss;
-pub use method::{InterpolationMethod, LatentModel, TrainLog, shuffled_order, train_epoch};
+pub use method::{
+    InterpolationMethod, LatentModel, TrainLog, index_tensor, shuffled_order, train_epoch,
+};
+pub use method_core::MethodCore;
+pub use objective::{Losses, NoAdversary, Objective, Schedule, Term};
+pub use pair_lines::{LineEnds, PairLines, decode_pair_lines};
 pub use pairs::{SeededRng, select_pairs};
 pub use reconstruction::{Reconstruction, binary_cross_entropy, mean_squared_error};
-pub use trainer::{StepLog, Trainer, TrainingConfig};
+pub use trainer::{PathEnergyObjective, StepLog, Trainer, TrainingConfig};
+pub use weights::{WeightStream, draw_weights};
 
 /// The crate's dependency on burn, so users name the same tensor types.
 pub use burn;

@@ -56,6 +56,10 @@ pub trait InterpolationMethod: LatentModel {
 
     /// Steps taken so far.
     fn steps_taken(&self) -> usize;
+
+    /// The order of the next epoch over `n` images, shuffled by the run's seeded generator, so
+    /// that one seed fixes the whole run.
+    fn epoch_order(&mut self, n: usize) -> Vec<usize>;
 }
 
 /// `0..n` in an order shuffled by `rng`: the order of one epoch.
@@ -94,8 +98,9 @@ pub fn train_epoch(
     }
     let mut logs = Vec::with_capacity(order.len().div_ceil(batch_size));
     for chunk in order.chunks(batch_size) {
-        let chunk: Vec<i64> = chunk.iter().map(|&i| i as i64).collect();
-        let batch = images.clone().select(0, indices(&chunk, &images.device()));
+        let batch = images
+            .clone()
+            .select(0, index_tensor(chunk, &images.device()));
         let log = method.train_step(batch)?;
         on_step(&log);
         logs.push(log);
@@ -103,6 +108,9 @@ pub fn train_epoch(
     Ok(logs)
 }
 
-pub(crate) fn indices(values: &[i64], device: &Device) -> Tensor<1, Int> {
-    Tensor::<1, Int>::from_data(TensorData::new(values.to_vec(), [values.len()]), device)
+/// `values` as an integer index tensor on `device`, for `select`.
+pub fn index_tensor(values: &[usize], device: &Device) -> Tensor<1, Int> {
+    let shape = [values.len()];
+    let values: Vec<i64> = values.iter().map(|&i| i as i64).collect();
+    Tensor::<1, Int>::from_data(TensorData::new(values, shape), device)
 }

@@ -6,17 +6,14 @@
 //! every pair are decoded in one batched call; only the (small) energy-grid frames leave the
 //! device for the path-energy solver.
 
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 use dotae_energy::{EnergyError, Grid};
 
-use crate::host::host_values;
-use crate::interpolation::{mix_pair, path_times};
-use crate::method::indices;
 use crate::pairs::{SeededRng, select_pairs};
 use crate::{
-    Autoencoder, AutoencoderConfig, InterpolationMethod, LatentModel, ModelError, PathEnergyLoss,
-    PathEnergyLossConfig, Reconstruction, TrainLog, shuffled_order,
+    Autoencoder, AutoencoderConfig, InterpolationMethod, LineEnds, Losses, MethodCore, ModelError,
+    NoAdversary, Objective, PathEnergyLoss, PathEnergyLossConfig, Reconstruction, Schedule, Term,
+    decode_pair_lines,
 };
 
 /// Everything that defines a training run; saved next to its checkpoints as JSON.
@@ -142,196 +139,183 @@ impl StepLog {
     }
 }
 
-/// Adam on one autoencoder, step by step; the caller owns the loop, the logging and the files.
-pub struct Trainer {
+/// Algorithm 1's loss, as an [`Objective`]: `"path-energy"` when α or β is positive, the plain
+/// `"baseline"` autoencoder when both are 0.
+pub struct PathEnergyObjective {
     config: TrainingConfig,
-    model: Autoencoder,
-    optimizer: ModuleOptimizer,
     bridge: Option<PathEnergyLoss>,
-    rng: SeededRng,
-    steps_taken: usize,
 }
 
-impl Trainer {
-    /// A fresh model and optimiser on `device` (an autodiff device), seeded from the config.
-    pub fn new(config: TrainingConfig, device: &Device) -> Result<Self, ModelError> {
+impl PathEnergyObjective {
+    /// The objective with a path energy on `grid` (for obstacles; its size must be the config's
+    /// energy grid).
+    pub fn with_energy_grid(config: TrainingConfig, grid: Grid) -> Result<Self, ModelError> {
+        config.validate()?;
+        let bridge = config.energy.init_with_grid(grid)?;
+        Ok(Self {
+            bridge: Some(bridge).filter(|_| config.alpha > 0.0),
+            config,
+        })
+    }
+
+    /// The regularised pairs of a batch of `batch` images.
+    fn pair_count(&self, batch: usize) -> usize {
+        match self.config.regularised() {
+            true => (batch * batch.saturating_sub(1) / 2).min(self.config.pairs_per_batch),
+            false => 0,
+        }
+    }
+}
+
+impl Objective for PathEnergyObjective {
+    type Config = TrainingConfig;
+    type Model = Autoencoder;
+    type Adversary = NoAdversary;
+
+    fn from_config(config: TrainingConfig) -> Result<Self, ModelError> {
+        config.validate()?;
         let bridge = match config.alpha > 0.0 {
             true => Some(config.energy.init()?),
             false => None,
         };
-        Self::build(config, bridge, device)
+        Ok(Self { config, bridge })
     }
 
-    /// Like [`Trainer::new`], with a path energy on `grid` (for obstacles; its size must be the
-    /// config's energy grid).
+    fn config(&self) -> &TrainingConfig {
+        &self.config
+    }
+
+    fn name(&self) -> &'static str {
+        match self.config.regularised() {
+            true => "path-energy",
+            false => "baseline",
+        }
+    }
+
+    fn schedule(&self) -> Schedule {
+        Schedule {
+            seed: self.config.seed,
+            learning_rate: self.config.learning_rate,
+            adversary_learning_rate: self.config.learning_rate,
+        }
+    }
+
+    fn init(&self, device: &Device, seed: u64) -> Result<(Autoencoder, NoAdversary), ModelError> {
+        Ok((self.config.model.init_seeded(device, seed)?, NoAdversary {}))
+    }
+
+    fn architecture(&self) -> &AutoencoderConfig {
+        &self.config.model
+    }
+
+    fn check_batch(&self, batch: &Tensor<4>) -> Result<(), ModelError> {
+        self.config.model.check_batch(batch)?;
+        let [_, _, rows, cols] = batch.dims();
+        self.config.check_image_size(rows, cols)
+    }
+
+    fn losses(
+        &self,
+        (model, _): (&Autoencoder, &NoAdversary),
+        batch: Tensor<4>,
+        rng: &mut SeededRng,
+        step: usize,
+    ) -> Result<Losses, ModelError> {
+        let b = batch.dims()[0];
+        let pairs = match self.config.regularised() {
+            true => select_pairs(b, self.config.pairs_per_batch, rng),
+            false => Vec::new(),
+        };
+        let terms = |reconstruction: Tensor<1>, energy: f64, mass: Tensor<1>| {
+            vec![
+                ("reconstruction", Term::Tensor(reconstruction)),
+                ("energy", Term::Value(energy)),
+                ("mass", Term::Tensor(mass)),
+            ]
+        };
+        let device = batch.device();
+        let zero = || Tensor::<1>::zeros([1], &device);
+        if pairs.is_empty() {
+            let reconstruction = self
+                .config
+                .reconstruction
+                .loss(model.reconstruct(batch.clone()), batch);
+            return Ok(Losses {
+                model: reconstruction.clone(),
+                terms: terms(reconstruction, 0.0, zero()),
+                adversary: None,
+            });
+        }
+        let lines = decode_pair_lines(
+            model,
+            batch.clone(),
+            &pairs,
+            self.config.steps,
+            LineEnds::Data,
+        );
+        let reconstruction = self
+            .config
+            .reconstruction
+            .loss(lines.reconstructions, batch.clone());
+        let mut total = reconstruction.clone();
+        let mut energy = 0.0;
+        if let Some(bridge) = &self.bridge {
+            let path_loss = match bridge.forward(lines.frames.clone()) {
+                Err(error) if decoded_non_finite(&error) => {
+                    return Err(ModelError::NonFiniteLoss {
+                        step,
+                        terms: vec![("path energy", f64::NAN)],
+                    });
+                }
+                other => other?,
+            };
+            energy = path_loss.energy();
+            total = total + path_loss.loss.mul_scalar(self.config.alpha);
+        }
+        let mass = match self.config.beta > 0.0 {
+            true => crate::mass_loss(lines.frames),
+            false => zero(),
+        };
+        total = total + mass.clone().mul_scalar(self.config.beta);
+        Ok(Losses {
+            model: total,
+            terms: terms(reconstruction, energy, mass),
+            adversary: None,
+        })
+    }
+}
+
+/// Algorithm 1's trainer: Adam on one autoencoder, step by step; the caller owns the loop, the
+/// logging and the files.
+pub type Trainer = MethodCore<PathEnergyObjective>;
+
+impl MethodCore<PathEnergyObjective> {
+    /// Like [`MethodCore::new`], with a path energy on `grid` (for obstacles; its size must be
+    /// the config's energy grid).
     pub fn with_energy_grid(
         config: TrainingConfig,
         grid: Grid,
         device: &Device,
     ) -> Result<Self, ModelError> {
-        let bridge = config.energy.init_with_grid(grid)?;
-        Self::build(config, Some(bridge), device)
+        Self::from_objective(PathEnergyObjective::with_energy_grid(config, grid)?, device)
     }
 
-    fn build(
-        config: TrainingConfig,
-        bridge: Option<PathEnergyLoss>,
-        device: &Device,
-    ) -> Result<Self, ModelError> {
-        config.validate()?;
-        device.seed(config.seed);
-        let model = config.model.init(device)?;
-        Ok(Self {
-            optimizer: AdamConfig::new().init(),
-            rng: SeededRng::new(config.seed),
-            bridge: bridge.filter(|_| config.alpha > 0.0),
-            config,
-            model,
-            steps_taken: 0,
-        })
-    }
-
-    pub fn config(&self) -> &TrainingConfig {
-        &self.config
-    }
-
-    /// The model after the last successful step.
-    pub fn model(&self) -> &Autoencoder {
-        &self.model
-    }
-
-    pub fn into_model(self) -> Autoencoder {
-        self.model
-    }
-
-    pub fn steps_taken(&self) -> usize {
-        self.steps_taken
-    }
-
-    /// The order of the next epoch over `n` images, shuffled by the run's seeded generator
-    /// (for [`train_epoch`](crate::train_epoch)).
-    pub fn epoch_order(&mut self, n: usize) -> Vec<usize> {
-        shuffled_order(n, &mut self.rng)
-    }
-
-    /// One Adam step on `batch` `(B, C, H, W)`, values in `[0, 1]`. A loss that is not finite
-    /// is an error naming the step, and leaves the model as it was.
+    /// One Adam step on `batch` `(B, C, H, W)`, values in `[0, 1]`, with its terms as named
+    /// fields. A loss that is not finite is an error naming the step, and leaves the model as
+    /// it was.
     pub fn step(&mut self, batch: Tensor<4>) -> Result<StepLog, ModelError> {
-        let [b, _, rows, cols] = batch.dims();
-        self.config.check_image_size(rows, cols)?;
-        let step = self.steps_taken + 1;
-        let pairs = match self.config.regularised() {
-            true => select_pairs(b, self.config.pairs_per_batch, &mut self.rng),
-            false => Vec::new(),
-        };
-        let terms = match self.loss(batch, &pairs) {
-            Err(error) if decoded_non_finite(&error) => {
-                return Err(ModelError::NonFiniteLoss {
-                    step,
-                    terms: vec![("path energy", f64::NAN)],
-                });
-            }
-            other => other?,
-        };
-        let values = host_values(Tensor::cat(
-            vec![terms.total.clone(), terms.reconstruction, terms.mass],
-            0,
-        ))?;
-        let log = StepLog {
-            step,
-            loss: values[0],
-            reconstruction: values[1],
-            energy: terms.energy,
-            mass: values[2],
-            pairs: pairs.len(),
-        };
-        if !log.loss.is_finite() {
-            return Err(ModelError::NonFiniteLoss {
-                step,
-                terms: log.terms(),
-            });
-        }
-        let gradients = GradientsParams::from_grads(terms.total.backward(), &self.model);
-        self.model = self
-            .optimizer
-            .step(self.config.learning_rate, self.model.clone(), gradients);
-        self.steps_taken = step;
-        Ok(log)
-    }
-
-    fn loss(&self, batch: Tensor<4>, pairs: &[(usize, usize)]) -> Result<LossTerms, ModelError> {
-        let device = batch.device();
-        let [b, c, rows, cols] = batch.dims();
-        let z = self.model.encode(batch.clone());
-        let zero = || Tensor::<1>::zeros([1], &device);
-        if pairs.is_empty() {
-            let reconstruction = self.config.reconstruction.loss(self.model.decode(z), batch);
-            return Ok(LossTerms {
-                total: reconstruction.clone(),
-                reconstruction,
-                mass: zero(),
-                energy: 0.0,
-            });
-        }
-        let sources = indices(
-            &pairs.iter().map(|p| p.0 as i64).collect::<Vec<_>>(),
-            &device,
-        );
-        let targets = indices(
-            &pairs.iter().map(|p| p.1 as i64).collect::<Vec<_>>(),
-            &device,
-        );
-        let steps = self.config.steps;
-        let weights = path_times(1..steps, steps);
-        let mixed = mix_pair(
-            z.clone().select(0, sources.clone()),
-            z.clone().select(0, targets.clone()),
-            &weights,
-        );
-        let decoded = self.model.decode(Tensor::cat(vec![z, mixed], 0));
-        let total_rows = decoded.dims()[0];
-        let reconstruction = self.config.reconstruction.loss(
-            decoded.clone().slice([0..b, 0..c, 0..rows, 0..cols]),
-            batch.clone(),
-        );
-        let p = pairs.len();
-        let interior = decoded
-            .slice([b..total_rows, 0..c, 0..rows, 0..cols])
-            .reshape([p, steps - 1, c, rows, cols]);
-        let paths = Tensor::cat(
-            vec![
-                batch.clone().select(0, sources).unsqueeze_dim(1),
-                interior,
-                batch.select(0, targets).unsqueeze_dim(1),
-            ],
-            1,
-        );
-        let mut total = reconstruction.clone();
-        let mut energy = 0.0;
-        if let Some(bridge) = &self.bridge {
-            let path_loss = bridge.forward(paths.clone())?;
-            energy = path_loss.energy();
-            total = total + path_loss.loss.mul_scalar(self.config.alpha);
-        }
-        let mass = match self.config.beta > 0.0 {
-            true => crate::mass_loss(paths),
-            false => zero(),
-        };
-        total = total + mass.clone().mul_scalar(self.config.beta);
-        Ok(LossTerms {
-            total,
-            reconstruction,
-            mass,
-            energy,
+        let pairs = self.objective().pair_count(batch.dims()[0]);
+        let log = self.train_step(batch)?;
+        let term = |name| log.term(name).unwrap_or(f64::NAN);
+        Ok(StepLog {
+            step: log.step,
+            loss: log.loss(),
+            reconstruction: term("reconstruction"),
+            energy: term("energy"),
+            mass: term("mass"),
+            pairs,
         })
     }
-}
-
-struct LossTerms {
-    total: Tensor<1>,
-    reconstruction: Tensor<1>,
-    mass: Tensor<1>,
-    energy: f64,
 }
 
 /// Whether the path-energy solver refused a decoded frame because it held NaN or ±∞: the
@@ -347,38 +331,5 @@ fn decoded_non_finite(error: &ModelError) -> bool {
             EnergyError::InPath { source, .. } => energy = source.as_ref(),
             _ => return false,
         }
-    }
-}
-
-impl LatentModel for Trainer {
-    fn encode(&self, images: Tensor<4>) -> Tensor<4> {
-        self.model.encode(images)
-    }
-
-    fn decode(&self, latents: Tensor<4>) -> Tensor<4> {
-        self.model.decode(latents)
-    }
-}
-
-/// Algorithm 1 as an [`InterpolationMethod`]: `"path-energy"` when α or β is positive, the
-/// plain `"baseline"` autoencoder when both are 0.
-impl InterpolationMethod for Trainer {
-    fn name(&self) -> &str {
-        match self.config.regularised() {
-            true => "path-energy",
-            false => "baseline",
-        }
-    }
-
-    fn train_step(&mut self, batch: Tensor<4>) -> Result<TrainLog, ModelError> {
-        let log = self.step(batch)?;
-        Ok(TrainLog {
-            step: log.step,
-            terms: log.terms(),
-        })
-    }
-
-    fn steps_taken(&self) -> usize {
-        self.steps_taken
     }
 }
