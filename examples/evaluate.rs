@@ -28,7 +28,7 @@ use serde_json::{Value, json};
 
 mod support;
 
-/// Number of true lines the lines benchmark retrieves from (DESIGN.md).
+/// Number of true lines the lines benchmark retrieves from (docs/design.md).
 const LINE_BANK_SIZE: usize = 10_000;
 
 #[derive(Parser, Debug)]

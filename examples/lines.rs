@@ -33,7 +33,7 @@ use experiment::{MethodName, Schedule, build, decode_paths, selected, train, wri
 
 /// Image side of the benchmark (ACAI's).
 const SIZE: usize = 32;
-/// Reference lines the metrics retrieve from (DESIGN.md).
+/// Reference lines the metrics retrieve from (docs/design.md).
 const BANK: usize = 10_000;
 /// Pairs drawn in the picture, each as the true rotation and one row per method.
 const SHOWN: usize = 3;

@@ -38,7 +38,7 @@ def divergence(m, n):
 
 
 def energy_and_gradient(paths, D, avg, tau=None):
-    """J and dJ/drho of (P, T+1, m, n) paths. With `tau`, the unbalanced variant of DESIGN.md:
+    """J and dJ/drho of (P, T+1, m, n) paths. With `tau`, the unbalanced variant of docs/design.md:
     A_t = D diag(u_t) D^T + diag(rho_bar_t / tau), and dJ/drho_bar_t gains -y_t^2 / tau."""
     P, T1, m, n = paths.shape
     T = T1 - 1

@@ -37,7 +37,7 @@ What it measures
     is J and whose gradient is G. The solver is the "published approach" of
     `benches/reference/published_approach.py` (one block-diagonal sparse system for all steps
     of all paths, scipy's sparse LU), imported from that file; its `tau` adds the unbalanced
-    source term of DESIGN.md: A_t = D diag(u_t) D^T + diag(rho_bar_t / tau), and dJ/drho_bar_t
+    source term of docs/design.md: A_t = D diag(u_t) D^T + diag(rho_bar_t / tau), and dJ/drho_bar_t
     gains -y_t^2 / tau.
 
 Protocol

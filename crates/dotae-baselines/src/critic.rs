@@ -1,4 +1,4 @@
-//! The ACAI critic and the AEAI discriminator: the encoder of DESIGN.md followed by the mean of
+//! The ACAI critic and the AEAI discriminator: the encoder of docs/design.md followed by the mean of
 //! its latent, one number per image.
 
 use burn::prelude::*;

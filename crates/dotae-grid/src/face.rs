@@ -2,7 +2,7 @@
 ///
 /// `lo` is the cell on the lower-index side (row `i - 1` for a vertical-flux face at row `i`,
 /// column `j - 1` for a horizontal-flux face at column `j`), `hi` the other one. `None` is a
-/// ghost cell of density zero outside a Dirichlet border. With the divergence of DESIGN.md,
+/// ghost cell of density zero outside a Dirichlet border. With the divergence of docs/design.md,
 /// `(∇·m)_lo` gains `+m_f` and `(∇·m)_hi` gains `-m_f`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Face {

@@ -3,7 +3,7 @@ use ndarray::{Array2, ArrayView2};
 use crate::regions::DisjointSets;
 use crate::{Boundary, Face, FaceLayout, GridError, Region};
 
-/// The staggered grid of DESIGN.md: cells carry densities, faces carry flux.
+/// The staggered grid of docs/design.md: cells carry densities, faces carry flux.
 ///
 /// A grid is built once per image size, boundary condition and obstacle mask; everything that
 /// depends only on those (the kept faces, the connected regions) is computed here so that

@@ -4,7 +4,7 @@
 //! `m¹` lives on faces `(i, j)`, `i = 0..=rows`, between cells `(i-1, j)` and `(i, j)`;
 //! horizontal flux `m²` on faces `(i, j)`, `j = 0..=cols`, between cells `(i, j-1)` and
 //! `(i, j)`. The divergence is
-//! `(∇·m)_{i,j} = m¹_{i+1,j} − m¹_{i,j} + m²_{i,j+1} − m²_{i,j}` (DESIGN.md, normative).
+//! `(∇·m)_{i,j} = m¹_{i+1,j} − m¹_{i,j} + m²_{i,j+1} − m²_{i,j}` (docs/design.md, normative).
 //!
 //! This crate builds the grid once per size, [`Boundary`] condition and obstacle mask and
 //! provides the small operators the path energy is made of: the divergence `D` (also as a faer

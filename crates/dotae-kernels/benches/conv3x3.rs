@@ -1,4 +1,4 @@
-//! The fused 3×3 convolution, forward and backward, at every layer shape of DESIGN.md's
+//! The fused 3×3 convolution, forward and backward, at every layer shape of docs/design.md's
 //! autoencoder for 32×32 images (batch 256, f32). Throughput is in multiply-adds, so layers
 //! compare directly with each other and with the machine's matrix-product peak.
 //!

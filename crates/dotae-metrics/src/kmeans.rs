@@ -10,7 +10,7 @@ use crate::{MetricsError, check, min_cost_assignment};
 use dotae_data::SeededRng;
 
 /// Parameters of [`kmeans`]. [`Default`] gives 10 clusters as in the representation benchmark
-/// of DESIGN.md, with scikit-learn's defaults otherwise (10 restarts, 300 iterations, tolerance
+/// of docs/design.md, with scikit-learn's defaults otherwise (10 restarts, 300 iterations, tolerance
 /// 1e-4).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct KMeansConfig {

@@ -1,4 +1,4 @@
-//! The ACAI-like convolutional autoencoder of DESIGN.md.
+//! The ACAI-like convolutional autoencoder of docs/design.md.
 //!
 //! Encoder: conv3×3 to `width` channels, then `blocks` × [conv3×3, LeakyReLU(0.2), conv3×3,
 //! LeakyReLU(0.2), avg-pool 2×2] doubling the channels, then conv3×3 → `bottleneck`, LeakyReLU,

@@ -9,7 +9,7 @@ use crate::interpolation::path_times;
 /// `(P, T + 1, C, H, W)`, with `Mass(x) = Σ |x|` over every pixel of every channel.
 ///
 /// The paper prints the endpoint weights the other way round (`t·Mass(x_i) + (1 − t)·Mass(x_j)`),
-/// which would ask the first interior frame to carry the target's mass; DESIGN.md's linear
+/// which would ask the first interior frame to carry the target's mass; docs/design.md's linear
 /// interpolation from source to target is used.
 pub fn mass_loss(paths: Tensor<5>) -> Tensor<1> {
     let [p, frames, _, _, _] = paths.dims();
