@@ -23,17 +23,15 @@ use dotae::metrics::{
     KMeansConfig, MeanStd, ProbeConfig, adjacent_ssim, clustering_accuracy, kmeans, linear_probe,
 };
 use dotae::models::burn::prelude::*;
-use dotae::models::{
-    AutoencoderConfig, Backend, InterpolationMethod, from_array, shuffled_order, to_array,
-};
+use dotae::models::{InterpolationMethod, from_array, shuffled_order, to_array};
 use ndarray::{Array2, Array4, Array5, ArrayView4, Axis, s};
-use serde_json::{Value, json};
+use serde::Serialize;
 
 #[path = "support/experiment.rs"]
 mod experiment;
 mod support;
 
-use experiment::{MethodName, Schedule, build, decode_paths, selected, train, write_losses};
+use experiment::{CommonArgs, MethodRow, compare, decode_paths, markdown_table, write_results};
 
 #[derive(Parser, Debug)]
 #[command(about = "Train interpolation methods on MNIST and compare them with one evaluation.")]
@@ -41,9 +39,8 @@ struct Args {
     /// Directory with the four MNIST IDX files (gzip or raw).
     #[arg(long, default_value = "../shared/data/mnist")]
     data: PathBuf,
-    /// Methods to train; `all` runs every one.
-    #[arg(long, value_enum, num_args = 1.., default_values_t = [MethodName::All])]
-    method: Vec<MethodName>,
+    #[command(flatten)]
+    common: CommonArgs,
     /// Passes over the training images. The defaults are the small CPU budget; the paper's
     /// setting is `--train-size 60000 --batch-size 256` on a GPU.
     #[arg(long, default_value_t = 1)]
@@ -51,18 +48,9 @@ struct Args {
     /// Train on the first N training images (at most as many as the directory holds).
     #[arg(long, default_value_t = 2048)]
     train_size: usize,
-    #[arg(long, default_value_t = 64)]
-    batch_size: usize,
-    /// Interpolation pairs per batch for the path energy and AEAI (the paper: 9 of a batch of
-    /// 256).
-    #[arg(long, default_value_t = 9)]
-    pairs: usize,
     /// Time steps T of the regularised paths during training.
     #[arg(long, default_value_t = 19)]
     steps: usize,
-    /// Weight α of the path energy.
-    #[arg(long, default_value_t = 1e-3)]
-    alpha: f64,
     /// Source weight τ of the unbalanced path energy (the paper uses unbalanced OT on MNIST).
     #[arg(long, default_value_t = 1.0)]
     tau: f64,
@@ -72,14 +60,36 @@ struct Args {
     /// Interpolation steps of the evaluated paths (frames − 1).
     #[arg(long, default_value_t = 10)]
     frames: usize,
-    #[arg(long, default_value_t = 1e-3)]
-    learning_rate: f64,
-    #[arg(long, default_value = "flex")]
-    backend: Backend,
-    #[arg(long, default_value_t = 0)]
-    seed: u64,
     #[arg(long, default_value = "runs/mnist")]
     out: PathBuf,
+}
+
+/// `results.json`.
+#[derive(Serialize)]
+struct Report {
+    train_images: usize,
+    test_images: usize,
+    epochs: usize,
+    batch_size: usize,
+    backend: String,
+    seed: u64,
+    seconds_total: f64,
+    methods: Vec<MethodRow<Scores>>,
+}
+
+/// What the one evaluation measures of a method.
+#[derive(Serialize)]
+struct Scores {
+    /// Mean and spread over the test pairs of each path's mean adjacent-frame SSIM.
+    adjacent_ssim: Spread,
+    probe_accuracy: f64,
+    kmeans_accuracy: f64,
+}
+
+#[derive(Serialize)]
+struct Spread {
+    mean: f64,
+    std: f64,
 }
 
 fn main() -> ExitCode {
@@ -95,70 +105,47 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     }
     std::fs::create_dir_all(&args.out)
         .map_err(|e| format!("cannot create --out {}: {e}", args.out.display()))?;
-    let device = args.backend.training_device()?;
-    let schedule = Schedule {
-        model: AutoencoderConfig::new(),
-        learning_rate: args.learning_rate,
-        batch_size: args.batch_size,
-        epochs: args.epochs,
-        seed: args.seed,
-        alpha: args.alpha,
-        steps: args.steps,
-        pairs: args.pairs,
-        tau: Some(args.tau),
-    };
+    let device = args.common.backend.training_device()?;
+    let schedule = args
+        .common
+        .schedule(args.epochs, args.steps, Some(args.tau));
     let subset = mnist.train_images.slice(s![..train_size, .., .., ..]);
-    let train_tensor: Tensor<4> = from_array(subset.into_dyn(), &device)?;
-    let (sources, targets) = test_pairs(&mnist, args.test_pairs, args.seed);
+    let images: Tensor<4> = from_array(subset.into_dyn(), &device)?;
+    let (sources, targets) = test_pairs(&mnist, args.test_pairs, args.common.seed);
 
-    let mut results = Vec::new();
-    let mut picture: Vec<Vec<Array4<f64>>> = vec![Vec::new(); args.test_pairs];
-    for name in selected(&args.method) {
-        let mut method = build(name, &schedule, &device)?;
-        let dir = args.out.join(method.name());
-        std::fs::create_dir_all(&dir)?;
-        let clock = Instant::now();
-        let logs = train(method.as_mut(), &train_tensor, &schedule)?;
-        let seconds = clock.elapsed().as_secs_f64();
-        write_losses(&dir.join("loss.png"), method.name(), &logs)?;
-        let evaluation = evaluate(method.as_ref(), &mnist, &sources, &targets, args, &device)?;
-        write_npy(&dir.join("paths.npy"), &evaluation.paths)?;
-        let own: Vec<ArrayView4<f64>> = evaluation.paths.outer_iter().collect();
-        write_png_grid(&dir.join("interpolations.png"), &own, 1)?;
-        for (rows, path) in picture.iter_mut().zip(evaluation.paths.outer_iter()) {
-            rows.push(path.to_owned());
-        }
-        results.push(json!({
-            "method": method.name(),
-            "steps": method.steps_taken(),
-            "train_seconds": seconds,
-            "seconds_per_step": seconds / method.steps_taken().max(1) as f64,
-            "adjacent_ssim": { "mean": evaluation.ssim.mean, "std": evaluation.ssim.std },
-            "probe_accuracy": evaluation.probe,
-            "kmeans_accuracy": evaluation.kmeans,
-        }));
-    }
     // Pair-major: for each test pair, one row per method, so methods compare at a glance.
+    let mut picture: Vec<Vec<Array4<f64>>> = vec![Vec::new(); args.test_pairs];
+    let methods = compare(
+        &args.common.method,
+        &schedule,
+        &images,
+        &args.out,
+        &device,
+        |method, dir| {
+            let paths = decode_paths(method, &sources, &targets, args.frames, &device)?;
+            write_npy(&dir.join("paths.npy"), &paths)?;
+            let own: Vec<ArrayView4<f64>> = paths.outer_iter().collect();
+            write_png_grid(&dir.join("interpolations.png"), &own, 1)?;
+            for (rows, path) in picture.iter_mut().zip(paths.outer_iter()) {
+                rows.push(path.to_owned());
+            }
+            evaluate(method, &mnist, &paths, args.common.seed, &device)
+        },
+    )?;
     let views: Vec<ArrayView4<f64>> = picture.iter().flatten().map(|r| r.view()).collect();
     write_png_grid(&args.out.join("interpolations.png"), &views, 1)?;
-    let report = json!({
-        "train_images": train_size,
-        "test_images": mnist.test_images.len_of(Axis(0)),
-        "epochs": args.epochs,
-        "batch_size": args.batch_size,
-        "backend": args.backend.to_string(),
-        "seed": args.seed,
-        "seconds_total": started.elapsed().as_secs_f64(),
-        "methods": results,
-    });
-    std::fs::write(
-        args.out.join("results.json"),
-        serde_json::to_string_pretty(&report)?,
-    )?;
-    std::fs::write(args.out.join("results.md"), markdown_table(&results))?;
-    println!("{}", markdown_table(&results));
-    println!("wrote {}", args.out.display());
-    Ok(())
+    let table = table(&methods);
+    let report = Report {
+        train_images: train_size,
+        test_images: mnist.test_images.len_of(Axis(0)),
+        epochs: args.epochs,
+        batch_size: args.common.batch_size,
+        backend: args.common.backend.to_string(),
+        seed: args.common.seed,
+        seconds_total: started.elapsed().as_secs_f64(),
+        methods,
+    };
+    write_results(&args.out, &report, &table)
 }
 
 /// `count` pairs of distinct test digits, the same for every method.
@@ -173,23 +160,15 @@ fn test_pairs(mnist: &Mnist, count: usize, seed: u64) -> (Array4<f64>, Array4<f6
     (pick(0), pick(1))
 }
 
-struct Evaluation {
-    paths: Array5<f64>,
-    ssim: MeanStd,
-    probe: f64,
-    kmeans: f64,
-}
-
-/// The one evaluation every method goes through.
+/// The one evaluation every method goes through: the smoothness of its decoded test `paths`,
+/// and a linear probe and k-means on its latent codes.
 fn evaluate(
     method: &dyn InterpolationMethod,
     mnist: &Mnist,
-    sources: &Array4<f64>,
-    targets: &Array4<f64>,
-    args: &Args,
+    paths: &Array5<f64>,
+    seed: u64,
     device: &Device,
-) -> Result<Evaluation, Box<dyn Error>> {
-    let paths = decode_paths(method, sources, targets, args.frames, device)?;
+) -> Result<Scores, Box<dyn Error>> {
     let mut per_path = Vec::new();
     for path in paths.outer_iter() {
         let pairs = adjacent_ssim(path)?;
@@ -210,15 +189,17 @@ fn evaluate(
     let clusters = kmeans(
         test_codes.view(),
         &KMeansConfig {
-            seed: args.seed,
+            seed,
             ..KMeansConfig::with_k(10)
         },
     )?;
-    Ok(Evaluation {
-        paths,
-        ssim,
-        probe: probe.test_accuracy,
-        kmeans: clustering_accuracy(&clusters.assignments, &test_labels)?,
+    Ok(Scores {
+        adjacent_ssim: Spread {
+            mean: ssim.mean,
+            std: ssim.std,
+        },
+        probe_accuracy: probe.test_accuracy,
+        kmeans_accuracy: clustering_accuracy(&clusters.assignments, &test_labels)?,
     })
 }
 
@@ -240,20 +221,27 @@ fn codes(
     Ok(ndarray::concatenate(Axis(0), &views)?)
 }
 
-fn markdown_table(results: &[Value]) -> String {
-    let mut table = String::from(
-        "| method | adjacent SSIM (mean ± std) | linear probe | k-means | s/step |\n| --- | --- | --- | --- | --- |\n",
-    );
-    for r in results {
-        table.push_str(&format!(
-            "| {} | {:.3} ± {:.3} | {:.1} % | {:.1} % | {:.3} |\n",
-            r["method"].as_str().unwrap_or("?"),
-            r["adjacent_ssim"]["mean"].as_f64().unwrap_or(f64::NAN),
-            r["adjacent_ssim"]["std"].as_f64().unwrap_or(f64::NAN),
-            100.0 * r["probe_accuracy"].as_f64().unwrap_or(f64::NAN),
-            100.0 * r["kmeans_accuracy"].as_f64().unwrap_or(f64::NAN),
-            r["seconds_per_step"].as_f64().unwrap_or(f64::NAN),
-        ));
-    }
-    table
+fn table(rows: &[MethodRow<Scores>]) -> String {
+    let header = [
+        "method",
+        "adjacent SSIM (mean ± std)",
+        "linear probe",
+        "k-means",
+        "s/step",
+    ];
+    markdown_table(
+        &header,
+        rows.iter().map(|r| {
+            vec![
+                r.method.clone(),
+                format!(
+                    "{:.3} ± {:.3}",
+                    r.scores.adjacent_ssim.mean, r.scores.adjacent_ssim.std
+                ),
+                format!("{:.1} %", 100.0 * r.scores.probe_accuracy),
+                format!("{:.1} %", 100.0 * r.scores.kmeans_accuracy),
+                format!("{:.3}", r.seconds_per_step),
+            ]
+        }),
+    )
 }

@@ -25,6 +25,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+#![warn(missing_docs)]
 pub use dotae_baselines as baselines;
 pub use dotae_data as data;
 pub use dotae_energy as energy;

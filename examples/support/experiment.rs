@@ -3,19 +3,22 @@
 //! decoding its interpolations. Nothing here looks at which method it holds.
 
 use std::error::Error;
+use std::io::Write;
 use std::path::Path;
+use std::time::Instant;
 
 use clap::ValueEnum;
 use dotae::baselines::{Acai, AcaiConfig, Aeai, AeaiConfig, Vae, VaeConfig};
-use dotae::data::{Series, write_line_plot};
+use dotae::data::{DataError, Series, write_atomically, write_line_plot};
 use dotae::energy::Variant;
 use dotae::models::burn::prelude::*;
 use dotae::models::{
-    AutoencoderConfig, InterpolationMethod, PathEnergyLossConfig, TrainLog, Trainer,
+    AutoencoderConfig, Backend, InterpolationMethod, PathEnergyLossConfig, TrainLog, Trainer,
     TrainingConfig, from_array, interpolate_pairs, to_array, train_epoch,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use ndarray::{Array4, Array5, Ix5};
+use serde::Serialize;
 
 /// A method on the command line; `all` expands to every method.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -53,6 +56,47 @@ pub fn selected(names: &[MethodName]) -> Vec<MethodName> {
         }
     }
     chosen
+}
+
+/// The flags every comparison shares, with the same defaults.
+#[derive(clap::Args, Debug)]
+pub struct CommonArgs {
+    /// Methods to train; `all` runs every one.
+    #[arg(long, value_enum, num_args = 1.., default_values_t = [MethodName::All])]
+    pub method: Vec<MethodName>,
+    #[arg(long, default_value_t = 64)]
+    pub batch_size: usize,
+    /// Interpolation pairs per batch for the path energy and AEAI (the paper: 9 of a batch of
+    /// 256).
+    #[arg(long, default_value_t = 9)]
+    pub pairs: usize,
+    /// Weight α of the path energy.
+    #[arg(long, default_value_t = 1e-3)]
+    pub alpha: f64,
+    #[arg(long, default_value_t = 1e-3)]
+    pub learning_rate: f64,
+    #[arg(long, default_value = "flex")]
+    pub backend: Backend,
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+}
+
+impl CommonArgs {
+    /// The schedule of these flags with the experiment's `epochs`, path time steps `steps` and
+    /// unbalanced `tau` (balanced when `None`).
+    pub fn schedule(&self, epochs: usize, steps: usize, tau: Option<f64>) -> Schedule {
+        Schedule {
+            model: AutoencoderConfig::new(),
+            learning_rate: self.learning_rate,
+            batch_size: self.batch_size,
+            epochs,
+            seed: self.seed,
+            alpha: self.alpha,
+            steps,
+            pairs: self.pairs,
+            tau,
+        }
+    }
 }
 
 /// What every method shares, and the path energy's own settings.
@@ -128,6 +172,84 @@ pub fn build(
             device,
         )?),
     })
+}
+
+/// One method's row of a comparison: its training cost and the experiment's `scores`.
+#[derive(Debug, Serialize)]
+pub struct MethodRow<S> {
+    pub method: String,
+    pub steps: usize,
+    pub train_seconds: f64,
+    pub seconds_per_step: f64,
+    #[serde(flatten)]
+    pub scores: S,
+}
+
+/// The comparison loop: builds each selected method, trains it on `images`, plots its loss
+/// terms to `<out>/<method>/loss.png`, and scores it with `evaluate` (given the method and its
+/// own directory, for its files). Nothing here looks at which method it holds.
+pub fn compare<S>(
+    names: &[MethodName],
+    schedule: &Schedule,
+    images: &Tensor<4>,
+    out: &Path,
+    device: &Device,
+    mut evaluate: impl FnMut(&dyn InterpolationMethod, &Path) -> Result<S, Box<dyn Error>>,
+) -> Result<Vec<MethodRow<S>>, Box<dyn Error>> {
+    let mut rows = Vec::new();
+    for name in selected(names) {
+        let mut method = build(name, schedule, device)?;
+        let dir = out.join(method.name());
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        let clock = Instant::now();
+        let logs = train(method.as_mut(), images, schedule)?;
+        let train_seconds = clock.elapsed().as_secs_f64();
+        write_losses(&dir.join("loss.png"), method.name(), &logs)?;
+        let steps = method.steps_taken();
+        rows.push(MethodRow {
+            method: method.name().to_string(),
+            steps,
+            train_seconds,
+            seconds_per_step: train_seconds / steps.max(1) as f64,
+            scores: evaluate(method.as_ref(), &dir)?,
+        });
+    }
+    Ok(rows)
+}
+
+/// Writes `report` as `<out>/results.json` and `table` as `<out>/results.md`, each atomically,
+/// and prints the table.
+pub fn write_results(
+    out: &Path,
+    report: &impl Serialize,
+    table: &str,
+) -> Result<(), Box<dyn Error>> {
+    let json = serde_json::to_string_pretty(report)?;
+    for (name, text) in [("results.json", json.as_str()), ("results.md", table)] {
+        write_atomically(&out.join(name), |file| {
+            file.write_all(text.as_bytes())
+                .map_err(|source| DataError::Write {
+                    path: out.join(name),
+                    source,
+                })
+        })?;
+    }
+    println!("{table}");
+    println!("wrote {}", out.display());
+    Ok(())
+}
+
+/// A markdown table with `header` columns and one line per row.
+pub fn markdown_table(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
+    let line = |cells: &[String]| format!("| {} |\n", cells.join(" | "));
+    let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+    let rule: Vec<String> = header.iter().map(|_| "---".to_string()).collect();
+    let mut table = line(&header) + &line(&rule);
+    for row in rows {
+        table += &line(&row);
+    }
+    table
 }
 
 /// `schedule.epochs` passes over `images` in the method's own epoch orders (the same for every

@@ -34,6 +34,7 @@
 //! # Ok::<(), dotae_models::ModelError>(())
 //! ```
 
+#![warn(missing_docs)]
 mod acai;
 mod aeai;
 mod common;

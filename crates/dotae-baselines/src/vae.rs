@@ -29,6 +29,7 @@ pub struct VaeConfig {
     /// Reconstruction loss, a mean per pixel: binary cross-entropy (a Bernoulli decoder) or MSE.
     #[config(default = "Reconstruction::Bce")]
     pub reconstruction: Reconstruction,
+    /// Step size of the Adam optimiser; must be positive.
     #[config(default = 1e-3)]
     pub learning_rate: f64,
     /// Seeds the weight initialisation, the reparameterisation noise and the shuffling.
@@ -69,6 +70,8 @@ impl VaeConfig {
 pub struct VaeModel {
     /// Images to `2 × latent_channels` channels: the means, then the log-variances.
     pub encoder: Encoder,
+    /// Latents of `latent_channels` channels back to images; initialised like every other
+    /// method's decoder for the same seed.
     pub decoder: Decoder,
 }
 

@@ -5,61 +5,124 @@ use thiserror::Error;
 /// Everything that can go wrong reading or writing images and paths.
 #[derive(Debug, Error)]
 pub enum DataError {
+    /// A file or directory could not be opened or read.
     #[error("cannot read {path}: {source}")]
     Read {
+        /// The file or directory that was being read.
         path: PathBuf,
+        /// The I/O error the operating system reported.
         #[source]
         source: std::io::Error,
     },
 
+    /// A file could not be written, flushed or renamed into place.
     #[error("cannot write {path}: {source}")]
     Write {
+        /// The destination file (its temporary sibling is written first, then renamed).
         path: PathBuf,
+        /// The I/O error the operating system reported.
         #[source]
         source: std::io::Error,
     },
 
+    /// A PNG file could not be decoded or encoded.
     #[error("{path} is not a valid PNG image: {reason}")]
-    Png { path: PathBuf, reason: String },
+    Png {
+        /// The PNG file being read or written.
+        path: PathBuf,
+        /// What the decoder or encoder rejected, in words.
+        reason: String,
+    },
 
+    /// Frames could not be encoded as an animated GIF (other than an I/O failure).
     #[error("cannot encode {path} as a GIF: {reason}")]
-    Gif { path: PathBuf, reason: String },
+    Gif {
+        /// The GIF file being written.
+        path: PathBuf,
+        /// The encoder's error message.
+        reason: String,
+    },
 
+    /// A `.npy` file could not be parsed or written, or its data could not be reshaped.
     #[error("{path} is not a valid .npy array: {reason}")]
-    Npy { path: PathBuf, reason: String },
+    Npy {
+        /// The `.npy` file being read or written.
+        path: PathBuf,
+        /// What went wrong, e.g. an unsupported element type.
+        reason: String,
+    },
 
+    /// A `.npy` array has the wrong number of axes for what is being read.
     #[error("{path} has shape {shape:?}, but {expected}")]
     Shape {
+        /// The `.npy` file that was read.
         path: PathBuf,
+        /// The array's actual shape, one length per axis.
         shape: Vec<usize>,
+        /// The shapes that would have been accepted, in words.
         expected: &'static str,
     },
 
+    /// A directory meant to hold a path's frames contains no `*.png` file.
     #[error("{path} holds no PNG frames")]
-    NoFrames { path: PathBuf },
+    NoFrames {
+        /// The directory that was searched.
+        path: PathBuf,
+    },
 
+    /// A frame's size differs from the first frame's, so the frames cannot be stacked.
     #[error(
         "frame {path} is {rows}x{cols}, but the first frame is {first_rows}x{first_cols}: all frames must have one size"
     )]
     FrameSize {
+        /// The PNG file of the mismatched frame.
         path: PathBuf,
+        /// The mismatched frame's height in pixels.
         rows: usize,
+        /// The mismatched frame's width in pixels.
         cols: usize,
+        /// The first frame's height in pixels, which every frame must match.
         first_rows: usize,
+        /// The first frame's width in pixels, which every frame must match.
         first_cols: usize,
     },
 
+    /// A caller passed a value outside its allowed range (an empty size, too few frames, ...).
     #[error("invalid {what}: {reason}")]
-    InvalidArgument { what: &'static str, reason: String },
+    InvalidArgument {
+        /// Which argument was rejected, e.g. `"frame count"`.
+        what: &'static str,
+        /// The rejected value and the rule it breaks.
+        reason: String,
+    },
 
+    /// A file is not a well-formed IDX file (the format of the MNIST files).
     #[error("{path} is not a valid IDX file: {reason}")]
-    Idx { path: PathBuf, reason: String },
+    Idx {
+        /// The IDX file (raw or gzipped) being read.
+        path: PathBuf,
+        /// What is wrong with its header or contents.
+        reason: String,
+    },
 
+    /// A data directory contains a required file neither raw nor gzipped.
     #[error("{dir} holds neither {name} nor {name}.gz")]
-    MissingFile { dir: PathBuf, name: &'static str },
+    MissingFile {
+        /// The directory that was searched.
+        dir: PathBuf,
+        /// The file name looked for, without the `.gz` suffix.
+        name: &'static str,
+    },
 
+    /// Well-formed IDX files whose contents do not match MNIST (image size, label count or
+    /// label values).
     #[error("{path} does not fit the MNIST data set: {reason}")]
-    Mnist { path: PathBuf, reason: String },
+    Mnist {
+        /// The images or labels file at fault.
+        path: PathBuf,
+        /// How its contents differ from MNIST.
+        reason: String,
+    },
 }
 
 /// An image size needs at least one row and one column; `what` names the size in the error.

@@ -11,18 +11,27 @@
 //! # Ok::<(), dotae_data::DataError>(())
 //! ```
 
+#![warn(missing_docs)]
 mod atomic;
 mod embedded;
 mod error;
+#[cfg(feature = "files")]
 mod font;
+#[cfg(feature = "files")]
 mod frames_png;
+#[cfg(feature = "files")]
 mod gif_io;
 pub mod lines;
+#[cfg(feature = "files")]
 mod mnist;
+#[cfg(feature = "files")]
 mod npy_io;
+#[cfg(feature = "files")]
 mod plot;
+#[cfg(feature = "files")]
 mod png_io;
 pub mod pole;
+#[cfg(feature = "files")]
 mod resize;
 mod rng;
 pub mod synthetic;
@@ -30,11 +39,18 @@ pub mod synthetic;
 pub use atomic::write_atomically;
 pub use embedded::{DiskProblem, one_to_two_disks};
 pub use error::DataError;
+#[cfg(feature = "files")]
 pub use frames_png::{write_png_grid, write_png_image_grid};
+#[cfg(feature = "files")]
 pub use gif_io::write_gif;
+#[cfg(feature = "files")]
 pub use mnist::{MNIST_SIDE, Mnist, load_mnist, read_idx_images, read_idx_labels};
+#[cfg(feature = "files")]
 pub use npy_io::{read_image_paths_npy, read_npy, read_paths_npy, write_npy};
+#[cfg(feature = "files")]
 pub use plot::{Series, write_line_plot};
+#[cfg(feature = "files")]
 pub use png_io::{read_gray_png, read_png, read_png_frames, write_gray_png, write_png};
+#[cfg(feature = "files")]
 pub use resize::{Channels, read_image, resize};
 pub use rng::SeededRng;

@@ -12,7 +12,11 @@ pub enum Variant {
     Balanced,
     /// Mass may also appear or vanish at a cost weighted by `tau`:
     /// `A_t = D diag(u_t) Dᵀ + diag(ρ̄_t / tau)`. `tau → ∞` recovers the balanced energy.
-    Unbalanced { tau: f64 },
+    Unbalanced {
+        /// Source weight: larger values make creating or destroying mass costlier. Must be
+        /// finite and positive.
+        tau: f64,
+    },
 }
 
 /// How a [`PathEnergy`](crate::PathEnergy) measures a path. The grid (size, boundary,

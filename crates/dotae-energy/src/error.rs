@@ -4,28 +4,40 @@ use thiserror::Error;
 /// Everything that can go wrong when evaluating a path energy.
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum EnergyError {
+    /// The grid could not be built.
     #[error(transparent)]
     Grid(#[from] GridError),
 
     /// A path needs a start and an end frame.
     #[error("a path needs at least 2 frames, got {frames}")]
-    TooFewFrames { frames: usize },
+    TooFewFrames {
+        /// The number of frames the path has.
+        frames: usize,
+    },
 
     /// The path's frames do not have the operator's grid size.
     #[error("path frames are {rows}x{cols}, but the operator's grid is {grid_rows}x{grid_cols}")]
     FrameSize {
+        /// The frames' height in cells.
         rows: usize,
+        /// The frames' width in cells.
         cols: usize,
+        /// The grid's height, which the frames must match.
         grid_rows: usize,
+        /// The grid's width, which the frames must match.
         grid_cols: usize,
     },
 
     /// NaN or infinity in a frame.
     #[error("frame {frame} has a non-finite value ({value}) at row {row}, column {col}")]
     NonFinite {
+        /// The frame's index in the path.
         frame: usize,
+        /// The row of the first non-finite cell found.
         row: usize,
+        /// The column of the first non-finite cell found.
         col: usize,
+        /// The non-finite value found there.
         value: f64,
     },
 
@@ -34,31 +46,50 @@ pub enum EnergyError {
         "frame {frame} has a negative density ({value}) at row {row}, column {col}: densities must be >= 0"
     )]
     Negative {
+        /// The frame's index in the path.
         frame: usize,
+        /// The row of the first negative cell found.
         row: usize,
+        /// The column of the first negative cell found.
         col: usize,
+        /// The negative density found there.
         value: f64,
     },
 
     /// A frame without mass on the free cells.
     #[error("frame {frame} has zero mass on the free cells: every frame must carry some mass")]
-    ZeroMass { frame: usize },
+    ZeroMass {
+        /// The frame's index in the path.
+        frame: usize,
+    },
 
     /// The unbalanced variant's source weight must be a positive number.
     #[error("tau = {tau} is not allowed: the unbalanced source weight must be finite and > 0")]
-    InvalidTau { tau: f64 },
+    InvalidTau {
+        /// The rejected source weight.
+        tau: f64,
+    },
 
     /// The standard mass for normalisation must be a positive number.
     #[error("mass = {mass} is not allowed: the standard frame mass must be finite and > 0")]
-    InvalidMass { mass: f64 },
+    InvalidMass {
+        /// The rejected target mass per frame.
+        mass: f64,
+    },
 
     /// The density floor must be a positive number.
     #[error("floor = {floor} is not allowed: the density floor must be finite and > 0")]
-    InvalidFloor { floor: f64 },
+    InvalidFloor {
+        /// The rejected density floor.
+        floor: f64,
+    },
 
     /// The mass-conservation tolerance must be a non-negative number.
     #[error("mass tolerance = {tolerance} is not allowed: it must be finite and >= 0")]
-    InvalidTolerance { tolerance: f64 },
+    InvalidTolerance {
+        /// The rejected relative tolerance.
+        tolerance: f64,
+    },
 
     /// A balanced step on a region without Dirichlet border (Neumann, periodic, or enclosed by
     /// obstacles) must carry as much mass in as out.
@@ -68,12 +99,19 @@ pub enum EnergyError {
          energy needs equal mass per region (normalise the frames, or use the unbalanced variant)"
     )]
     MassNotConserved {
+        /// The step's index: it goes from frame `step` to frame `step + 1`.
         step: usize,
+        /// The region's index in [`Grid::regions`](dotae_grid::Grid::regions).
         region: usize,
+        /// The number of free cells in the region.
         cells: usize,
+        /// The start frame's mass on the region minus the end frame's.
         imbalance: f64,
+        /// The mean of the two frames' masses on the region, which scales the tolerance.
         mass: f64,
+        /// The relative tolerance the imbalance exceeded.
         tolerance: f64,
+        /// The grid's boundary, named in the message because it is why mass must be conserved.
         boundary: dotae_grid::Boundary,
     },
 
@@ -82,20 +120,31 @@ pub enum EnergyError {
         "the linear system of step {step} is not positive definite: the density is zero on cells that mass \
          would have to cross (raise the frames to a small positive floor)"
     )]
-    NotPositiveDefinite { step: usize },
+    NotPositiveDefinite {
+        /// The step's index: it goes from frame `step` to frame `step + 1`.
+        step: usize,
+    },
 
     /// faer failed to analyse the sparsity pattern.
     #[error("symbolic Cholesky analysis failed: {reason}")]
-    Symbolic { reason: String },
+    Symbolic {
+        /// What faer (or the check of its result) reported.
+        reason: String,
+    },
 
     /// A broken invariant inside dotae-energy: a bug, please report it.
     #[error("internal error in dotae-energy (please report): {reason}")]
-    Internal { reason: String },
+    Internal {
+        /// Which invariant broke, and how.
+        reason: String,
+    },
 
     /// An error in one path of a batch.
     #[error("path {path}: {source}")]
     InPath {
+        /// The path's index in the batch.
         path: usize,
+        /// The error that path raised.
         #[source]
         source: Box<EnergyError>,
     },

@@ -1,6 +1,6 @@
 //! The dynamic optimal-transport path energy of an image sequence, and its exact gradient.
 //!
-//! For a path of frames `ρ_0 … ρ_T` on a staggered [`Grid`](dotae_grid::Grid), each step costs
+//! For a path of frames `ρ_0 … ρ_T` on a staggered [`Grid`], each step costs
 //! the kinetic energy of the cheapest flow carrying `ρ_t` to `ρ_{t+1}`:
 //! `J_t = b_tᵀ A_t⁻¹ b_t` with `b_t = ρ_t − ρ_{t+1}` and `A_t = D diag(u_t) Dᵀ`, where `u_t` are
 //! face averages of the step density (Benamou–Brenier with the momentum eliminated). The
@@ -30,6 +30,7 @@
 //! # Ok::<(), dotae_energy::EnergyError>(())
 //! ```
 
+#![warn(missing_docs)]
 mod cholesky;
 mod config;
 mod error;

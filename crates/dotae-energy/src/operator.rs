@@ -47,10 +47,12 @@ impl PathEnergy {
         )
     }
 
+    /// The grid the paths' frames live on.
     pub fn grid(&self) -> &Grid {
         &self.grid
     }
 
+    /// How paths are measured.
     pub fn config(&self) -> &PathEnergyConfig {
         &self.config
     }

@@ -22,7 +22,9 @@ pub struct Face {
 /// `rows × (cols + 1)` images.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FaceLayout {
+    /// Number of cell rows of the grid.
     pub rows: usize,
+    /// Number of cell columns of the grid.
     pub cols: usize,
 }
 

@@ -69,10 +69,12 @@ impl Grid {
         }
     }
 
+    /// Number of cell rows.
     pub fn rows(&self) -> usize {
         self.rows
     }
 
+    /// Number of cell columns.
     pub fn cols(&self) -> usize {
         self.cols
     }
@@ -82,6 +84,7 @@ impl Grid {
         self.rows * self.cols
     }
 
+    /// The condition at the grid's outer border.
     pub fn boundary(&self) -> Boundary {
         self.boundary
     }

@@ -29,6 +29,7 @@
 //! # Ok::<(), dotae_grid::GridError>(())
 //! ```
 
+#![warn(missing_docs)]
 mod boundary;
 mod divergence;
 mod error;

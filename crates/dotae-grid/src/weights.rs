@@ -25,6 +25,7 @@ impl TimeWeights {
         }
     }
 
+    /// The lowercase name used by `Display`, `FromStr` (case-insensitively) and serde.
     pub fn name(self) -> &'static str {
         match self {
             TimeWeights::Midpoint => "midpoint",

@@ -5,9 +5,11 @@ use crate::Element;
 /// The pointwise function applied to a convolution's output (bias included).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Activation {
+    /// `y = z`: no activation.
     Identity,
     /// `max(z, 0) + slope · min(z, 0)`, for a slope `≥ 0` (its gradient is read off the output).
     LeakyRelu {
+        /// Factor applied to negative inputs.
         slope: f64,
     },
     /// `1 / (1 + e^{−z})`.
@@ -41,7 +43,7 @@ impl Activation {
     pub fn chain<T: Element>(self, outputs: &[T], gradient: &mut [T]) {
         match self {
             Activation::Identity => {}
-            Activation::LeakyRelu { slope } if slope == 0.0 => {
+            Activation::LeakyRelu { slope: 0.0 } => {
                 for (g, &y) in gradient.iter_mut().zip(outputs) {
                     if y <= T::ZERO {
                         *g = T::ZERO;

@@ -30,26 +30,35 @@ const GRADIENT_GROUPS: usize = 4;
 /// planes of the same size. The weight is `out_channels × in_channels × 3 × 3`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConvShape {
+    /// Number of images in the batch.
     pub batch: usize,
+    /// Channels of each input image.
     pub in_channels: usize,
+    /// Channels of each output image.
     pub out_channels: usize,
+    /// Height of the input and output images, in pixels.
     pub rows: usize,
+    /// Width of the input and output images, in pixels.
     pub cols: usize,
 }
 
 impl ConvShape {
+    /// Pixels per plane, `rows · cols`.
     pub fn pixels(&self) -> usize {
         self.rows * self.cols
     }
 
+    /// Length of the input slice, `batch · in_channels · rows · cols`.
     pub fn input_len(&self) -> usize {
         self.batch * self.in_channels * self.pixels()
     }
 
+    /// Length of the output slice, `batch · out_channels · rows · cols`.
     pub fn output_len(&self) -> usize {
         self.batch * self.out_channels * self.pixels()
     }
 
+    /// Length of the weight slice, `out_channels · in_channels · 9`.
     pub fn weight_len(&self) -> usize {
         self.out_channels * self.in_channels * 9
     }
@@ -233,8 +242,12 @@ fn convolve_tile<T: Element>(tile: &Tile, input: &[T], weight: MatRef<'_, T>, ou
 /// weight and bias gradients (overwritten, not accumulated).
 #[derive(Debug)]
 pub struct ConvGradients<'a, T> {
+    /// Gradient with respect to the input, [`ConvShape::input_len`] long; `None` skips
+    /// computing it.
     pub input: Option<&'a mut [T]>,
+    /// Gradient with respect to the weight, [`ConvShape::weight_len`] long.
     pub weight: &'a mut [T],
+    /// Gradient with respect to the bias, one value per output channel.
     pub bias: &'a mut [T],
 }
 

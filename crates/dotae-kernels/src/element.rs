@@ -22,18 +22,24 @@ pub trait Element:
     + Neg<Output = Self>
     + Pooled
 {
+    /// The additive identity, `0.0`.
     const ZERO: Self;
+    /// The multiplicative identity, `1.0`.
     const ONE: Self;
 
+    /// `value` converted with `as` (rounded to the nearest `f32` for `f32`).
     fn from_f64(value: f64) -> Self;
 
+    /// `e^self`.
     fn exp(self) -> Self;
 
+    /// `1 / self`.
     fn recip(self) -> Self;
 
     /// The values as `f32`, when they are: the direct kernels run in `f32` only.
     fn as_f32(values: &[Self]) -> Option<&[f32]>;
 
+    /// Like [`Element::as_f32`], for writing.
     fn as_f32_mut(values: &mut [Self]) -> Option<&mut [f32]>;
 }
 

@@ -11,6 +11,7 @@
 //! The numeric kernels underneath ([`conv3x3`], [`resample`]) work on plain slices in f32 or
 //! f64 and can be used without burn.
 
+#![warn(missing_docs)]
 mod activation;
 pub mod conv3x3;
 mod direct;

@@ -61,10 +61,12 @@ impl<'a, T> MatRef<'a, T> {
         Self::strided(data, rows, cols, cols, 1)
     }
 
+    /// Number of rows.
     pub fn rows(&self) -> usize {
         self.rows
     }
 
+    /// Number of columns.
     pub fn cols(&self) -> usize {
         self.cols
     }

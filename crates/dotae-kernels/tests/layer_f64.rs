@@ -1,6 +1,9 @@
 //! `conv2d_activated` in f64 on burn-flex: gradients against central finite differences. A
 //! test binary of its own, because a process configures the flex device's float type once.
 
+// Burn's slices take one range per axis: `[i..i + 1]` is a one-axis slice, not a mistake.
+#![allow(clippy::single_range_in_vec_init)]
+
 mod common;
 
 use burn::module::Param;

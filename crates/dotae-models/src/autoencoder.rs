@@ -91,6 +91,7 @@ pub struct Encoder {
 }
 
 impl Encoder {
+    /// Encodes images `(N, C, H, W)` to latents `(N, latent_channels, H / 2^blocks, W / 2^blocks)`.
     pub fn forward(&self, image: Tensor<4>) -> Tensor<4> {
         let mut x = conv2d_activated(&self.stem, image, Activation::Identity);
         for block in &self.blocks {
@@ -112,6 +113,8 @@ pub struct Decoder {
 }
 
 impl Decoder {
+    /// Decodes latents to images, each side `2^blocks` times larger, with values in `(0, 1)`
+    /// (a sigmoid output).
     pub fn forward(&self, latent: Tensor<4>) -> Tensor<4> {
         let leaky = leaky(&self.activation);
         let mut x = conv2d_activated(&self.stem, latent, leaky);
@@ -126,7 +129,9 @@ impl Decoder {
 /// Encoder and decoder.
 #[derive(Module, Debug)]
 pub struct Autoencoder {
+    /// Images to latents.
     pub encoder: Encoder,
+    /// Latents back to images.
     pub decoder: Decoder,
 }
 

@@ -5,6 +5,7 @@
 //! they live on. [`cpu_device`] is burn-ndarray; with the `wgpu` feature, [`Backend::Wgpu`] is
 //! burn-wgpu. Training needs the autodiff form of the device ([`Backend::training_device`]).
 
+#![warn(missing_docs)]
 mod autoencoder;
 mod backend;
 mod bridge;

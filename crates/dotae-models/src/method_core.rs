@@ -54,10 +54,12 @@ impl<O: Objective> MethodCore<O> {
         })
     }
 
+    /// The objective's configuration.
     pub fn config(&self) -> &O::Config {
         self.objective.config()
     }
 
+    /// The method's objective: its losses and schedule.
     pub fn objective(&self) -> &O {
         &self.objective
     }
@@ -67,6 +69,7 @@ impl<O: Objective> MethodCore<O> {
         &self.model
     }
 
+    /// The model after the last successful step, dropping the optimisers and the adversary.
     pub fn into_model(self) -> O::Model {
         self.model
     }

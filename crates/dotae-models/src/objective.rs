@@ -89,8 +89,12 @@ pub struct Losses {
 
 /// A logged loss term: a tensor read back with the others in one transfer, or a value already
 /// on the host (the path energy, from the CPU solver).
+// A handful live for one step; boxing the tensor would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Term {
+    /// A one-element tensor on the device, read back in the step's single transfer.
     Tensor(Tensor<1>),
+    /// A value already on the host.
     Value(f64),
 }
 

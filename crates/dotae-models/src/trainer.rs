@@ -19,6 +19,7 @@ use crate::{
 /// Everything that defines a training run; saved next to its checkpoints as JSON.
 #[derive(Config, Debug, PartialEq)]
 pub struct TrainingConfig {
+    /// The autoencoder's architecture.
     #[config(default = "AutoencoderConfig::new()")]
     pub model: AutoencoderConfig,
     /// How paths are measured: energy grid, boundary, variant (balanced or unbalanced τ), ε.
@@ -36,8 +37,10 @@ pub struct TrainingConfig {
     /// Time steps T of each path (T − 1 decoded frames).
     #[config(default = 10)]
     pub steps: usize,
+    /// Step size of the Adam optimiser; must be positive.
     #[config(default = 1e-3)]
     pub learning_rate: f64,
+    /// Images per training step; at least 1.
     #[config(default = 64)]
     pub batch_size: usize,
     /// Pairs per batch that enter the regulariser: every pair of the batch when it has at most
@@ -128,7 +131,7 @@ pub struct StepLog {
 }
 
 impl StepLog {
-    /// The terms by name, as [`TrainLog`] reports them.
+    /// The terms by name, as [`TrainLog`](crate::TrainLog) reports them.
     pub fn terms(&self) -> Vec<(&'static str, f64)> {
         vec![
             ("loss", self.loss),

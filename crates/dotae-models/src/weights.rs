@@ -9,8 +9,11 @@ use burn::prelude::*;
 /// do not shift the weights drawn for the others.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WeightStream {
+    /// The encoder's weights.
     Encoder,
+    /// The decoder's weights, the same for every method with one seed.
     Decoder,
+    /// The weights of a method's extra network, such as a critic.
     Adversary,
 }
 
