@@ -56,6 +56,18 @@ pub enum EnergyError {
     #[error("floor = {floor} is not allowed: the density floor must be finite and > 0")]
     InvalidFloor { floor: f64 },
 
+    /// The relative density floor must be a positive number.
+    #[error(
+        "relative_floor = {factor} is not allowed: the relative density floor (a factor of each frame's mean density) must be finite and > 0"
+    )]
+    InvalidRelativeFloor { factor: f64 },
+
+    /// An absolute and a relative floor were both set.
+    #[error(
+        "floor = {floor} and relative_floor = {factor} are both set: a measurement uses one density floor, absolute or relative"
+    )]
+    ConflictingFloors { floor: f64, factor: f64 },
+
     /// The mass-conservation tolerance must be a non-negative number.
     #[error("mass tolerance = {tolerance} is not allowed: it must be finite and >= 0")]
     InvalidTolerance { tolerance: f64 },
