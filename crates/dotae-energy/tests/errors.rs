@@ -76,17 +76,20 @@ fn a_floor_makes_an_empty_frame_measurable() {
     assert!(energy.is_finite() && energy > 0.0, "{energy}");
 }
 
+/// A unit-mass operator on a 4×4 Dirichlet grid with the floor of `config`.
+fn unit_mass_with(config: PathEnergyConfig) -> PathEnergy {
+    PathEnergy::new(
+        Grid::new(4, 4, Boundary::Dirichlet).unwrap(),
+        config.normalized(1.0),
+    )
+    .unwrap()
+}
+
 #[test]
 fn a_relative_floor_leaves_an_empty_frame_an_error_naming_it() {
     let mut path = uniform(3);
     path.index_axis_mut(ndarray::Axis(0), 2).fill(0.0);
-    let relative = PathEnergy::new(
-        Grid::new(4, 4, Boundary::Dirichlet).unwrap(),
-        PathEnergyConfig::default()
-            .normalized(1.0)
-            .relative_floor(1e-6),
-    )
-    .unwrap();
+    let relative = unit_mass_with(PathEnergyConfig::default().relative_floor(1e-6));
     let err = relative.energy(path.view()).unwrap_err();
     assert_eq!(err, EnergyError::ZeroMass { frame: 2 });
     assert!(err.to_string().contains("frame 2"), "{err}");
@@ -99,24 +102,12 @@ fn a_relative_floor_follows_the_scale_of_each_frame() {
     let mut path = uniform(2);
     path[[0, 1, 1]] = 0.0;
     path[[1, 2, 2]] = 0.0;
-    let operator = PathEnergy::new(
-        Grid::new(4, 4, Boundary::Dirichlet).unwrap(),
-        PathEnergyConfig::default()
-            .normalized(1.0)
-            .relative_floor(1e-2),
-    )
-    .unwrap();
+    let operator = unit_mass_with(PathEnergyConfig::default().relative_floor(1e-2));
     let unit = operator.energy(path.view()).unwrap();
     let scaled = operator.energy((&path * 1000.0).view()).unwrap();
     assert!((unit - scaled).abs() <= 1e-12 * unit, "{unit} vs {scaled}");
     // An absolute floor of the same size at scale 1 does not follow the scale.
-    let absolute = PathEnergy::new(
-        Grid::new(4, 4, Boundary::Dirichlet).unwrap(),
-        PathEnergyConfig::default()
-            .normalized(1.0)
-            .floor(1e-2 * 0.5 * 15.0 / 16.0),
-    )
-    .unwrap();
+    let absolute = unit_mass_with(PathEnergyConfig::default().floor(1e-2 * 0.5 * 15.0 / 16.0));
     let absolute_unit = absolute.energy(path.view()).unwrap();
     let absolute_scaled = absolute.energy((&path * 1000.0).view()).unwrap();
     assert!((absolute_unit - unit).abs() <= 1e-12 * unit);
