@@ -18,14 +18,15 @@ use clap::{Parser, ValueEnum};
 use dotae::data::lines::line_bank;
 use dotae::data::pole::{PoleDataset, PoleGrid, PoleParams, pole_dataset, pole_path};
 use dotae::data::read_image_paths_npy;
-use dotae::energy::{Boundary, Grid, PathEnergy, PathEnergyConfig};
 use dotae::metrics::{
-    AeaiDataset, Distance, LinesBank, MeanStd, NearestNeighbours, adjacent_ssim, geodesic_fidelity,
-    path_energy, w2_energy_ratio,
+    AeaiDataset, Distance, LinesBank, MeanStd, NearestNeighbours, PathMeasure, PathMeasurement,
+    adjacent_ssim,
 };
 use ndarray::{Array2, Array5, ArrayView5, Axis, stack};
 use serde_json::{Value, json};
 
+#[path = "support/measure.rs"]
+mod measure;
 mod support;
 
 /// Number of true lines the lines benchmark retrieves from (docs/design.md).
@@ -50,12 +51,8 @@ struct Args {
     /// A benchmark with a known ground truth that the paths come from.
     #[arg(long, value_enum)]
     benchmark: Option<Benchmark>,
-    /// Floor ε of the path energy: densities below it are raised to it.
-    #[arg(long, default_value_t = 1e-3)]
-    epsilon: f64,
-    /// Boundary of the energy grid.
-    #[arg(long, value_enum, default_value_t = BoundaryArg::Neumann)]
-    boundary: BoundaryArg,
+    #[command(flatten)]
+    measure: measure::MeasureArgs,
 }
 
 const METRICS_HELP: &str = "\
@@ -63,8 +60,9 @@ Metrics (see docs/metrics.md):
   adjacent_ssim        SSIM of consecutive frames: mean over each path, then mean and std over
                        paths; adjacent_ssim_pairs pools every pair. Higher is smoother, but a
                        fade scores higher than a motion.
-  path_energy          dynamic-OT energy J of each path (frames rescaled to unit mass, floor ε):
-                       mean and std over paths. Lower moves mass more cheaply.
+  path_energy          dynamic-OT energy J of each path (frames rescaled to unit mass after a
+                       relative floor of --floor × each frame's mean density): mean and std over
+                       paths. Lower moves mass more cheaply.
   energy_ratio_w2      T·J / W₂² with --w2: 1 for the OT geodesic, larger otherwise.
   reference            with --reference: J(path)/J(reference) and per-frame MSE against it;
                        closer to 1 and lower are better.
@@ -83,12 +81,6 @@ enum Benchmark {
     Pole,
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum BoundaryArg {
-    Neumann,
-    Dirichlet,
-}
-
 fn main() -> ExitCode {
     support::exit_code(run(&Args::parse()))
 }
@@ -102,7 +94,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         "frames": frames,
         "image": [channels, rows, cols],
     });
-    let operator = energy_operator(args, rows, cols)?;
+    let measure = PathMeasure::new(args.measure.config(rows, cols), None)?;
 
     let mut per_path_ssim = Vec::with_capacity(count);
     let mut all_pairs = Vec::new();
@@ -111,21 +103,17 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         let pairs = adjacent_ssim(path)?;
         per_path_ssim.push(pairs.iter().sum::<f64>() / pairs.len() as f64);
         all_pairs.extend(pairs);
-        energies.push(path_energy(path, &operator)?);
+        energies.push(measure.measure(path)?);
     }
     report["adjacent_ssim"] = mean_std(&per_path_ssim);
     report["adjacent_ssim_pairs"] = mean_std(&all_pairs);
-    report["path_energy"] = mean_std(&energies);
+    report["path_energy"] = mean_std(&energies.iter().map(|m| m.energy).collect::<Vec<_>>());
 
     if let Some(w2) = args.w2 {
-        let ratios = paths
-            .outer_iter()
-            .map(|path| w2_energy_ratio(path, &operator, w2))
-            .collect::<Result<Vec<_>, _>>()?;
-        report["energy_ratio_w2"] = mean_std(&ratios);
+        report["energy_ratio_w2"] = w2_ratios(&energies, w2)?;
     }
     if let Some(file) = &args.reference {
-        report["reference"] = against_reference(&paths, file, &operator)?;
+        report["reference"] = against_reference(&paths, file, &measure)?;
     }
     match args.benchmark {
         Some(Benchmark::Lines) => report["lines"] = lines(paths.view())?,
@@ -136,23 +124,26 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-/// The path energy every score uses: frames rescaled to unit mass (so `T·J` estimates W₂² in
-/// pixels²) after raising them to the floor ε.
-fn energy_operator(args: &Args, rows: usize, cols: usize) -> Result<PathEnergy, Box<dyn Error>> {
-    let boundary = match args.boundary {
-        BoundaryArg::Neumann => Boundary::Neumann,
-        BoundaryArg::Dirichlet => Boundary::Dirichlet,
-    };
-    let config = PathEnergyConfig::default()
-        .floor(args.epsilon)
-        .normalized(1.0);
-    Ok(PathEnergy::new(Grid::new(rows, cols, boundary)?, config)?)
+/// `T·J / W₂²` of each measured path against the given squared distance.
+fn w2_ratios(measured: &[PathMeasurement], w2: f64) -> Result<Value, Box<dyn Error>> {
+    if !(w2.is_finite() && w2 > 0.0) {
+        return Err(format!("--w2 = {w2} is invalid: it must be finite and > 0").into());
+    }
+    let ratios = measured
+        .iter()
+        .map(|m| {
+            m.w2_estimate
+                .map(|estimate| estimate / w2)
+                .ok_or("--w2 needs frames rescaled to a mass: drop --no-normalize")
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(mean_std(&ratios))
 }
 
 fn against_reference(
     paths: &Array5<f64>,
     file: &Path,
-    operator: &PathEnergy,
+    measure: &PathMeasure,
 ) -> Result<Value, Box<dyn Error>> {
     let reference = read_image_paths_npy(file)?;
     if reference.dim() != paths.dim() {
@@ -167,7 +158,7 @@ fn against_reference(
     let mut ratios = Vec::new();
     let mut errors = Vec::new();
     for (path, truth) in paths.outer_iter().zip(reference.outer_iter()) {
-        let fidelity = geodesic_fidelity(path, truth, operator)?;
+        let fidelity = measure.fidelity(path, truth)?;
         ratios.push(fidelity.energy_ratio);
         errors.push(fidelity.frame_mse.mean);
     }

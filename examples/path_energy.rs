@@ -4,28 +4,26 @@
 //! cross-dissolve between the same endpoint frames. With a `.npy` file (`(T+1, H, W)` or
 //! `(P, T+1, H, W)`, f32 or f64) or a folder of PNG frames, prints one JSON object per path.
 //!
+//! Every path is measured by `dotae_metrics::PathMeasure` (docs/metrics.md, "One way to
+//! measure"): frames rescaled to unit mass after a relative density floor of 1e-6 × each
+//! frame's mean density, Neumann boundary. A frame without mass is an error naming it.
+//!
 //!     cargo run --release --example path_energy
-//!     cargo run --release --example path_energy -- frames/ --boundary neumann
+//!     cargo run --release --example path_energy -- frames/ --boundary dirichlet
 
+use std::error::Error;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, ValueEnum};
+use clap::Parser;
 use dotae::data::{self, synthetic};
-use dotae::energy::{
-    Boundary, Grid, PathEnergy, PathEnergyConfig, PathEnergyOutput, Request, TimeWeights,
-};
-use ndarray::{Array4, Axis};
+use dotae::metrics::{PathMeasure, PathMeasurement};
+use ndarray::{Array2, Array4, Axis};
+use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum VariantArg {
-    /// Mass moves, never appears or vanishes.
-    Balanced,
-    /// Balanced, around the obstacle cells of --obstacle.
-    Obstacle,
-    /// Mass may also appear or vanish, at a cost weighted by --tau.
-    Unbalanced,
-}
+#[path = "support/measure.rs"]
+mod measure;
+mod support;
 
 #[derive(Debug, Parser)]
 #[command(about = "Dynamic optimal-transport path energy of image sequences")]
@@ -33,140 +31,113 @@ struct Args {
     /// A `.npy` path file ((T+1, H, W) or (P, T+1, H, W); f32 or f64) or a folder of PNG frames
     /// (sorted by name). Without it, the embedded demo runs.
     input: Option<PathBuf>,
-    /// Boundary condition: dirichlet, neumann or periodic.
-    #[arg(long, default_value = "dirichlet")]
-    boundary: Boundary,
-    /// Face weights from the midpoint of each step or from its first frame (explicit).
-    #[arg(long, default_value = "midpoint")]
-    time_weights: TimeWeights,
-    #[arg(long, value_enum, default_value = "balanced")]
-    variant: VariantArg,
-    /// Source weight of the unbalanced variant.
-    #[arg(long, default_value_t = 1.0)]
-    tau: f64,
     /// Obstacle mask PNG of the frames' size: pixels brighter than 0.5 are obstacles.
     #[arg(long)]
     obstacle: Option<PathBuf>,
-    /// Mass every frame is rescaled to before measuring (1 makes T·J an estimate of W₂²).
-    #[arg(long, default_value_t = 1.0)]
-    mass: f64,
-    /// Measure the frames as given, without rescaling them to --mass.
-    #[arg(long)]
-    no_normalize: bool,
-    /// Densities below this are raised to it, so that mass never crosses empty cells.
-    #[arg(long, default_value_t = 1e-4)]
-    floor: f64,
+    #[command(flatten)]
+    measure: measure::MeasureArgs,
+}
+
+/// One measured path, as printed.
+#[derive(Serialize)]
+struct Report<'a> {
+    path: usize,
+    #[serde(flatten)]
+    measurement: &'a PathMeasurement,
+}
+
+/// What the demo prints.
+#[derive(Serialize)]
+struct Demo<'a> {
+    demo: String,
+    translation: Report<'a>,
+    cross_dissolve: Report<'a>,
+    energy_ratio_dissolve_over_translation: f64,
+    exact_w2_squared_translation: f64,
 }
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let result = match &args.input {
+    support::exit_code(match &args.input {
         None => demo(&args),
         Some(input) => measure(&args, input),
+    })
+}
+
+/// The measure for frames of `rows × cols`, measured on their own grid.
+fn path_measure(args: &Args, rows: usize, cols: usize) -> Result<PathMeasure, Box<dyn Error>> {
+    let mask: Option<Array2<bool>> = match &args.obstacle {
+        Some(file) => Some(
+            data::read_gray_png(file)
+                .map_err(|e| format!("--obstacle {}: {e}", file.display()))?
+                .mapv(|v| v > 0.5),
+        ),
+        None => None,
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
-        }
-    }
+    Ok(PathMeasure::new(
+        args.measure.config(rows, cols),
+        mask.as_ref().map(|m| m.view()),
+    )?)
 }
 
-fn config(args: &Args) -> PathEnergyConfig {
-    let mut config = PathEnergyConfig::default()
-        .time_weights(args.time_weights)
-        .floor(args.floor);
-    if !args.no_normalize {
-        config = config.normalized(args.mass);
-    }
-    if matches!(args.variant, VariantArg::Unbalanced) {
-        config = config.unbalanced(args.tau);
-    }
-    config
-}
-
-fn grid(args: &Args, rows: usize, cols: usize) -> Result<Grid, String> {
-    match (&args.obstacle, args.variant) {
-        (None, VariantArg::Obstacle) => {
-            Err("--variant obstacle needs an obstacle mask: --obstacle mask.png".into())
-        }
-        (None, _) => Grid::new(rows, cols, args.boundary).map_err(|e| e.to_string()),
-        (Some(mask), _) => {
-            let mask = data::read_gray_png(mask)
-                .map_err(|e| e.to_string())?
-                .mapv(|v| v > 0.5);
-            Grid::with_obstacles(rows, cols, args.boundary, mask.view())
-                .map_err(|e| format!("--obstacle: {e}"))
-        }
-    }
-}
-
-fn read_paths(input: &Path) -> Result<Array4<f64>, String> {
-    let paths = if input.is_dir() {
-        data::read_png_frames(input).map(|frames| frames.insert_axis(Axis(0)))
+fn read_paths(input: &Path) -> Result<Array4<f64>, Box<dyn Error>> {
+    Ok(if input.is_dir() {
+        data::read_png_frames(input).map(|frames| frames.insert_axis(Axis(0)))?
     } else {
-        data::read_paths_npy(input)
-    };
-    paths.map_err(|e| e.to_string())
+        data::read_paths_npy(input)?
+    })
 }
 
-fn measure(args: &Args, input: &Path) -> Result<(), String> {
+fn measure(args: &Args, input: &Path) -> Result<(), Box<dyn Error>> {
     let paths = read_paths(input)?;
     let (_, _, rows, cols) = paths.dim();
-    let operator =
-        PathEnergy::new(grid(args, rows, cols)?, config(args)).map_err(|e| e.to_string())?;
-    let outputs = operator
-        .evaluate_batch(paths.view(), Request::ENERGY)
-        .map_err(|e| format!("{}: {e}", input.display()))?;
-    for (p, out) in outputs.iter().enumerate() {
-        println!("{}", report(p, out));
+    let measure = path_measure(args, rows, cols)?;
+    for (p, path) in paths.outer_iter().enumerate() {
+        let measurement = measure
+            .measure(path.insert_axis(Axis(1)))
+            .map_err(|e| format!("{}, path {p}: {e}", input.display()))?;
+        println!(
+            "{}",
+            serde_json::to_string(&Report {
+                path: p,
+                measurement: &measurement
+            })?
+        );
     }
     Ok(())
 }
 
-fn report(path: usize, out: &PathEnergyOutput) -> serde_json::Value {
-    serde_json::json!({
-        "path": path,
-        "energy": out.energy,
-        "per_step": out.per_step,
-        "w2_estimate": out.w2_estimate(),
-    })
-}
-
 /// A disk of radius 4 moving 16 pixels across a 32×32 grid in 8 steps, against the
 /// cross-dissolve between its first and last frame.
-fn demo(args: &Args) -> Result<(), String> {
+fn demo(args: &Args) -> Result<(), Box<dyn Error>> {
     let (size, steps, radius) = (32, 8, 4.0);
     let (from, to) = ((16.0, 8.0), (16.0, 24.0));
     let translation =
-        synthetic::translation(steps, from, to, |c| synthetic::disk(size, size, c, radius))
-            .map_err(|e| e.to_string())?;
+        synthetic::translation(steps, from, to, |c| synthetic::disk(size, size, c, radius))?;
     let dissolve = synthetic::cross_dissolve(
         translation.index_axis(Axis(0), 0),
         translation.index_axis(Axis(0), steps),
         steps,
-    )
-    .map_err(|e| e.to_string())?;
-    let operator =
-        PathEnergy::new(grid(args, size, size)?, config(args)).map_err(|e| e.to_string())?;
-    let moving = operator
-        .evaluate(translation.view(), Request::ENERGY)
-        .map_err(|e| e.to_string())?;
-    let fading = operator
-        .evaluate(dissolve.view(), Request::ENERGY)
-        .map_err(|e| e.to_string())?;
+    )?;
+    let measure = path_measure(args, size, size)?;
+    let moving = measure.measure(translation.view().insert_axis(Axis(1)))?;
+    let fading = measure.measure(dissolve.view().insert_axis(Axis(1)))?;
     let distance = (to.0 - from.0).hypot(to.1 - from.1);
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&serde_json::json!({
-            "demo": format!("disk of radius {radius} moved {distance} px on a {size}x{size} grid in {steps} steps"),
-            "translation": report(0, &moving),
-            "cross_dissolve": report(1, &fading),
-            "energy_ratio_dissolve_over_translation": fading.energy / moving.energy,
-            "exact_w2_squared_translation": distance * distance,
-        }))
-        .map_err(|e| e.to_string())?
-    );
+    let demo = Demo {
+        demo: format!(
+            "disk of radius {radius} moved {distance} px on a {size}x{size} grid in {steps} steps"
+        ),
+        translation: Report {
+            path: 0,
+            measurement: &moving,
+        },
+        cross_dissolve: Report {
+            path: 1,
+            measurement: &fading,
+        },
+        energy_ratio_dissolve_over_translation: fading.energy / moving.energy,
+        exact_w2_squared_translation: distance * distance,
+    };
+    println!("{}", serde_json::to_string_pretty(&demo)?);
     Ok(())
 }

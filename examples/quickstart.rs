@@ -21,11 +21,13 @@ use std::time::Instant;
 
 use clap::Parser;
 use dotae::data::{
-    Channels, DiskProblem, Series, read_image, resize, write_gif, write_line_plot, write_npy,
+    Channels, DiskProblem, Series, read_image, write_gif, write_line_plot, write_npy,
     write_png_grid,
 };
 use dotae::energy::{Boundary, Grid, Variant};
-use dotae::metrics::{MeanStd, adjacent_ssim, frame_mse, mse};
+use dotae::metrics::{
+    MeanStd, MeasureConfig, PathMeasure, adjacent_ssim, frame_mse, mse, wall_cells,
+};
 use dotae::models::burn::prelude::Tensor;
 use dotae::models::{
     AutoencoderConfig, Backend, InterpolationMethod, ModelError, PathEnergyLossConfig, TrainLog,
@@ -148,12 +150,13 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         .as_ref()
         .map(|mask| obstacle_grid(mask, &base))
         .transpose()?;
-    // The operator that measures the decoded paths; building it before any training also
-    // checks τ, ε and the grid.
-    let measure = match &grid {
-        Some(grid) => base.energy.init_with_grid(grid.clone())?,
-        None => base.energy.init()?,
-    };
+    // The decoded paths are measured as every binary measures paths (dotae_metrics::PathMeasure,
+    // relative floor), not through the training bridge and its ε; building the measure before
+    // any training also checks τ and the grid.
+    let measure = PathMeasure::new(
+        measure_config(&base),
+        problem.obstacles.as_ref().map(|mask| mask.view()),
+    )?;
     prepare_output(&args.out)?;
     let device = args.backend.training_device()?;
     let images = from_array::<4>(
@@ -204,11 +207,8 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     write_png_grid(&args.out.join("interpolation.png"), &rows_of_grid, 1)?;
     write_loss_plot(&args.out.join("loss.png"), &histories)?;
 
-    let inference = args.backend.device()?;
     let measure_path = |path: &Array4<f64>| -> Result<f64, Box<dyn Error>> {
-        let tensor = from_array::<4>(path.view().into_dyn(), &inference)?;
-        let [f, c, h, w] = tensor.dims();
-        Ok(measure.forward(tensor.reshape([1, f, c, h, w]))?.energy())
+        Ok(measure.measure(path.view())?.energy)
     };
     let exact_energy = problem.exact.as_ref().map(&measure_path).transpose()?;
     let mut report = serde_json::Map::new();
@@ -347,16 +347,23 @@ fn training_config(args: &Args, channels: usize) -> Result<TrainingConfig, Model
     Ok(config)
 }
 
-/// The energy grid with the obstacle cells of `mask` (image size) averaged down to it: a cell is
-/// a wall when at least half of the pixels it covers are.
+/// The measuring configuration of the decoded paths: the training's grid, boundary and variant,
+/// with the measuring defaults for everything else (unit mass, relative floor).
+fn measure_config(config: &TrainingConfig) -> MeasureConfig {
+    let [rows, cols] = config.energy.energy_size;
+    MeasureConfig {
+        boundary: config.energy.boundary,
+        variant: config.energy.variant,
+        time_weights: config.energy.time_weights,
+        ..MeasureConfig::on_grid(rows, cols)
+    }
+}
+
+/// The energy grid with the obstacle cells of `mask` (image size) averaged down to it, by the
+/// rule the measurement uses (`dotae_metrics::wall_cells`).
 fn obstacle_grid(mask: &Array2<bool>, config: &TrainingConfig) -> Result<Grid, Box<dyn Error>> {
     let [er, ec] = config.energy.energy_size;
-    let coverage = resize(
-        mask.mapv(|m| m as u8 as f64).insert_axis(Axis(0)).view(),
-        er,
-        ec,
-    )?;
-    let cells = coverage.index_axis(Axis(0), 0).mapv(|v| v >= 0.5);
+    let cells = wall_cells(mask.view(), er, ec)?;
     Ok(Grid::with_obstacles(
         er,
         ec,

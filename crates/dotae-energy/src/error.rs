@@ -84,6 +84,26 @@ pub enum EnergyError {
         floor: f64,
     },
 
+    /// The relative density floor must be a positive number.
+    #[error(
+        "relative_floor = {factor} is not allowed: the relative density floor (a factor of each frame's mean density) must be finite and > 0"
+    )]
+    InvalidRelativeFloor {
+        /// The factor given.
+        factor: f64,
+    },
+
+    /// An absolute and a relative floor were both set.
+    #[error(
+        "floor = {floor} and relative_floor = {factor} are both set: a measurement uses one density floor, absolute or relative"
+    )]
+    ConflictingFloors {
+        /// The absolute floor, in density units.
+        floor: f64,
+        /// The relative floor, a factor of each frame's mean density.
+        factor: f64,
+    },
+
     /// The mass-conservation tolerance must be a non-negative number.
     #[error("mass tolerance = {tolerance} is not allowed: it must be finite and >= 0")]
     InvalidTolerance {

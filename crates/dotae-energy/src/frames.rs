@@ -2,9 +2,9 @@
 //! standard mass, and the chain rule of that rescaling.
 
 use dotae_grid::Grid;
-use ndarray::ArrayView3;
+use ndarray::{ArrayView2, ArrayView3};
 
-use crate::EnergyError;
+use crate::{EnergyError, Floor};
 
 /// A validated path, copied to one contiguous `f64` buffer of `frames × cells`.
 pub(crate) struct PreparedPath {
@@ -14,13 +14,15 @@ pub(crate) struct PreparedPath {
     pub(crate) raw_mass: Option<Vec<f64>>,
     /// Cells (of all frames) that were raised to the floor: their gradient is zero.
     pub(crate) floored: Vec<bool>,
+    /// `factor / free cells` of a relative floor: how the floor of a frame grows with its mass.
+    pub(crate) floor_slope: Option<f64>,
 }
 
 pub(crate) fn prepare(
     grid: &Grid,
     path: ArrayView3<'_, f64>,
     mass: Option<f64>,
-    floor: Option<f64>,
+    floor: Option<Floor>,
 ) -> Result<PreparedPath, EnergyError> {
     let (frames, rows, cols) = path.dim();
     if frames < 2 {
@@ -36,40 +38,34 @@ pub(crate) fn prepare(
     }
     let cells = grid.cells();
     let obstacle = grid.obstacle_flags();
+    let free = obstacle.iter().filter(|&&blocked| !blocked).count();
     let mut values = Vec::with_capacity(frames * cells);
     let mut masses = Vec::with_capacity(frames);
     let mut floored = Vec::new();
     for (t, frame) in path.outer_iter().enumerate() {
+        let raw = checked_free_mass(t, frame, obstacle)?;
+        let threshold = match floor {
+            None => None,
+            Some(Floor::Absolute(value)) => Some(value),
+            // A frame without mass has a zero relative floor and stays an error below.
+            Some(Floor::Relative(factor)) => Some(factor * raw / free.max(1) as f64),
+        };
         let mut total = 0.0;
         for ((i, j), &value) in frame.indexed_iter() {
-            if !value.is_finite() {
-                return Err(EnergyError::NonFinite {
-                    frame: t,
-                    row: i,
-                    col: j,
-                    value,
-                });
-            }
-            if value < 0.0 {
-                return Err(EnergyError::Negative {
-                    frame: t,
-                    row: i,
-                    col: j,
-                    value,
-                });
-            }
-            let mut kept = if obstacle[i * cols + j] { 0.0 } else { value };
-            if let Some(floor) = floor {
-                let raised = !obstacle[i * cols + j] && value < floor;
+            let blocked = obstacle[i * cols + j];
+            let mut kept = if blocked { 0.0 } else { value };
+            if let Some(threshold) = threshold {
+                let raised = !blocked && value < threshold;
                 if raised {
-                    kept = floor;
+                    kept = threshold;
                 }
                 floored.push(raised);
             }
             total += kept;
             values.push(kept);
         }
-        // With a floor every free cell holds at least ε, so an empty frame is still a density.
+        // With an absolute floor every free cell holds at least ε, so an empty frame is still a
+        // density.
         if total <= 0.0 {
             return Err(EnergyError::ZeroMass { frame: t });
         }
@@ -82,12 +78,74 @@ pub(crate) fn prepare(
         }
         masses
     });
+    let floor_slope = match floor {
+        Some(Floor::Relative(factor)) => Some(factor / free.max(1) as f64),
+        _ => None,
+    };
     Ok(PreparedPath {
         frames,
         values,
         raw_mass,
         floored,
+        floor_slope,
     })
+}
+
+/// Checks every value of frame `t` and returns its mass on the free cells.
+fn checked_free_mass(
+    t: usize,
+    frame: ArrayView2<'_, f64>,
+    obstacle: &[bool],
+) -> Result<f64, EnergyError> {
+    let cols = frame.ncols();
+    let mut mass = 0.0;
+    for ((i, j), &value) in frame.indexed_iter() {
+        if !value.is_finite() {
+            return Err(EnergyError::NonFinite {
+                frame: t,
+                row: i,
+                col: j,
+                value,
+            });
+        }
+        if value < 0.0 {
+            return Err(EnergyError::Negative {
+                frame: t,
+                row: i,
+                col: j,
+                value,
+            });
+        }
+        if !obstacle[i * cols + j] {
+            mass += value;
+        }
+    }
+    Ok(mass)
+}
+
+/// Chain rule of the floor for one frame: raised cells get no gradient of their own, and with
+/// a relative floor `ε = slope · Σ_free ρ` every free cell also moves the raised cells' value,
+/// so it receives `slope ·` the sum of their gradients.
+pub(crate) fn floor_adjoint(
+    grad: &mut [f64],
+    floored: &[bool],
+    slope: Option<f64>,
+    obstacle: &[bool],
+) {
+    let mut through_floor = 0.0;
+    for (g, &raised) in grad.iter_mut().zip(floored) {
+        if raised {
+            through_floor += *g;
+            *g = 0.0;
+        }
+    }
+    if let Some(slope) = slope {
+        for (g, &blocked) in grad.iter_mut().zip(obstacle) {
+            if !blocked {
+                *g += slope * through_floor;
+            }
+        }
+    }
 }
 
 /// Chain rule of `ρ' = M ρ / Σρ` for one frame: `g ← (M/S)(g' − ⟨g', ρ'⟩/M)`, where `ρ'` is the

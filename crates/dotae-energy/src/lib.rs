@@ -41,7 +41,7 @@ mod step;
 mod system;
 mod workspace;
 
-pub use config::{PathEnergyConfig, Variant};
+pub use config::{Floor, PathEnergyConfig, Variant};
 pub use dotae_grid::{Boundary, Grid, GridError, TimeWeights};
 pub use error::EnergyError;
 pub use operator::{PathEnergy, channel_paths};

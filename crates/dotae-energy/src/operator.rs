@@ -3,7 +3,7 @@ use ndarray::{Array3, ArrayView3, ArrayView4, Axis};
 use rayon::prelude::*;
 
 use crate::cholesky::LANES;
-use crate::frames::{PreparedPath, prepare, rescale_adjoint};
+use crate::frames::{PreparedPath, floor_adjoint, prepare, rescale_adjoint};
 use crate::output::{Flow, PathEnergyOutput, Request};
 use crate::step::{StepFlow, StepInput, StepProblem, StepResult};
 use crate::system::StepSystem;
@@ -116,11 +116,15 @@ impl PathEnergy {
             .par_iter()
             .enumerate()
             .map(|(p, path)| {
-                prepare(&self.grid, path.view(), self.config.mass, self.config.floor).map_err(|e| {
-                    EnergyError::InPath {
-                        path: p,
-                        source: Box::new(e),
-                    }
+                prepare(
+                    &self.grid,
+                    path.view(),
+                    self.config.mass,
+                    self.config.floor_rule(),
+                )
+                .map_err(|e| EnergyError::InPath {
+                    path: p,
+                    source: Box::new(e),
                 })
             })
             .collect::<Result<_, _>>()?;
@@ -232,9 +236,12 @@ impl PathEnergy {
                 }
             }
         }
-        for (v, &raised) in g.iter_mut().zip(&path.floored) {
-            if raised {
-                *v = 0.0;
+        if !path.floored.is_empty() {
+            for (grad, floored) in g
+                .chunks_exact_mut(cells)
+                .zip(path.floored.chunks_exact(cells))
+            {
+                floor_adjoint(grad, floored, path.floor_slope, obstacle);
             }
         }
         Array3::from_shape_vec((path.frames, self.grid.rows(), self.grid.cols()), g)

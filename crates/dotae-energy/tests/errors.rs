@@ -1,6 +1,6 @@
 //! Bad input is a typed error that names the problem, never a panic.
 
-use dotae_energy::{Boundary, EnergyError, Grid, GridError, PathEnergy, PathEnergyConfig};
+use dotae_energy::{Boundary, EnergyError, Floor, Grid, GridError, PathEnergy, PathEnergyConfig};
 use ndarray::{Array2, Array3};
 
 fn uniform(frames: usize) -> Array3<f64> {
@@ -74,6 +74,79 @@ fn a_floor_makes_an_empty_frame_measurable() {
     .unwrap();
     let energy = floored.energy(path.view()).unwrap();
     assert!(energy.is_finite() && energy > 0.0, "{energy}");
+}
+
+/// A unit-mass operator on a 4×4 Dirichlet grid with the floor of `config`.
+fn unit_mass_with(config: PathEnergyConfig) -> PathEnergy {
+    PathEnergy::new(
+        Grid::new(4, 4, Boundary::Dirichlet).unwrap(),
+        config.normalized(1.0),
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_relative_floor_leaves_an_empty_frame_an_error_naming_it() {
+    let mut path = uniform(3);
+    path.index_axis_mut(ndarray::Axis(0), 2).fill(0.0);
+    let relative = unit_mass_with(PathEnergyConfig::default().relative_floor(1e-6));
+    let err = relative.energy(path.view()).unwrap_err();
+    assert_eq!(err, EnergyError::ZeroMass { frame: 2 });
+    assert!(err.to_string().contains("frame 2"), "{err}");
+}
+
+#[test]
+fn a_relative_floor_follows_the_scale_of_each_frame() {
+    // Two frames with one empty cell each, at scales 1 and 1000: the same relative floor raises
+    // the empty cell to the same fraction of each frame's mean, so normalised energies agree.
+    let mut path = uniform(2);
+    path[[0, 1, 1]] = 0.0;
+    path[[1, 2, 2]] = 0.0;
+    let operator = unit_mass_with(PathEnergyConfig::default().relative_floor(1e-2));
+    let unit = operator.energy(path.view()).unwrap();
+    let scaled = operator.energy((&path * 1000.0).view()).unwrap();
+    assert!((unit - scaled).abs() <= 1e-12 * unit, "{unit} vs {scaled}");
+    // An absolute floor of the same size at scale 1 does not follow the scale.
+    let absolute = unit_mass_with(PathEnergyConfig::default().floor(1e-2 * 0.5 * 15.0 / 16.0));
+    let absolute_unit = absolute.energy(path.view()).unwrap();
+    let absolute_scaled = absolute.energy((&path * 1000.0).view()).unwrap();
+    assert!((absolute_unit - unit).abs() <= 1e-12 * unit);
+    assert!((absolute_unit - absolute_scaled).abs() > 1e-6 * unit);
+}
+
+#[test]
+fn relative_floors_must_be_positive_and_alone() {
+    let grid = Grid::new(4, 4, Boundary::Dirichlet).unwrap();
+    for bad in [0.0, -1e-6, f64::NAN, f64::INFINITY] {
+        let err = PathEnergy::new(
+            grid.clone(),
+            PathEnergyConfig::default().relative_floor(bad),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(err, EnergyError::InvalidRelativeFloor { .. }),
+            "{err}"
+        );
+        assert!(err.to_string().contains("relative_floor"), "{err}");
+    }
+    let both = PathEnergyConfig {
+        floor: Some(1e-3),
+        relative_floor: Some(1e-6),
+        ..Default::default()
+    };
+    let err = PathEnergy::new(grid, both).unwrap_err();
+    assert_eq!(
+        err,
+        EnergyError::ConflictingFloors {
+            floor: 1e-3,
+            factor: 1e-6
+        }
+    );
+    // The builders replace one floor by the other instead of setting both.
+    let config = PathEnergyConfig::default().floor(1e-3).relative_floor(1e-6);
+    assert_eq!(config.floor_rule(), Some(Floor::Relative(1e-6)));
+    let config = config.floor(1e-3);
+    assert_eq!(config.floor_rule(), Some(Floor::Absolute(1e-3)));
 }
 
 #[test]

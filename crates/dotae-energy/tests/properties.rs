@@ -85,7 +85,7 @@ fn case() -> impl Strategy<Value = Case> {
         variant(),
         prop::sample::select(TimeWeights::ALL.to_vec()),
         any::<bool>(),
-        any::<bool>(),
+        0u8..3,
         1usize..4,
     )
         .prop_flat_map(|(grid, variant, time_weights, normalise, floored, steps)| {
@@ -126,11 +126,16 @@ fn case() -> impl Strategy<Value = Case> {
                         // A floor inside the value range exercises the threshold's zero gradient;
                         // balanced unanchored regions need mass-conserving frames, which the
                         // floor would break.
-                        if floored
+                        // The relative factor puts the floor near 0.3 too (values average 0.6), and
+                        // its gradient runs through each frame's mass as well.
+                        if floored > 0
                             && (grid.regions().iter().all(|r| r.anchored)
                                 || matches!(variant, Variant::Unbalanced { .. }))
                         {
-                            config = config.floor(0.3);
+                            config = match floored {
+                                1 => config.floor(0.3),
+                                _ => config.relative_floor(0.5),
+                            };
                         }
                         Case {
                             grid,
@@ -196,7 +201,7 @@ proptest! {
     #[test]
     fn unbalanced_energy_is_below_balanced_and_tends_to_it(case in case(), tau in 0.01f64..10.0) {
         // The floor breaks the mass conservation the balanced energy needs on closed regions.
-        let config = PathEnergyConfig { floor: None, ..case.config.clone() };
+        let config = PathEnergyConfig { floor: None, relative_floor: None, ..case.config.clone() };
         let balanced = PathEnergy::new(case.grid.clone(), PathEnergyConfig { variant: Variant::Balanced, ..config.clone() })
             .unwrap()
             .energy(case.path.view())

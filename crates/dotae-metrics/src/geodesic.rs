@@ -11,7 +11,7 @@
 //! density path of its own (normalised on its own when the operator rescales frames to a
 //! standard mass), and their energies add, as in [`dotae_energy::channel_paths`].
 
-use dotae_energy::{EnergyError, PathEnergy, Request, channel_paths};
+use dotae_energy::{EnergyError, PathEnergy, PathEnergyOutput, Request, channel_paths};
 use ndarray::{ArrayView4, Axis};
 
 use crate::{MeanStd, MetricsError, check, frame_mse};
@@ -59,10 +59,21 @@ fn named_path_energy(
     path: ArrayView4<f64>,
     operator: &PathEnergy,
 ) -> Result<f64, MetricsError> {
+    let outputs = channel_energies(input, path, operator)?;
+    Ok(outputs.iter().map(|o| o.energy).sum())
+}
+
+/// The energy output of each channel of `path`, checked and reported against `input`: the one
+/// place where a host path meets the operator.
+pub(crate) fn channel_energies(
+    input: &'static str,
+    path: ArrayView4<f64>,
+    operator: &PathEnergy,
+) -> Result<Vec<PathEnergyOutput>, MetricsError> {
     check::min_frames(input, path.len_of(Axis(0)), 2)?;
     check::non_empty(input, &path)?;
     check::finite(input, &path)?;
-    let outputs = operator
+    operator
         .evaluate_many(&channel_paths(path), Request::ENERGY)
         .map_err(|error| match error {
             EnergyError::InPath { path, source } => MetricsError::Energy {
@@ -75,8 +86,7 @@ fn named_path_energy(
                 channel: None,
                 source,
             },
-        })?;
-    Ok(outputs.iter().map(|o| o.energy).sum())
+        })
 }
 
 /// Compares `path` with `reference` (typically the true geodesic between the same endpoints),

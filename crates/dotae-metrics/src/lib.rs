@@ -8,7 +8,8 @@
 //! - representation quality: a linear probe ([`linear_probe`]) and k-means clustering accuracy
 //!   ([`kmeans`], [`clustering_accuracy`], [`min_cost_assignment`]);
 //! - geodesic fidelity under the optimal-transport path energy ([`geodesic_fidelity`],
-//!   [`w2_energy_ratio`]).
+//!   [`w2_energy_ratio`]), and the one way binaries measure a path with it ([`PathMeasure`],
+//!   [`measure_path`]: resampling, density floor, normalisation and the W₂² estimate).
 //!
 //! Every metric reads the same layouts, so every method is scored by one code path: one image is
 //! an `ndarray` view of shape `(channels, rows, cols)`; one path adds a leading frame axis,
@@ -41,6 +42,7 @@ mod geodesic;
 mod hungarian;
 mod kmeans;
 mod lines;
+mod measure;
 mod path;
 mod probe;
 mod retrieval;
@@ -52,6 +54,9 @@ pub use geodesic::{GeodesicFidelity, geodesic_fidelity, path_energy, w2_energy_r
 pub use hungarian::min_cost_assignment;
 pub use kmeans::{KMeans, KMeansConfig, clustering_accuracy, kmeans};
 pub use lines::{LinesBank, LinesScore, angle_smoothness, lines_score};
+pub use measure::{
+    DEFAULT_RELATIVE_FLOOR, MeasureConfig, PathMeasure, PathMeasurement, measure_path, wall_cells,
+};
 pub use path::{MeanStd, adjacent_ssim, adjacent_ssim_with, frame_mse, mse};
 pub use probe::{ProbeConfig, ProbeResult, linear_probe};
 pub use retrieval::{Distance, Nearest, NearestNeighbours};
