@@ -28,14 +28,14 @@ use dotae::energy::{Boundary, Grid, Variant};
 use dotae::metrics::{
     MeanStd, MeasureConfig, PathMeasure, adjacent_ssim, frame_mse, mse, wall_cells,
 };
-use dotae::models::burn::prelude::Tensor;
+use dotae::models::burn::prelude::{Device, Tensor};
 use dotae::models::{
     AutoencoderConfig, Backend, InterpolationMethod, ModelError, PathEnergyLossConfig, TrainLog,
     Trainer, TrainingConfig, from_array, interpolate_pairs, to_array, train_epoch,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use ndarray::{Array2, Array3, Array4, Axis, Ix4, s, stack};
-use serde_json::json;
+use serde::Serialize;
 
 mod support;
 
@@ -135,6 +135,43 @@ struct Problem {
     obstacles: Option<Array2<bool>>,
 }
 
+/// One method's training run: its decoded path between the two images, its loss history and
+/// its cost.
+struct Trained {
+    path: Array4<f64>,
+    history: Vec<TrainLog>,
+    seconds_per_step: f64,
+}
+
+/// `metrics.json`.
+#[derive(Serialize)]
+struct Report {
+    path_energy: Scores,
+    plain: Scores,
+    /// J of the exact geodesic (the embedded problem only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exact_path_energy: Option<f64>,
+    steps: usize,
+    epochs: usize,
+    backend: String,
+    seconds_total: f64,
+}
+
+/// The metrics of one method's decoded path.
+#[derive(Serialize)]
+struct Scores {
+    path_energy: f64,
+    adjacent_ssim_mean: f64,
+    adjacent_ssim_std: f64,
+    reconstruction_mse: f64,
+    seconds_per_step: f64,
+    /// J(decoded) / J(exact), and the mean per-frame MSE to the exact path (embedded problem).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    energy_ratio: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    frame_mse_to_exact: Option<f64>,
+}
+
 fn main() -> ExitCode {
     support::exit_code(run(&Args::parse()))
 }
@@ -159,168 +196,202 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     )?;
     prepare_output(&args.out)?;
     let device = args.backend.training_device()?;
-    let images = from_array::<4>(
-        stack(Axis(0), &[problem.source.view(), problem.target.view()])?
-            .into_dyn()
-            .view(),
-        &device,
-    )?;
-
-    let mut paths = Vec::new();
-    let mut histories = Vec::new();
-    let mut seconds_per_step = Vec::new();
+    let pair = stack(Axis(0), &[problem.source.view(), problem.target.view()])?;
+    let images = from_array::<4>(pair.into_dyn().view(), &device)?;
+    let mut runs = Vec::new();
     for method in &METHODS {
-        // Same seed, schedule and architecture; the plain run has no regulariser.
-        let config = match method.regularised {
-            true => base.clone(),
-            false => base.clone().with_alpha(0.0).with_beta(0.0),
-        };
-        let dir = args.out.join(method.key);
-        std::fs::create_dir_all(&dir)?;
-        write_json(&dir.join("config.json"), &serde_json::to_value(&config)?)?;
-        let mut trainer = match &grid {
-            Some(grid) if config.alpha > 0.0 => {
-                Trainer::with_energy_grid(config.clone(), grid.clone(), &device)?
-            }
-            _ => Trainer::new(config.clone(), &device)?,
-        };
-        let clock = Instant::now();
-        let history = train(&mut trainer, &images, args, method, &dir)?;
-        seconds_per_step.push(clock.elapsed().as_secs_f64() / trainer.steps_taken().max(1) as f64);
-        let path = decode_path(&trainer, &images, args.steps)?;
-        write_npy(&dir.join("path.npy"), &path)?;
-        write_gif(
-            &args.out.join(format!("{}.gif", method.key)),
-            path.view(),
-            120,
-            4,
-        )?;
-        paths.push(path);
-        histories.push(history);
+        runs.push(train_method(
+            args,
+            method,
+            &base,
+            grid.as_ref(),
+            &images,
+            &device,
+        )?);
     }
 
-    let mut rows_of_grid: Vec<_> = Vec::new();
-    if let Some(exact) = &problem.exact {
-        rows_of_grid.push(exact.view());
-    }
-    rows_of_grid.extend(paths.iter().map(|p| p.view()));
+    let mut rows_of_grid: Vec<_> = problem.exact.iter().map(|e| e.view()).collect();
+    rows_of_grid.extend(runs.iter().map(|r| r.path.view()));
     write_png_grid(&args.out.join("interpolation.png"), &rows_of_grid, 1)?;
-    write_loss_plot(&args.out.join("loss.png"), &histories)?;
-
-    let measure_path = |path: &Array4<f64>| -> Result<f64, Box<dyn Error>> {
-        Ok(measure.measure(path.view())?.energy)
+    write_loss_plot(&args.out.join("loss.png"), &runs)?;
+    let exact_path_energy = match &problem.exact {
+        Some(exact) => Some(measure.measure(exact.view())?.energy),
+        None => None,
     };
-    let exact_energy = problem.exact.as_ref().map(&measure_path).transpose()?;
-    let mut report = serde_json::Map::new();
-    for ((method, path), step_seconds) in METHODS.iter().zip(&paths).zip(&seconds_per_step) {
-        let energy = measure_path(path)?;
-        let smoothness = MeanStd::of(&adjacent_ssim(path.view())?).unwrap_or(MeanStd {
-            mean: f64::NAN,
-            std: f64::NAN,
-        });
-        let last = path.dim().0 - 1;
-        let reconstruction = 0.5
-            * (mse(path.slice(s![0, .., .., ..]), problem.source.view())?
-                + mse(path.slice(s![last, .., .., ..]), problem.target.view())?);
-        let mut entry = json!({
-            "path_energy": energy,
-            "adjacent_ssim_mean": smoothness.mean,
-            "adjacent_ssim_std": smoothness.std,
-            "reconstruction_mse": reconstruction,
-            "seconds_per_step": step_seconds,
-        });
-        if let (Some(exact), Some(exact_energy)) = (&problem.exact, exact_energy) {
-            let errors = frame_mse(path.view(), exact.view())?;
-            entry["energy_ratio"] = json!(energy / exact_energy);
-            entry["frame_mse_to_exact"] = json!(errors.iter().sum::<f64>() / errors.len() as f64);
-        }
-        report.insert(method.key.to_string(), entry);
-    }
-    if let Some(exact_energy) = exact_energy {
-        report.insert("exact_path_energy".into(), json!(exact_energy));
-    }
-    report.insert("steps".into(), json!(args.steps));
-    report.insert("epochs".into(), json!(args.epochs));
-    report.insert("backend".into(), json!(args.backend.to_string()));
-    report.insert(
-        "seconds_total".into(),
-        json!(started.elapsed().as_secs_f64()),
-    );
-    let report = serde_json::Value::Object(report);
+    let score = |run: &Trained| scores(run, &problem, &measure, exact_path_energy);
+    let report = Report {
+        path_energy: score(&runs[0])?,
+        plain: score(&runs[1])?,
+        exact_path_energy,
+        steps: args.steps,
+        epochs: args.epochs,
+        backend: args.backend.to_string(),
+        seconds_total: started.elapsed().as_secs_f64(),
+    };
     write_json(&args.out.join("metrics.json"), &report)?;
     println!("{}", serde_json::to_string_pretty(&report)?);
     println!("wrote {}", args.out.display());
     Ok(())
 }
 
-fn load_problem(args: &Args) -> Result<Problem, Box<dyn Error>> {
-    let channels = if args.rgb {
-        Channels::Rgb
-    } else {
-        Channels::Gray
+/// Trains `method` (the path energy, or the plain autoencoder: α = β = 0, same seed, schedule
+/// and architecture) and decodes its interpolation; writes its config, checkpoint, path and GIF.
+fn train_method(
+    args: &Args,
+    method: &Method,
+    base: &TrainingConfig,
+    grid: Option<&Grid>,
+    images: &Tensor<4>,
+    device: &Device,
+) -> Result<Trained, Box<dyn Error>> {
+    let config = match method.regularised {
+        true => base.clone(),
+        false => base.clone().with_alpha(0.0).with_beta(0.0),
     };
-    let size = args.size.map(|n| [n, n]);
-    let (source, target, exact) = match (&args.source, &args.target) {
-        (Some(source), Some(target)) => {
-            let a = read_image(source, channels, size)?;
-            let b = read_image(target, channels, size)?;
-            if a.dim() != b.dim() {
-                return Err(format!(
-                    "--source {} is {}x{} but --target {} is {}x{}: the images must have one size (or pass --size)",
-                    source.display(),
-                    a.dim().1,
-                    a.dim().2,
-                    target.display(),
-                    b.dim().1,
-                    b.dim().2
-                )
-                .into());
-            }
-            (a, b, None)
+    let dir = args.out.join(method.key);
+    std::fs::create_dir_all(&dir)?;
+    write_json(&dir.join("config.json"), &config)?;
+    let mut trainer = match grid {
+        Some(grid) if config.alpha > 0.0 => {
+            Trainer::with_energy_grid(config, grid.clone(), device)?
         }
-        _ => {
-            let problem = DiskProblem::corner_to_corner(args.size.unwrap_or(32));
-            let exact = problem.exact_path(args.steps)?;
-            let (a, b) = (problem.source()?, problem.target()?);
-            match args.rgb {
-                // The same disk in every channel.
-                true => (
-                    a.broadcast((3, a.dim().1, a.dim().2)).unwrap().to_owned(),
-                    b.broadcast((3, b.dim().1, b.dim().2)).unwrap().to_owned(),
-                    Some(
-                        exact
-                            .broadcast((exact.dim().0, 3, exact.dim().2, exact.dim().3))
-                            .unwrap()
-                            .to_owned(),
-                    ),
-                ),
-                false => (a, b, Some(exact)),
-            }
-        }
+        _ => Trainer::new(config, device)?,
     };
-    let obstacles = match &args.obstacle {
-        Some(path) => {
-            let mask = read_image(path, Channels::Gray, None)?;
-            let (_, rows, cols) = source.dim();
-            if (mask.dim().1, mask.dim().2) != (rows, cols) {
-                return Err(format!(
-                    "--obstacle {} is {}x{}, but the images are {rows}x{cols}: the mask must have the image size",
-                    path.display(),
-                    mask.dim().1,
-                    mask.dim().2
-                )
-                .into());
-            }
-            Some(mask.index_axis(Axis(0), 0).mapv(|v| v > 0.5))
+    let clock = Instant::now();
+    let history = train(&mut trainer, images, args, method, &dir)?;
+    let seconds_per_step = clock.elapsed().as_secs_f64() / trainer.steps_taken().max(1) as f64;
+    let path = decode_path(&trainer, images, args.steps)?;
+    write_npy(&dir.join("path.npy"), &path)?;
+    write_gif(
+        &args.out.join(format!("{}.gif", method.key)),
+        path.view(),
+        120,
+        4,
+    )?;
+    Ok(Trained {
+        path,
+        history,
+        seconds_per_step,
+    })
+}
+
+/// The metrics of one trained method's path, against the exact path when there is one.
+fn scores(
+    run: &Trained,
+    problem: &Problem,
+    measure: &PathMeasure,
+    exact_energy: Option<f64>,
+) -> Result<Scores, Box<dyn Error>> {
+    let path = &run.path;
+    let energy = measure.measure(path.view())?.energy;
+    let smoothness = MeanStd::of(&adjacent_ssim(path.view())?).unwrap_or(MeanStd {
+        mean: f64::NAN,
+        std: f64::NAN,
+    });
+    let last = path.dim().0 - 1;
+    let reconstruction = 0.5
+        * (mse(path.slice(s![0, .., .., ..]), problem.source.view())?
+            + mse(path.slice(s![last, .., .., ..]), problem.target.view())?);
+    let frame_mse_to_exact = match &problem.exact {
+        Some(exact) => {
+            let errors = frame_mse(path.view(), exact.view())?;
+            Some(errors.iter().sum::<f64>() / errors.len() as f64)
         }
         None => None,
     };
-    Ok(Problem {
-        source,
-        target,
-        exact,
-        obstacles,
+    Ok(Scores {
+        path_energy: energy,
+        adjacent_ssim_mean: smoothness.mean,
+        adjacent_ssim_std: smoothness.std,
+        reconstruction_mse: reconstruction,
+        seconds_per_step: run.seconds_per_step,
+        energy_ratio: exact_energy.map(|exact| energy / exact),
+        frame_mse_to_exact,
     })
+}
+
+fn load_problem(args: &Args) -> Result<Problem, Box<dyn Error>> {
+    let mut problem = match (&args.source, &args.target) {
+        (Some(source), Some(target)) => {
+            let (source, target) = read_pair(args, source, target)?;
+            Problem {
+                source,
+                target,
+                exact: None,
+                obstacles: None,
+            }
+        }
+        _ => embedded_problem(args)?,
+    };
+    if let Some(path) = &args.obstacle {
+        let (_, rows, cols) = problem.source.dim();
+        problem.obstacles = Some(read_obstacles(path, rows, cols)?);
+    }
+    Ok(problem)
+}
+
+fn channels(args: &Args) -> Channels {
+    match args.rgb {
+        true => Channels::Rgb,
+        false => Channels::Gray,
+    }
+}
+
+/// The user's two images, which must have one size.
+fn read_pair(
+    args: &Args,
+    source: &Path,
+    target: &Path,
+) -> Result<(Array3<f64>, Array3<f64>), Box<dyn Error>> {
+    let size = args.size.map(|n| [n, n]);
+    let a = read_image(source, channels(args), size)?;
+    let b = read_image(target, channels(args), size)?;
+    if a.dim() != b.dim() {
+        return Err(format!(
+            "--source {} is {}x{} but --target {} is {}x{}: the images must have one size (or pass --size)",
+            source.display(),
+            a.dim().1,
+            a.dim().2,
+            target.display(),
+            b.dim().1,
+            b.dim().2
+        )
+        .into());
+    }
+    Ok((a, b))
+}
+
+/// The embedded disk problem and its exact geodesic, the same disk in every channel for RGB.
+fn embedded_problem(args: &Args) -> Result<Problem, Box<dyn Error>> {
+    let disks = DiskProblem::corner_to_corner(args.size.unwrap_or(32));
+    let exact = disks.exact_path(args.steps)?;
+    let (source, target) = (disks.source()?, disks.target()?);
+    let (frames, _, rows, cols) = exact.dim();
+    let channels = if args.rgb { 3 } else { 1 };
+    let widen = |a: &Array3<f64>| a.broadcast((channels, rows, cols)).map(|v| v.to_owned());
+    Ok(Problem {
+        source: widen(&source).ok_or("the disk image is one channel")?,
+        target: widen(&target).ok_or("the disk image is one channel")?,
+        exact: exact
+            .broadcast((frames, channels, rows, cols))
+            .map(|v| v.to_owned()),
+        obstacles: None,
+    })
+}
+
+/// The obstacle mask at `path`: pixels brighter than 0.5, at the images' size.
+fn read_obstacles(path: &Path, rows: usize, cols: usize) -> Result<Array2<bool>, Box<dyn Error>> {
+    let mask = read_image(path, Channels::Gray, None)?;
+    if (mask.dim().1, mask.dim().2) != (rows, cols) {
+        return Err(format!(
+            "--obstacle {} is {}x{}, but the images are {rows}x{cols}: the mask must have the image size",
+            path.display(),
+            mask.dim().1,
+            mask.dim().2
+        )
+        .into());
+    }
+    Ok(mask.index_axis(Axis(0), 0).mapv(|v| v > 0.5))
 }
 
 fn training_config(args: &Args, channels: usize) -> Result<TrainingConfig, ModelError> {
@@ -445,7 +516,7 @@ fn decode_path(
     Ok(to_array(path.reshape([steps + 1, c, h, w]))?.into_dimensionality::<Ix4>()?)
 }
 
-fn write_loss_plot(path: &Path, histories: &[Vec<TrainLog>]) -> Result<(), Box<dyn Error>> {
+fn write_loss_plot(path: &Path, runs: &[Trained]) -> Result<(), Box<dyn Error>> {
     let series_of = |name: &str, history: &[TrainLog], term: &str| Series {
         name: name.to_string(),
         values: history
@@ -454,15 +525,15 @@ fn write_loss_plot(path: &Path, histories: &[Vec<TrainLog>]) -> Result<(), Box<d
             .collect(),
     };
     let series = vec![
-        series_of("path energy: total loss", &histories[0], "loss"),
-        series_of("path energy: BCE", &histories[0], "reconstruction"),
-        series_of("plain AE: BCE", &histories[1], "reconstruction"),
+        series_of("path energy: total loss", &runs[0].history, "loss"),
+        series_of("path energy: BCE", &runs[0].history, "reconstruction"),
+        series_of("plain AE: BCE", &runs[1].history, "reconstruction"),
     ];
     write_line_plot(path, "training loss per step", &series, true, 720, 420)?;
     Ok(())
 }
 
-fn write_json(path: &Path, value: &serde_json::Value) -> Result<(), Box<dyn Error>> {
+fn write_json(path: &Path, value: &impl Serialize) -> Result<(), Box<dyn Error>> {
     dotae::data::write_atomically(path, |writer| {
         serde_json::to_writer_pretty(&mut *writer, value).map_err(|e| {
             dotae::data::DataError::InvalidArgument {
