@@ -63,18 +63,12 @@ struct Args {
     out: PathBuf,
 }
 
-/// `results.json`.
+/// The data set, in `results.json`.
 #[derive(Serialize)]
-struct Report {
+struct Data {
     train_images: usize,
     test_pairs: usize,
     frames: usize,
-    epochs: usize,
-    batch_size: usize,
-    backend: String,
-    seed: u64,
-    seconds_total: f64,
-    methods: Vec<MethodRow<Scores>>,
 }
 
 /// The lines metrics of a method's test paths.
@@ -136,17 +130,12 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let rows: Vec<ArrayView4<f64>> = picture.iter().flatten().map(|p| p.view()).collect();
     write_png_grid(&args.out.join("interpolations.png"), &rows, 1)?;
     let table = table(&methods);
-    let report = Report {
+    let data = Data {
         train_images: args.train_size,
         test_pairs: args.test_pairs,
         frames: LINE_FRAMES,
-        epochs: args.epochs,
-        batch_size: args.common.batch_size,
-        backend: args.common.backend.to_string(),
-        seed,
-        seconds_total: started.elapsed().as_secs_f64(),
-        methods,
     };
+    let report = args.common.report(data, args.epochs, started, methods);
     write_results(&args.out, &report, &table)
 }
 

@@ -64,17 +64,11 @@ struct Args {
     out: PathBuf,
 }
 
-/// `results.json`.
+/// The data set, in `results.json`.
 #[derive(Serialize)]
-struct Report {
+struct Data {
     train_images: usize,
     test_images: usize,
-    epochs: usize,
-    batch_size: usize,
-    backend: String,
-    seed: u64,
-    seconds_total: f64,
-    methods: Vec<MethodRow<Scores>>,
 }
 
 /// What the one evaluation measures of a method.
@@ -135,16 +129,11 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let views: Vec<ArrayView4<f64>> = picture.iter().flatten().map(|r| r.view()).collect();
     write_png_grid(&args.out.join("interpolations.png"), &views, 1)?;
     let table = table(&methods);
-    let report = Report {
+    let data = Data {
         train_images: train_size,
         test_images: mnist.test_images.len_of(Axis(0)),
-        epochs: args.epochs,
-        batch_size: args.common.batch_size,
-        backend: args.common.backend.to_string(),
-        seed: args.common.seed,
-        seconds_total: started.elapsed().as_secs_f64(),
-        methods,
     };
+    let report = args.common.report(data, args.epochs, started, methods);
     write_results(&args.out, &report, &table)
 }
 

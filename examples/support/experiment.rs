@@ -174,6 +174,41 @@ pub fn build(
     })
 }
 
+/// `results.json` of a comparison: the data set's description `data`, the schedule, and one
+/// row per method.
+#[derive(Debug, Serialize)]
+pub struct Report<D, S> {
+    #[serde(flatten)]
+    pub data: D,
+    pub epochs: usize,
+    pub batch_size: usize,
+    pub backend: String,
+    pub seed: u64,
+    pub seconds_total: f64,
+    pub methods: Vec<MethodRow<S>>,
+}
+
+impl CommonArgs {
+    /// The report of a run of these flags that started at `started`.
+    pub fn report<D, S>(
+        &self,
+        data: D,
+        epochs: usize,
+        started: Instant,
+        methods: Vec<MethodRow<S>>,
+    ) -> Report<D, S> {
+        Report {
+            data,
+            epochs,
+            batch_size: self.batch_size,
+            backend: self.backend.to_string(),
+            seed: self.seed,
+            seconds_total: started.elapsed().as_secs_f64(),
+            methods,
+        }
+    }
+}
+
 /// One method's row of a comparison: its training cost and the experiment's `scores`.
 #[derive(Debug, Serialize)]
 pub struct MethodRow<S> {

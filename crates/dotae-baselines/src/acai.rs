@@ -16,12 +16,13 @@
 
 use burn::prelude::*;
 use dotae_models::{
-    Autoencoder, AutoencoderConfig, LatentModel, Losses, MethodCore, ModelError, Objective,
-    Reconstruction, Schedule, SeededRng, Term,
+    Autoencoder, AutoencoderConfig, LatentModel, Losses, MethodCore, ModelError, Reconstruction,
+    SeededRng, Term,
 };
 
 use crate::Critic;
 use crate::common::{non_negative, positive, unit_interval, values_like};
+use crate::with_critic::{CriticLoss, WithCritic};
 
 /// Everything that defines an ACAI run.
 #[derive(Config, Debug, PartialEq)]
@@ -85,54 +86,16 @@ pub fn acai_penalty(on_mixes: Tensor<1>) -> Tensor<1> {
     on_mixes.powi_scalar(2).mean()
 }
 
-/// ACAI's losses as an [`Objective`], with the critic as the adversary.
-///
-/// Its log terms: `("loss", reconstruction + λ·critic_penalty)`, `("reconstruction", ..)`,
-/// `("critic_penalty", ..)`, `("critic", critic loss)`.
-pub struct AcaiObjective {
-    config: AcaiConfig,
-}
+crate::critic_config!(AcaiConfig, "acai", critic_learning_rate);
 
-impl Objective for AcaiObjective {
-    type Config = AcaiConfig;
-    type Model = Autoencoder;
-    type Adversary = Critic;
-
-    fn from_config(config: AcaiConfig) -> Result<Self, ModelError> {
-        config.validate()?;
-        Ok(Self { config })
-    }
-
-    fn config(&self) -> &AcaiConfig {
-        &self.config
-    }
-
-    fn name(&self) -> &'static str {
-        "acai"
-    }
-
-    fn schedule(&self) -> Schedule {
-        Schedule {
-            seed: self.config.seed,
-            learning_rate: self.config.learning_rate,
-            adversary_learning_rate: self.config.critic_learning_rate,
-        }
-    }
-
-    fn init(&self, device: &Device, seed: u64) -> Result<(Autoencoder, Critic), ModelError> {
-        Critic::with_autoencoder(&self.config.model, device, seed)
-    }
-
-    fn architecture(&self) -> &AutoencoderConfig {
-        &self.config.model
-    }
-
+/// ACAI's losses: the autoencoder against the critic (see the module documentation).
+impl CriticLoss for AcaiConfig {
     fn losses(
         &self,
-        (model, critic): (&Autoencoder, &Critic),
+        model: &Autoencoder,
+        critic: &Critic,
         batch: Tensor<4>,
         rng: &mut SeededRng,
-        _step: usize,
     ) -> Result<Losses, ModelError> {
         let [b, c, rows, cols] = batch.dims();
         let alphas: Vec<f64> = (0..b).map(|_| 0.5 * rng.uniform()).collect();
@@ -146,11 +109,7 @@ impl Objective for AcaiObjective {
         let decoded_mixes = decoded.slice([b..2 * b, 0..c, 0..rows, 0..cols]);
 
         // The critic's loss, on detached images: its graph holds only the critic's weights.
-        let blends = acai_blend(
-            batch.clone(),
-            reconstructions.clone().detach(),
-            self.config.gamma,
-        );
+        let blends = acai_blend(batch.clone(), reconstructions.clone().detach(), self.gamma);
         let scores = critic.forward(Tensor::cat(vec![decoded_mixes.clone().detach(), blends], 0));
         let critic_loss = acai_critic_loss(
             scores.clone().narrow(0, 0, b),
@@ -160,9 +119,9 @@ impl Objective for AcaiObjective {
 
         // The autoencoder's loss, through a copy of the critic that records no gradients.
         let penalty = acai_penalty(critic.clone().no_grad().forward(decoded_mixes));
-        let reconstruction = self.config.reconstruction.loss(reconstructions, batch);
+        let reconstruction = self.reconstruction.loss(reconstructions, batch);
         Ok(Losses {
-            model: reconstruction.clone() + penalty.clone().mul_scalar(self.config.lambda),
+            model: reconstruction.clone() + penalty.clone().mul_scalar(self.lambda),
             terms: vec![
                 ("reconstruction", Term::Tensor(reconstruction)),
                 ("critic_penalty", Term::Tensor(penalty)),
@@ -175,3 +134,6 @@ impl Objective for AcaiObjective {
 /// ACAI as an [`InterpolationMethod`](dotae_models::InterpolationMethod) named `"acai"`; its
 /// critic is [`MethodCore::adversary`].
 pub type Acai = MethodCore<AcaiObjective>;
+
+/// ACAI's [`Objective`](dotae_models::Objective).
+pub type AcaiObjective = WithCritic<AcaiConfig>;

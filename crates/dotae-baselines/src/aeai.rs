@@ -30,11 +30,12 @@ use burn::prelude::*;
 use burn::tensor::activation::softplus;
 use dotae_models::{
     Autoencoder, AutoencoderConfig, LatentModel, LineEnds, Losses, MethodCore, ModelError,
-    Objective, Reconstruction, Schedule, SeededRng, Term, decode_pair_lines, select_pairs,
+    Reconstruction, SeededRng, Term, decode_pair_lines, select_pairs,
 };
 
 use crate::Critic;
 use crate::common::{at_least_one, non_negative, positive};
+use crate::with_critic::{CriticLoss, WithCritic};
 
 /// Everything that defines an AEAI run.
 #[derive(Config, Debug, PartialEq)]
@@ -127,61 +128,23 @@ pub fn aeai_smoothness(frames: Tensor<5>) -> Tensor<1> {
     (later - earlier).mul_scalar(m).powi_scalar(2).mean()
 }
 
-/// AEAI's losses as an [`Objective`], with the discriminator as the adversary.
-///
-/// Its log terms: `("loss", L_R + λ_A L_A + λ_C L_C + λ_S L_S)`, `("reconstruction", ..)`,
-/// `("adversarial", ..)`, `("cycle", ..)`, `("smoothness", ..)`, `("discriminator", ..)`.
-pub struct AeaiObjective {
-    config: AeaiConfig,
-}
+crate::critic_config!(AeaiConfig, "aeai", discriminator_learning_rate);
 
-impl Objective for AeaiObjective {
-    type Config = AeaiConfig;
-    type Model = Autoencoder;
-    type Adversary = Critic;
-
-    fn from_config(config: AeaiConfig) -> Result<Self, ModelError> {
-        config.validate()?;
-        Ok(Self { config })
-    }
-
-    fn config(&self) -> &AeaiConfig {
-        &self.config
-    }
-
-    fn name(&self) -> &'static str {
-        "aeai"
-    }
-
-    fn schedule(&self) -> Schedule {
-        Schedule {
-            seed: self.config.seed,
-            learning_rate: self.config.learning_rate,
-            adversary_learning_rate: self.config.discriminator_learning_rate,
-        }
-    }
-
-    fn init(&self, device: &Device, seed: u64) -> Result<(Autoencoder, Critic), ModelError> {
-        Critic::with_autoencoder(&self.config.model, device, seed)
-    }
-
-    fn architecture(&self) -> &AutoencoderConfig {
-        &self.config.model
-    }
-
+/// AEAI's losses: the autoencoder against the critic (see the module documentation).
+impl CriticLoss for AeaiConfig {
     fn losses(
         &self,
-        (model, discriminator): (&Autoencoder, &Critic),
+        model: &Autoencoder,
+        discriminator: &Critic,
         batch: Tensor<4>,
         rng: &mut SeededRng,
-        _step: usize,
     ) -> Result<Losses, ModelError> {
         let b = batch.dims()[0];
-        let mut pairs = select_pairs(b, self.config.pairs_per_batch, rng);
+        let mut pairs = select_pairs(b, self.pairs_per_batch, rng);
         if pairs.is_empty() {
             pairs.push((0, 0));
         }
-        let m = self.config.intervals.max(1);
+        let m = self.intervals.max(1);
         let lines = decode_pair_lines(model, batch.clone(), &pairs, m, LineEnds::Reconstructions);
         let frames = flatten_lines(lines.frames.clone());
 
@@ -197,16 +160,11 @@ impl Objective for AeaiObjective {
             aeai_adversarial_loss(discriminator.clone().no_grad().forward(frames.clone()));
         let cycle = aeai_cycle_loss(flatten_lines(lines.line_latents), model.encode(frames));
         let smoothness = aeai_smoothness(lines.frames);
-        let reconstruction = self
-            .config
-            .reconstruction
-            .loss(lines.reconstructions, batch);
+        let reconstruction = self.reconstruction.loss(lines.reconstructions, batch);
         let total = reconstruction.clone()
-            + adversarial
-                .clone()
-                .mul_scalar(self.config.lambda_adversarial)
-            + cycle.clone().mul_scalar(self.config.lambda_cycle)
-            + smoothness.clone().mul_scalar(self.config.lambda_smooth);
+            + adversarial.clone().mul_scalar(self.lambda_adversarial)
+            + cycle.clone().mul_scalar(self.lambda_cycle)
+            + smoothness.clone().mul_scalar(self.lambda_smooth);
         Ok(Losses {
             model: total,
             terms: vec![
@@ -229,3 +187,6 @@ fn flatten_lines(lines: Tensor<5>) -> Tensor<4> {
 /// AEAI as an [`InterpolationMethod`](dotae_models::InterpolationMethod) named `"aeai"`; its
 /// discriminator is [`MethodCore::adversary`].
 pub type Aeai = MethodCore<AeaiObjective>;
+
+/// AEAI's [`Objective`](dotae_models::Objective).
+pub type AeaiObjective = WithCritic<AeaiConfig>;

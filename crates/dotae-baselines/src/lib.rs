@@ -40,6 +40,7 @@ mod aeai;
 mod common;
 mod critic;
 mod vae;
+mod with_critic;
 
 pub use acai::{
     Acai, AcaiConfig, AcaiObjective, acai_blend, acai_critic_loss, acai_mix, acai_penalty,
@@ -50,3 +51,4 @@ pub use aeai::{
 };
 pub use critic::Critic;
 pub use vae::{Vae, VaeConfig, VaeModel, VaeObjective, kl_divergence, reparameterize};
+pub use with_critic::{CriticConfig, CriticLoss, WithCritic};
