@@ -108,7 +108,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         .map(|&(from, to)| line_path(SIZE, from, to, LINE_FRAMES).map(|t| vec![t]))
         .collect::<Result<_, _>>()?;
     let methods = compare(
-        &args.common.method,
+        &args.common,
         &schedule,
         &images,
         &args.out,

@@ -110,7 +110,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     // Pair-major: for each test pair, one row per method, so methods compare at a glance.
     let mut picture: Vec<Vec<Array4<f64>>> = vec![Vec::new(); args.test_pairs];
     let methods = compare(
-        &args.common.method,
+        &args.common,
         &schedule,
         &images,
         &args.out,

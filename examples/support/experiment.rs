@@ -220,11 +220,11 @@ pub struct MethodRow<S> {
     pub scores: S,
 }
 
-/// The comparison loop: builds each selected method, trains it on `images`, plots its loss
+/// The comparison loop: builds each method `common` selects, trains it on `images`, plots its loss
 /// terms to `<out>/<method>/loss.png`, and scores it with `evaluate` (given the method and its
 /// own directory, for its files). Nothing here looks at which method it holds.
 pub fn compare<S>(
-    names: &[MethodName],
+    common: &CommonArgs,
     schedule: &Schedule,
     images: &Tensor<4>,
     out: &Path,
@@ -232,7 +232,7 @@ pub fn compare<S>(
     mut evaluate: impl FnMut(&dyn InterpolationMethod, &Path) -> Result<S, Box<dyn Error>>,
 ) -> Result<Vec<MethodRow<S>>, Box<dyn Error>> {
     let mut rows = Vec::new();
-    for name in selected(names) {
+    for name in selected(&common.method) {
         let mut method = build(name, schedule, device)?;
         let dir = out.join(method.name());
         std::fs::create_dir_all(&dir)
