@@ -96,6 +96,15 @@ pub enum DataError {
         reason: String,
     },
 
+    /// A chart could not be drawn (the plotting library failed, not the caller's input).
+    #[error("cannot draw {path}: {reason}")]
+    Draw {
+        /// The image file being drawn.
+        path: PathBuf,
+        /// The plotting library's error message.
+        reason: String,
+    },
+
     /// A file is not a well-formed IDX file (the format of the MNIST files).
     #[error("{path} is not a valid IDX file: {reason}")]
     Idx {

@@ -16,8 +16,6 @@ mod atomic;
 mod embedded;
 mod error;
 #[cfg(feature = "files")]
-mod font;
-#[cfg(feature = "files")]
 mod frames_png;
 #[cfg(feature = "files")]
 mod gif_io;

@@ -1,12 +1,18 @@
-//! Line charts of training curves (loss against epoch and the like) as PNG images, drawn
-//! directly so that no plotting or font dependency is needed.
+//! Line charts of training curves (loss against epoch and the like) as PNG images. `plotters`
+//! draws into an RGB buffer that this crate's PNG writer encodes, so no image crate is needed,
+//! and the text uses a bundled font, so no system font is either.
 
+use std::error::Error;
+use std::ops::Range;
 use std::path::Path;
+use std::sync::OnceLock;
 
-use ndarray::{Array2, Array3};
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
+use plotters::prelude::*;
 
-use crate::font::{draw_text, text_height, text_width};
-use crate::{DataError, write_png};
+use crate::DataError;
+use crate::png_io::write_png_bytes;
 
 /// One named curve of a line plot: `values[k]` is plotted at x = k + 1.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,30 +25,37 @@ pub struct Series {
 
 /// Colours of successive series (the Tableau 10 palette, chosen to stay distinguishable for
 /// common colour-vision deficiencies); series beyond ten reuse them in order.
-const COLOURS: [[u8; 3]; 10] = [
-    [31, 119, 180],
-    [255, 127, 14],
-    [44, 160, 44],
-    [214, 39, 40],
-    [148, 103, 189],
-    [140, 86, 75],
-    [227, 119, 194],
-    [127, 127, 127],
-    [188, 189, 34],
-    [23, 190, 207],
+const COLOURS: [RGBColor; 10] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+    RGBColor(188, 189, 34),
+    RGBColor(23, 190, 207),
 ];
-const BLACK: [f64; 3] = [0.0, 0.0, 0.0];
-const GRID: [f64; 3] = [0.9, 0.9, 0.9];
+const GRID: RGBColor = RGBColor(225, 225, 225);
+const MINOR_GRID: RGBColor = RGBColor(245, 245, 245);
 
 /// Largest accepted width or height, so a typo cannot ask for gigabytes of canvas.
 const MAX_SIDE: usize = 1 << 12;
+/// Smallest plot area, in pixels per side, left after the title and tick labels.
+const MIN_AREA: usize = 16;
+
+/// DejaVu Sans (licence in `assets/LICENSE-DejaVu.txt`): bundled so that charts render the
+/// same on machines without fonts installed.
+static FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
+/// Registered as plotters' default family, so text it styles itself finds the font too.
+const FAMILY: &str = "sans-serif";
 
 /// Writes `series` as a `width × height` RGB PNG line chart: x is the 1-based index of each
 /// value, y its value (log10 scale with `log_y`). The chart has a white background, `title` at
-/// the top, axes with 4 to 6 labelled ticks each, and a legend of series colours and names at
-/// the right. Non-finite values, and with `log_y` non-positive ones, are skipped and break
-/// the line. It is an error when no series has a value to plot or the size leaves no room for
-/// the axes.
+/// the top, labelled axes and a legend of series colours and names in the upper right corner.
+/// Non-finite values, and with `log_y` non-positive ones, are skipped and break the line. It
+/// is an error when no series has a value to plot or the size leaves no room for the axes.
 pub fn write_line_plot(
     path: &Path,
     title: &str,
@@ -56,15 +69,13 @@ pub fn write_line_plot(
             "size {width}x{height}: both sides must be between 1 and {MAX_SIDE} pixels"
         )));
     }
-    let curves: Vec<Vec<Option<f64>>> = series
-        .iter()
-        .map(|s| s.values.iter().map(|&v| plotted(v, log_y)).collect())
-        .collect();
+    let curves: Vec<Vec<Vec<(i64, f64)>>> =
+        series.iter().map(|s| stretches(&s.values, log_y)).collect();
     let (lo, hi) = curves
         .iter()
         .flatten()
         .flatten()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &(_, v)| {
             (lo.min(v), hi.max(v))
         });
     if lo > hi {
@@ -77,476 +88,256 @@ pub fn write_line_plot(
         };
         return Err(plot_error(reason));
     }
-    if !(hi - lo).is_finite() {
+    let layout = Layout::new(width, height, title);
+    if width < layout.margin + layout.right + layout.y_labels + MIN_AREA
+        || height < 2 * layout.margin + layout.caption + layout.x_labels + MIN_AREA
+    {
         return Err(plot_error(format!(
+            "size {width}x{height} leaves no room for the plot beside its title and labels"
+        )));
+    }
+    let too_wide = || {
+        plot_error(format!(
             "values from {lo} to {hi} span too wide a range to plot"
-        )));
-    }
-    let count = curves.iter().map(Vec::len).max().unwrap_or(1);
-    let x_axis = PlotAxis::linear(1.0, count.max(2) as f64, true);
-    let y_axis = if log_y {
-        PlotAxis::log(lo, hi)
-    } else {
-        PlotAxis::linear(lo, hi, false)
+        ))
+    };
+    let count = series.iter().map(|s| s.values.len()).max().unwrap_or(1);
+    let x_range = 1..count.max(2) as i64;
+    let chart = Chart {
+        title,
+        series,
+        curves: &curves,
+        layout: &layout,
     };
 
-    let m = Metrics::new(width, height);
-    let names: Vec<String> = series
-        .iter()
-        .map(|s| fit_text(&s.name, m.scale, width / 3))
-        .collect();
-    let legend_width = names
-        .iter()
-        .map(|n| 3 * m.gap + m.swatch + text_width(n, m.scale))
-        .max()
-        .unwrap_or(0);
-    let y_label_width = y_axis
-        .ticks
-        .iter()
-        .map(|(_, l)| text_width(l, m.scale))
-        .max()
-        .unwrap_or(0);
-    let last_x_label = x_axis
-        .ticks
-        .last()
-        .map_or(0, |(_, l)| text_width(l, m.scale));
-    let title_scale = m.scale + 1;
-    let title = fit_text(title, title_scale, width.saturating_sub(2 * m.pad));
-    let title_height = if title.is_empty() {
-        0
+    let mut pixels = vec![0; 3 * width * height];
+    let root =
+        BitMapBackend::with_buffer(&mut pixels, (width as u32, height as u32)).into_drawing_area();
+    let drawn = if log_y {
+        let (first, last) = decades(lo, hi).ok_or_else(too_wide)?;
+        let (labelled, minor) = log_ticks(first, last);
+        let range = (power(1, first)..power(1, last))
+            .log_scale()
+            .with_key_points(labelled)
+            .with_light_points(minor);
+        chart.draw(&root, x_range, range)
     } else {
-        text_height(title_scale) + m.pad
+        chart.draw(&root, x_range, padded(lo, hi).ok_or_else(too_wide)?)
     };
-    let area = Area {
-        left: m.pad + y_label_width + m.gap + m.tick,
-        // Room for the legend, and for half the last x label centred under its tick.
-        right: width
-            .saturating_sub(m.pad + legend_width)
-            .min(width.saturating_sub(m.pad + last_x_label / 2 + 1)),
-        top: m.pad + title_height + m.line / 2,
-        bottom: height.saturating_sub(m.pad + m.line + m.gap + m.tick + 1),
-    };
-    if area.right < area.left + 16 || area.bottom < area.top + 16 {
-        return Err(plot_error(format!(
-            "size {width}x{height} leaves no room for the plot beside its title, labels and legend"
-        )));
-    }
-
-    let mut canvas = Canvas::new(height, width);
-    draw_grid(&mut canvas, &area, &x_axis, &y_axis);
-    let half_width = 0.8 * m.scale as f64;
-    for (k, curve) in curves.iter().enumerate() {
-        let points: Vec<Option<(f64, f64)>> = curve
-            .iter()
-            .enumerate()
-            .map(|(n, v)| v.map(|y| (area.y(&y_axis, y), area.x(&x_axis, (n + 1) as f64))))
-            .collect();
-        let coverage = stroke(&points, half_width, &area, height, width);
-        canvas.composite(&coverage, colour(k));
-    }
-    draw_axes(&mut canvas, &area, &x_axis, &y_axis, &m);
-    if !title.is_empty() {
-        let left = (width - text_width(&title, title_scale)) / 2;
-        canvas.text(&title, title_scale, m.pad, left, BLACK);
-    }
-    for (k, name) in names.iter().enumerate() {
-        let top = area.top + k * (m.line + 2 * m.gap);
-        let left = area.right + 2 * m.gap;
-        let middle = top + m.line / 2;
-        let thickness = 2 * m.scale;
-        canvas.fill(
-            middle - thickness / 2..middle - thickness / 2 + thickness,
-            left..left + m.swatch,
-            colour(k),
-        );
-        canvas.text(name, m.scale, top, left + m.swatch + m.gap, BLACK);
-    }
-    write_png(path, &canvas.pixels)
+    drawn
+        .and_then(|()| Ok(root.present()?))
+        .map_err(|e| DataError::Draw {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+    drop(root);
+    write_png_bytes(path, &pixels, width, height, png::ColorType::Rgb)
 }
 
-/// Sizes of text and decorations in pixels, grown with the image so labels stay legible.
-struct Metrics {
-    /// Font scale of labels.
-    scale: usize,
-    /// Margin around the figure.
-    pad: usize,
-    /// Tick mark length.
-    tick: usize,
-    /// Space between a tick and its label, and between legend parts.
-    gap: usize,
-    /// Height of a line of label text.
-    line: usize,
-    /// Length of a legend colour sample.
-    swatch: usize,
+/// Sizes in pixels, grown with the image so text stays legible.
+struct Layout {
+    /// Font size of tick labels and the legend.
+    text: u32,
+    /// Font size of the title.
+    title_text: u32,
+    /// Space around the chart.
+    margin: usize,
+    /// Space right of the plot area, where half the last x label hangs over.
+    right: usize,
+    /// Height the title takes, 0 without one.
+    caption: usize,
+    /// Height of the x tick labels below the plot area.
+    x_labels: usize,
+    /// Width of the y tick labels left of the plot area (room for about seven characters).
+    y_labels: usize,
+    /// Thickness of the curves.
+    line: u32,
 }
 
-impl Metrics {
-    fn new(width: usize, height: usize) -> Self {
-        let scale = (width.min(height) / 300).max(1);
+impl Layout {
+    fn new(width: usize, height: usize, title: &str) -> Self {
+        let text = (width.min(height) / 30).clamp(10, 48);
+        let title_text = text * 5 / 4;
         Self {
-            scale,
-            pad: 6 * scale,
-            tick: 4 * scale,
-            gap: 3 * scale,
-            line: text_height(scale),
-            swatch: 14 * scale,
+            text: text as u32,
+            title_text: title_text as u32,
+            margin: text / 2,
+            right: 2 * text,
+            // Plotters pads a caption by up to 5 pixels above and below.
+            caption: if title.is_empty() { 0 } else { title_text + 10 },
+            x_labels: 2 * text,
+            y_labels: 5 * text,
+            line: (text / 8).max(1) as u32,
         }
     }
 }
 
-/// Light lines across the plot area at every tick.
-fn draw_grid(canvas: &mut Canvas, area: &Area, x_axis: &PlotAxis, y_axis: &PlotAxis) {
-    for &(x, _) in &x_axis.ticks {
-        let j = area.x(x_axis, x).round() as usize;
-        canvas.fill(area.top..area.bottom, j..j + 1, GRID);
-    }
-    for &(y, _) in &y_axis.ticks {
-        let i = area.y(y_axis, y).round() as usize;
-        canvas.fill(i..i + 1, area.left..area.right + 1, GRID);
+/// What one chart shows, whichever y axis it gets.
+struct Chart<'a> {
+    title: &'a str,
+    series: &'a [Series],
+    curves: &'a [Vec<Vec<(i64, f64)>>],
+    layout: &'a Layout,
+}
+
+impl Chart<'_> {
+    fn draw<Y>(
+        &self,
+        root: &DrawingArea<BitMapBackend<'_>, Shift>,
+        x_range: Range<i64>,
+        y_range: Y,
+    ) -> Result<(), Box<dyn Error>>
+    where
+        Y: AsRangedCoord<Value = f64>,
+        Y::CoordDescType: ValueFormatter<f64>,
+    {
+        register_font()?;
+        let layout = self.layout;
+        let text = (FAMILY, layout.text);
+        root.fill(&WHITE)?;
+        let mut builder = ChartBuilder::on(root);
+        builder
+            .margin(layout.margin as u32)
+            .margin_right(layout.right as u32)
+            .x_label_area_size(layout.x_labels as u32)
+            .y_label_area_size(layout.y_labels as u32);
+        if !self.title.is_empty() {
+            builder.caption(self.title, (FAMILY, layout.title_text));
+        }
+        let mut chart = builder.build_cartesian_2d(x_range, y_range)?;
+        let (plot_width, _) = chart.plotting_area().dim_in_pixel();
+        chart
+            .configure_mesh()
+            .x_labels((plot_width / (5 * layout.text)).max(2) as usize)
+            .y_labels(6)
+            .y_label_formatter(&|v| tick_label(*v))
+            .label_style(text)
+            .axis_style(BLACK)
+            .bold_line_style(GRID)
+            .light_line_style(MINOR_GRID)
+            .draw()?;
+
+        let half = layout.text as i32 / 4;
+        let swatch = 2 * layout.text as i32;
+        for (k, (s, stretches)) in self.series.iter().zip(self.curves).enumerate() {
+            let colour = COLOURS[k % COLOURS.len()];
+            let style = colour.stroke_width(layout.line);
+            let (lines, dots): (Vec<_>, Vec<_>) =
+                stretches.iter().partition(|stretch| stretch.len() > 1);
+            chart
+                .draw_series(
+                    lines
+                        .into_iter()
+                        .map(|stretch| PathElement::new(stretch.clone(), style)),
+                )?
+                .label(&s.name)
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - half), (x + swatch, y + half)], colour.filled())
+                });
+            // A value with no drawable neighbour has no line, so it gets a dot.
+            chart.draw_series(
+                dots.into_iter()
+                    .map(|dot| Circle::new(dot[0], 2 * layout.line + 1, colour.filled())),
+            )?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .legend_area_size(swatch + half)
+            .label_font(text)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .draw()?;
+        Ok(())
     }
 }
 
-/// The left and bottom axes with outward tick marks and their labels.
-fn draw_axes(canvas: &mut Canvas, area: &Area, x_axis: &PlotAxis, y_axis: &PlotAxis, m: &Metrics) {
-    let (scale, tick, gap) = (m.scale, m.tick, m.gap);
-    canvas.fill(
-        area.top..area.bottom + 1,
-        area.left..area.left + scale,
-        BLACK,
-    );
-    canvas.fill(
-        area.bottom + 1 - scale..area.bottom + 1,
-        area.left..area.right + 1,
-        BLACK,
-    );
-    for (y, label) in &y_axis.ticks {
-        let i = area.y(y_axis, *y).round() as usize;
-        canvas.fill(i..i + scale, area.left - tick..area.left, BLACK);
-        let left = area.left - tick - gap - text_width(label, scale);
-        // Centred on the glyphs above the descender row, where digits sit.
-        let top = i.saturating_sub((m.line - scale) / 2);
-        canvas.text(label, scale, top, left, BLACK);
-    }
-    for (x, label) in &x_axis.ticks {
-        let j = area.x(x_axis, *x).round() as usize;
-        canvas.fill(area.bottom + 1..area.bottom + 1 + tick, j..j + scale, BLACK);
-        let left = j.saturating_sub(text_width(label, scale) / 2);
-        canvas.text(label, scale, area.bottom + 1 + tick + gap, left, BLACK);
-    }
+/// Registers the bundled font with plotters, once per process.
+fn register_font() -> Result<(), &'static str> {
+    static REGISTERED: OnceLock<bool> = OnceLock::new();
+    let registered = *REGISTERED
+        .get_or_init(|| plotters::style::register_font(FAMILY, FontStyle::Normal, FONT).is_ok());
+    registered
+        .then_some(())
+        .ok_or("the bundled font DejaVuSans.ttf is not a valid TrueType font")
 }
 
-/// A value's position on the y axis: itself, or its log10; `None` where it cannot be drawn.
-fn plotted(value: f64, log_y: bool) -> Option<f64> {
-    match (value.is_finite(), log_y) {
-        (true, false) => Some(value),
-        (true, true) if value > 0.0 => Some(value.log10()),
-        _ => None,
-    }
+/// The stretches of consecutive drawable values as `(x, value)` points; a value that cannot
+/// be drawn (non-finite, or non-positive on a log axis) ends a stretch.
+fn stretches(values: &[f64], log_y: bool) -> Vec<Vec<(i64, f64)>> {
+    let points: Vec<(i64, f64)> = (1..).zip(values.iter().copied()).collect();
+    points
+        .split(|&(_, v)| !v.is_finite() || (log_y && v <= 0.0))
+        .filter(|stretch| !stretch.is_empty())
+        .map(<[_]>::to_vec)
+        .collect()
 }
 
-fn colour(k: usize) -> [f64; 3] {
-    COLOURS[k % COLOURS.len()].map(|c| f64::from(c) / 255.0)
+/// `[lo, hi]` with 5 % of its span added on both sides, or around a single value 10 % of
+/// it (1 for zero); `None` when that range overflows.
+fn padded(lo: f64, hi: f64) -> Option<Range<f64>> {
+    let pad = if hi > lo {
+        0.05 * (hi - lo)
+    } else {
+        0.1 * lo.abs()
+    };
+    // Zero or subnormal: 10 % of it is no range at all.
+    let pad = if lo - pad < hi + pad { pad } else { 1.0 };
+    let range = lo - pad..hi + pad;
+    (range.end - range.start).is_finite().then_some(range)
+}
+
+/// The powers of ten `(first, last)` around positive `[lo, hi]`, at least one decade apart;
+/// `None` when they leave the range of `f64`.
+fn decades(lo: f64, hi: f64) -> Option<(i32, i32)> {
+    let first = lo.log10().floor() as i32;
+    let last = (hi.log10().ceil() as i32).max(first + 1);
+    (power(1, first) > 0.0 && power(1, last).is_finite()).then_some((first, last))
+}
+
+/// Labelled and minor ticks of a log axis from `10^first` to `10^last`. Labels sit at 1, 2
+/// and 5 times powers of ten over up to two decades, at powers of ten beyond that (every few
+/// when there are more than eight), so there are always 3 to 9 of them; up to three decades
+/// also get minor ticks at 2 to 9 times each power.
+fn log_ticks(first: i32, last: i32) -> (Vec<f64>, Vec<f64>) {
+    let decades = last - first;
+    let labelled = if decades <= 2 {
+        (first..last)
+            .flat_map(|e| [1, 2, 5].map(|m| power(m, e)))
+            .chain([power(1, last)])
+            .collect()
+    } else {
+        let step = decades.unsigned_abs().div_ceil(8) as usize;
+        (first..=last).step_by(step).map(|e| power(1, e)).collect()
+    };
+    let minor = if decades <= 3 {
+        (first..last)
+            .flat_map(|e| (2..=9).map(move |m| power(m, e)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    (labelled, minor)
+}
+
+fn power(mantissa: u32, exponent: i32) -> f64 {
+    f64::from(mantissa) * 10f64.powi(exponent)
+}
+
+/// `value` to six significant digits without float noise (`0.3`, not `0.30000000000000004`):
+/// plain between 0.001 and 100 000, else as `2.5e-4`.
+fn tick_label(value: f64) -> String {
+    let rounded: f64 = format!("{value:.5e}").parse().unwrap_or(value);
+    if rounded == 0.0 || (1e-3..1e5).contains(&rounded.abs()) {
+        format!("{rounded}")
+    } else {
+        format!("{rounded:e}")
+    }
 }
 
 fn plot_error(reason: String) -> DataError {
     DataError::InvalidArgument {
         what: "line plot",
         reason,
-    }
-}
-
-/// `text`, shortened with `..` when wider than `max_width` pixels at `scale`.
-fn fit_text(text: &str, scale: usize, max_width: usize) -> String {
-    if text_width(text, scale) <= max_width {
-        return text.to_string();
-    }
-    let mut kept: Vec<char> = text.chars().collect();
-    while !kept.is_empty() {
-        kept.pop();
-        let candidate: String = kept.iter().chain(&['.', '.']).collect();
-        if text_width(&candidate, scale) <= max_width {
-            return candidate;
-        }
-    }
-    String::new()
-}
-
-/// One axis: its range in plotted units (log10 on a log axis) and labelled ticks within it.
-struct PlotAxis {
-    lo: f64,
-    hi: f64,
-    ticks: Vec<(f64, String)>,
-}
-
-impl PlotAxis {
-    /// A linear axis covering `[lo, hi]`, widened to whole multiples of a round tick step;
-    /// `integer` restricts ticks to whole numbers (for indices).
-    fn linear(lo: f64, hi: f64, integer: bool) -> Self {
-        let TickRange { first, last, step } = round_ticks(lo, hi, integer);
-        let decimals = decimals(step);
-        let scientific =
-            step < 1e-3 || (first as f64 * step).abs().max((last as f64 * step).abs()) >= 1e6;
-        let ticks = (first..=last)
-            .map(|k| {
-                let value = k as f64 * step;
-                let label = if scientific {
-                    scientific_label(value)
-                } else {
-                    format!("{:.*}", decimals, if k == 0 { 0.0 } else { value })
-                };
-                (value, label)
-            })
-            .collect();
-        Self {
-            lo: first as f64 * step,
-            hi: last as f64 * step,
-            ticks,
-        }
-    }
-
-    /// A log10 axis for plotted (log10) values in `[lo, hi]`, widened to whole decades. Ticks
-    /// sit at 1, 2 and 5 times powers of ten across one decade, 1 and 3 across two, and at
-    /// round steps of whole decades beyond that, so there are always 4 to 6 of them.
-    fn log(lo: f64, hi: f64) -> Self {
-        let first = (lo + 1e-9).floor() as i32;
-        let last = ((hi - 1e-9).ceil() as i32).max(first + 1);
-        let powers: Vec<(u32, i32)> = match last - first {
-            1 | 2 => {
-                let mantissas: &[u32] = if last - first == 1 {
-                    &[1, 2, 5]
-                } else {
-                    &[1, 3]
-                };
-                (first..last)
-                    .flat_map(|e| mantissas.iter().map(move |&m| (m, e)))
-                    .chain([(1, last)])
-                    .collect()
-            }
-            _ => {
-                let TickRange { first, last, step } =
-                    round_ticks(f64::from(first), f64::from(last), true);
-                (first..=last)
-                    .map(|k| (1, (k as f64 * step) as i32))
-                    .collect()
-            }
-        };
-        // One notation for the whole axis, so labels compare at a glance.
-        let plain = powers.iter().all(|&(_, e)| (-3..=5).contains(&e));
-        let ticks: Vec<(f64, String)> = powers
-            .into_iter()
-            .map(|(m, e)| {
-                (
-                    f64::from(m).log10() + f64::from(e),
-                    power_label(m, e, plain),
-                )
-            })
-            .collect();
-        Self {
-            lo: ticks.first().map_or(f64::from(first), |t| t.0),
-            hi: ticks.last().map_or(f64::from(last), |t| t.0),
-            ticks,
-        }
-    }
-}
-
-/// Ticks at `first · step ..= last · step`.
-#[derive(Clone, Copy)]
-struct TickRange {
-    first: i64,
-    last: i64,
-    step: f64,
-}
-
-/// Ticks covering `[lo, hi]` with a step of 1, 2, 2.5 or 5 times a power of ten, preferring 4
-/// to 6 ticks and then the tightest cover; `integer` allows whole-number steps only.
-fn round_ticks(lo: f64, hi: f64, integer: bool) -> TickRange {
-    let pad = if integer { 1.0 } else { 0.1 * lo.abs() };
-    let (lo, hi) = if hi > lo {
-        (lo, hi)
-    } else if lo - pad < hi + pad {
-        (lo - pad, hi + pad)
-    } else {
-        // Zero or subnormal: 10 % of it is no range at all.
-        (lo - 1.0, hi + 1.0)
-    };
-    let magnitude = 10f64.powf(((hi - lo) / 5.0).log10().floor());
-    let mut best: Option<(usize, f64, TickRange)> = None;
-    for power in [magnitude / 10.0, magnitude, magnitude * 10.0] {
-        for m in [1.0, 2.0, 2.5, 5.0] {
-            let step = m * power;
-            if integer && (step < 1.0 || step.fract() != 0.0) {
-                continue;
-            }
-            // The slack keeps rounding error (0.3 / 0.1 = 2.999…) from adding a tick.
-            let first = (lo / step + 1e-9).floor() as i64;
-            let last = ((hi / step - 1e-9).ceil() as i64).max(first);
-            let count = usize::try_from(last.saturating_sub(first)).map_or(usize::MAX, |n| n + 1);
-            let miss = if (4..=6).contains(&count) {
-                0
-            } else {
-                count.abs_diff(5)
-            };
-            let span = (last - first) as f64 * step;
-            if best.is_none_or(|(b_miss, b_span, _)| (miss, span) < (b_miss, b_span)) {
-                best = Some((miss, span, TickRange { first, last, step }));
-            }
-        }
-    }
-    let mut ticks = best.map_or(
-        TickRange {
-            first: 0,
-            last: 4,
-            step: 1.0,
-        },
-        |(_, _, ticks)| ticks,
-    );
-    // Whole-number steps cannot split a short range finely enough, so extend it instead.
-    ticks.last = ticks.last.max(ticks.first.saturating_add(3));
-    ticks
-}
-
-/// Decimal places that show every multiple of `step` exactly.
-fn decimals(step: f64) -> usize {
-    (0..10)
-        .find(|&d| {
-            let scaled = step * 10f64.powi(d as i32);
-            (scaled - scaled.round()).abs() < 1e-6 * scaled.max(1.0)
-        })
-        .unwrap_or(10)
-}
-
-/// `value` as `1.5e-4`, without trailing zeros in the mantissa.
-fn scientific_label(value: f64) -> String {
-    if value == 0.0 {
-        return "0".into();
-    }
-    let text = format!("{value:.2e}");
-    match text.split_once('e') {
-        Some((mantissa, exponent)) if mantissa.contains('.') => {
-            let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
-            format!("{mantissa}e{exponent}")
-        }
-        _ => text,
-    }
-}
-
-/// `m · 10^e` as a plain decimal, or as `me{e}`.
-fn power_label(m: u32, e: i32, plain: bool) -> String {
-    if plain {
-        format!("{:.*}", (-e).max(0) as usize, f64::from(m) * 10f64.powi(e))
-    } else {
-        format!("{m}e{e}")
-    }
-}
-
-/// The plot area in pixels; the axes run along `left` and `bottom`.
-struct Area {
-    left: usize,
-    right: usize,
-    top: usize,
-    bottom: usize,
-}
-
-impl Area {
-    fn x(&self, axis: &PlotAxis, x: f64) -> f64 {
-        self.left as f64 + (x - axis.lo) / (axis.hi - axis.lo) * (self.right - self.left) as f64
-    }
-
-    fn y(&self, axis: &PlotAxis, y: f64) -> f64 {
-        self.bottom as f64 - (y - axis.lo) / (axis.hi - axis.lo) * (self.bottom - self.top) as f64
-    }
-}
-
-/// Anti-aliased coverage in `[0, 1]` of a polyline through `points` (`(row, col)` pixel
-/// positions; `None` breaks the line), `half_width` pixels thick, clipped to `area`. Points
-/// with no neighbour are drawn as dots so they stay visible.
-fn stroke(
-    points: &[Option<(f64, f64)>],
-    half_width: f64,
-    area: &Area,
-    rows: usize,
-    cols: usize,
-) -> Array2<f64> {
-    let mut coverage = Array2::zeros((rows, cols));
-    let mut cover = |a: (f64, f64), b: (f64, f64), radius: f64| {
-        let reach = radius + 1.0;
-        let clip = |v: f64, lo: usize, hi: usize| (v.max(lo as f64) as usize).min(hi);
-        let (i0, i1) = (
-            clip(a.0.min(b.0) - reach, area.top, area.bottom),
-            clip(a.0.max(b.0) + reach, area.top, area.bottom),
-        );
-        let (j0, j1) = (
-            clip(a.1.min(b.1) - reach, area.left, area.right),
-            clip(a.1.max(b.1) + reach, area.left, area.right),
-        );
-        for i in i0..=i1 {
-            for j in j0..=j1 {
-                let d = segment_distance((i as f64, j as f64), a, b);
-                let c: &mut f64 = &mut coverage[[i, j]];
-                *c = c.max((radius + 0.5 - d).clamp(0.0, 1.0));
-            }
-        }
-    };
-    for (n, point) in points.iter().enumerate() {
-        let Some(p) = *point else { continue };
-        match points.get(n + 1).copied().flatten() {
-            Some(q) => cover(p, q, half_width),
-            None if n == 0 || points[n - 1].is_none() => cover(p, p, 2.0 * half_width + 0.5),
-            None => {}
-        }
-    }
-    coverage
-}
-
-fn segment_distance(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
-    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
-    let length = dx * dx + dy * dy;
-    let t = if length > 0.0 {
-        (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / length).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    (p.0 - a.0 - t * dx).hypot(p.1 - a.1 - t * dy)
-}
-
-/// An RGB image `(3, rows, cols)`; drawing outside it is clipped.
-struct Canvas {
-    pixels: Array3<f64>,
-}
-
-impl Canvas {
-    fn new(rows: usize, cols: usize) -> Self {
-        Self {
-            pixels: Array3::ones((3, rows, cols)),
-        }
-    }
-
-    fn fill(&mut self, rows: std::ops::Range<usize>, cols: std::ops::Range<usize>, rgb: [f64; 3]) {
-        let (_, height, width) = self.pixels.dim();
-        for i in rows.start..rows.end.min(height) {
-            for j in cols.start..cols.end.min(width) {
-                for (c, &v) in rgb.iter().enumerate() {
-                    self.pixels[[c, i, j]] = v;
-                }
-            }
-        }
-    }
-
-    fn text(&mut self, text: &str, scale: usize, top: usize, left: usize, rgb: [f64; 3]) {
-        draw_text(text, scale, |i, j| {
-            self.fill(top + i..top + i + 1, left + j..left + j + 1, rgb);
-        });
-    }
-
-    /// Paints `rgb` over the canvas with opacity `alpha` per pixel.
-    fn composite(&mut self, alpha: &Array2<f64>, rgb: [f64; 3]) {
-        for ((i, j), &a) in alpha.indexed_iter() {
-            if a > 0.0 {
-                for (c, &v) in rgb.iter().enumerate() {
-                    let p = &mut self.pixels[[c, i, j]];
-                    *p += a * (v - *p);
-                }
-            }
-        }
     }
 }

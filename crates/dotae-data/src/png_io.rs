@@ -118,6 +118,17 @@ pub fn write_png(path: &Path, image: &Array3<f64>) -> Result<(), DataError> {
             }
         }
     }
+    write_png_bytes(path, &bytes, cols, rows, color)
+}
+
+/// Writes 8-bit samples, row-major with interleaved channels, as a PNG, atomically.
+pub(crate) fn write_png_bytes(
+    path: &Path,
+    bytes: &[u8],
+    cols: usize,
+    rows: usize,
+    color: png::ColorType,
+) -> Result<(), DataError> {
     write_atomically(path, |w| {
         let encode_err = |e: png::EncodingError| DataError::Png {
             path: path.to_path_buf(),
@@ -127,7 +138,7 @@ pub fn write_png(path: &Path, image: &Array3<f64>) -> Result<(), DataError> {
         encoder.set_color(color);
         encoder.set_depth(png::BitDepth::Eight);
         let mut writer = encoder.write_header().map_err(encode_err)?;
-        writer.write_image_data(&bytes).map_err(encode_err)?;
+        writer.write_image_data(bytes).map_err(encode_err)?;
         writer.finish().map_err(encode_err)
     })
 }
