@@ -14,9 +14,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
-use dotae::data::lines::{LINE_FRAMES, line_bank, line_pairs, line_path};
+use dotae::data::lines::{LINE_FRAMES, line_pairs};
 use dotae::data::pole::{PoleGrid, pole_dataset, pole_path};
 use dotae::data::{DiskProblem, SeededRng, load_mnist, write_npy, write_png_grid};
+use dotae::data::{acai_line_bank, acai_line_path};
 use dotae::metrics::{KMeansConfig, ProbeConfig, clustering_accuracy, kmeans, linear_probe};
 use ndarray::{Array2, Array4, Array5, ArrayView4, Axis, stack};
 use serde_json::json;
@@ -91,11 +92,11 @@ fn stack_paths(paths: &[Array4<f64>]) -> Result<Array5<f64>, Box<dyn Error>> {
     Ok(stack(Axis(0), &views)?)
 }
 
-/// True lines rotating along the shorter arc between random angle pairs (the ACAI protocol).
+/// ACAI's true lines rotating along the shorter arc between random angle pairs (its protocol).
 fn lines(args: &Args) -> Result<References, Box<dyn Error>> {
     let paths = line_pairs(args.pairs, args.seed)
         .into_iter()
-        .map(|(from, to)| line_path(args.size, from, to, LINE_FRAMES))
+        .map(|(from, to)| acai_line_path(args.size, from, to, LINE_FRAMES))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(References::from_exact(stack_paths(&paths)?))
 }
@@ -159,7 +160,7 @@ fn write_pair(
 /// `lines.png`: 48 reference lines at evenly spaced angles; `pole.png`: every elevation (rows)
 /// at every sixth azimuth (columns), 0° to 330°.
 fn write_dataset_pictures(args: &Args) -> Result<(), Box<dyn Error>> {
-    let bank = line_bank(args.size, 48)?;
+    let bank = acai_line_bank(args.size, 48)?;
     let rows: Vec<ArrayView4<f64>> = bank.images.axis_chunks_iter(Axis(0), 12).collect();
     write_png_grid(&args.out.join("lines.png"), &rows, 1)?;
     let grid = PoleGrid {

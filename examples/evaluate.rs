@@ -15,22 +15,24 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
-use dotae::data::lines::line_bank;
-use dotae::data::pole::{PoleDataset, PoleGrid, PoleParams, pole_dataset, pole_path};
+use dotae::data::pole::PoleParams;
 use dotae::data::read_image_paths_npy;
 use dotae::metrics::{
-    AeaiDataset, Distance, LinesBank, MeanStd, NearestNeighbours, PathMeasure, PathMeasurement,
-    adjacent_ssim,
+    Distance, MeanStd, NearestNeighbours, PathMeasure, PathMeasurement, adjacent_ssim,
 };
-use ndarray::{Array2, Array5, ArrayView5, Axis, stack};
+use ndarray::{Array5, ArrayView5, Axis};
 use serde_json::{Value, json};
 
+#[path = "support/lines_scoring.rs"]
+mod lines_scoring;
 #[path = "support/measure.rs"]
 mod measure;
+#[path = "support/pole_scoring.rs"]
+mod pole_scoring;
 mod support;
 
-/// Number of true lines the lines benchmark retrieves from (docs/design.md).
-const LINE_BANK_SIZE: usize = 10_000;
+use lines_scoring::Lines;
+use pole_scoring::{pole_scenes, pole_scores};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -51,6 +53,10 @@ struct Args {
     /// A benchmark with a known ground truth that the paths come from.
     #[arg(long, value_enum)]
     benchmark: Option<Benchmark>,
+    /// With `--benchmark lines`: ACAI's lines and official rules, or dotae's exact tent lines
+    /// and original rules (for paths drawn with `lines --lines dotae`).
+    #[arg(long, value_enum, default_value_t = Lines::Acai)]
+    lines: Lines,
     #[command(flatten)]
     measure: measure::MeasureArgs,
 }
@@ -66,16 +72,18 @@ Metrics (see docs/metrics.md):
   energy_ratio_w2      T·J / W₂² with --w2: 1 for the OT geodesic, larger otherwise.
   reference            with --reference: J(path)/J(reference) and per-frame MSE against it;
                        closer to 1 and lower are better.
-  lines                with --benchmark lines: mean cosine distance of each frame to the nearest
-                       of 10 000 true lines (lower is more realistic) and ACAI smoothness (largest
-                       angle step / total angle change − 1/(frames−1); 0 is perfectly even).
+  lines                with --benchmark lines, as ACAI's official evaluation: mean cosine distance
+                       on ACAI's [-1, 1] range of each frame to the nearest of its 10 000 true
+                       lines (lower is more realistic) and ACAI smoothness (largest angle step /
+                       total angle change - 1/(frames-1); 0 is perfectly even; a path whose ends
+                       retrieve one angle counts 0).
   pole                 with --benchmark pole: per α, MSE to the true scene at α (endpoints found
                        by retrieval among the 576 scenes), the α of the nearest scene (median and
                        IQR; ideal = α) and that scene's parameter distance to source and target.";
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum Benchmark {
-    /// ACAI lines: 1-channel square images of lines from the centre.
+    /// ACAI lines: 1-channel square images of ACAI's lines from the centre.
     Lines,
     /// AEAI pole and shadow: 1-channel square scenes of the default 576-scene grid.
     Pole,
@@ -116,7 +124,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         report["reference"] = against_reference(&paths, file, &measure)?;
     }
     match args.benchmark {
-        Some(Benchmark::Lines) => report["lines"] = lines(paths.view())?,
+        Some(Benchmark::Lines) => report["lines"] = lines(paths.view(), args.lines)?,
         Some(Benchmark::Pole) => report["pole"] = pole(paths.view())?,
         None => {}
     }
@@ -169,16 +177,10 @@ fn against_reference(
     }))
 }
 
-fn lines(paths: ArrayView5<f64>) -> Result<Value, Box<dyn Error>> {
+/// The lines scores of `lines` against their 10 000 true lines.
+fn lines(paths: ArrayView5<f64>, lines: Lines) -> Result<Value, Box<dyn Error>> {
     let size = square_gray_side(paths, "lines")?;
-    let bank = line_bank(size, LINE_BANK_SIZE)?;
-    let score = LinesBank::new(bank.images.view(), &bank.angles)?.score(paths)?;
-    Ok(json!({
-        "bank_lines": LINE_BANK_SIZE,
-        "mean_distance": score.mean_distance,
-        "smoothness": score.smoothness,
-        "smoothness_skipped": score.skipped,
-    }))
+    Ok(serde_json::to_value(lines.scorer(size)?.score(paths)?)?)
 }
 
 /// AEAI metrics on the pole scenes. Each path's endpoints are identified with their nearest
@@ -186,50 +188,16 @@ fn lines(paths: ArrayView5<f64>) -> Result<Value, Box<dyn Error>> {
 fn pole(paths: ArrayView5<f64>) -> Result<Value, Box<dyn Error>> {
     let size = square_gray_side(paths, "pole")?;
     let frames = paths.len_of(Axis(1));
-    let PoleDataset { images, params } = pole_dataset(size, &PoleGrid::default())?;
-    let search = NearestNeighbours::new(images.view(), Distance::SquaredError)?;
+    let scenes = pole_scenes(size)?;
+    let search = NearestNeighbours::new(scenes.images.view(), Distance::SquaredError)?;
     let endpoint = |k: usize| -> Result<Vec<PoleParams>, Box<dyn Error>> {
         let found = search.nearest(paths.index_axis(Axis(1), k))?;
-        Ok(found.iter().map(|n| params[n.index]).collect())
+        Ok(found.iter().map(|n| scenes.params[n.index]).collect())
     };
     let (sources, targets) = (endpoint(0)?, endpoint(frames - 1)?);
-    let truths = sources
-        .iter()
-        .zip(&targets)
-        .map(|(&from, &to)| pole_path(size, from, to, frames).map(|(path, _)| path))
-        .collect::<Result<Vec<_>, _>>()?;
-    let truth_views: Vec<_> = truths.iter().map(|t| t.view()).collect();
-    let truth = stack(Axis(0), &truth_views)?;
-    let as_matrix = |lights: &[PoleParams]| {
-        Array2::from_shape_fn((lights.len(), 2), |(i, j)| match j {
-            0 => lights[i].elevation_deg,
-            _ => lights[i].azimuth_deg,
-        })
-    };
-    let dataset = AeaiDataset::new(
-        images.view(),
-        as_matrix(&params).view(),
-        &[None, Some(360.0)],
-    )?;
-    let score = dataset.score(
-        paths,
-        truth.view(),
-        as_matrix(&sources).view(),
-        as_matrix(&targets).view(),
-    )?;
-    let all_mse: Vec<f64> = score.mse_per_path.iter().copied().collect();
-    Ok(json!({
-        "dataset_scenes": params.len(),
-        "alpha": score.alphas,
-        "mse_mean": score.mse.iter().map(|m| m.mean).collect::<Vec<_>>(),
-        "mse_std": score.mse.iter().map(|m| m.std).collect::<Vec<_>>(),
-        "mse_overall": mean_std(&all_mse),
-        "retrieved_alpha_median": score.retrieved_alpha.iter().map(|q| q.median).collect::<Vec<_>>(),
-        "retrieved_alpha_iqr": score.retrieved_alpha.iter().map(|q| q.iqr()).collect::<Vec<_>>(),
-        "distance_to_source": score.distance_to_source,
-        "distance_to_target": score.distance_to_target,
-        "endpoint_distance": mean_std(&score.endpoint_distance),
-    }))
+    Ok(serde_json::to_value(pole_scores(
+        paths, &sources, &targets, &scenes,
+    )?)?)
 }
 
 /// The side of square one-channel frames, which both benchmarks render; anything else is an

@@ -1,6 +1,8 @@
-//! What the comparison experiments (`mnist`, `lines`) share: choosing methods, building each one
-//! on the same architecture, seed and schedule, training it through the shared interface, and
-//! decoding its interpolations. Nothing here looks at which method it holds.
+//! What the comparison experiments (`mnist`, `lines`, `pole`) share: the flags and budgets,
+//! building each method on the same architecture, seed and schedule with its published
+//! hyper-parameters, training it through the shared interface with a learning curve, decoding
+//! the same test paths, the scores every benchmark reports, and the files every run writes.
+//! Nothing here looks at which method it holds.
 
 use std::error::Error;
 use std::io::Write;
@@ -9,15 +11,18 @@ use std::time::Instant;
 
 use clap::ValueEnum;
 use dotae::baselines::{Acai, AcaiConfig, Aeai, AeaiConfig, Vae, VaeConfig};
-use dotae::data::{DataError, Series, write_atomically, write_line_plot};
+use dotae::data::{
+    DataError, Series, write_atomically, write_line_plot, write_npy, write_png_grid,
+};
 use dotae::energy::Variant;
+use dotae::metrics::{MeanStd, MeasureConfig, PathMeasure, adjacent_ssim};
 use dotae::models::burn::prelude::*;
 use dotae::models::{
     AutoencoderConfig, Backend, InterpolationMethod, PathEnergyLossConfig, TrainLog, Trainer,
-    TrainingConfig, from_array, interpolate_pairs, to_array, train_epoch,
+    TrainingConfig, WeightInit, from_array, interpolate_pairs, to_array, train_epoch,
 };
 use indicatif::{ProgressBar, ProgressStyle};
-use ndarray::{Array4, Array5, Ix5};
+use ndarray::{Array4, Array5, ArrayView4, ArrayView5, Axis, Ix5, s, stack};
 use serde::Serialize;
 
 /// A method on the command line; `all` expands to every method.
@@ -58,88 +63,204 @@ pub fn selected(names: &[MethodName]) -> Vec<MethodName> {
     chosen
 }
 
-/// The flags every comparison shares, with the same defaults.
+/// What a run of a benchmark trains on and for how long, the same for every method. Each
+/// benchmark has a full budget (chosen from measured learning curves, docs/experiments.md) and
+/// a quick one that takes seconds, for CI.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Budget {
+    pub train_size: usize,
+    pub epochs: usize,
+    pub batch_size: usize,
+    pub learning_rate: f64,
+    pub test_pairs: usize,
+}
+
+impl Budget {
+    /// A full budget of `epochs` over `train_size` images in batches of `batch_size` at
+    /// `learning_rate`, scored on 100 test pairs.
+    pub const fn full(
+        train_size: usize,
+        epochs: usize,
+        batch_size: usize,
+        learning_rate: f64,
+    ) -> Self {
+        Self {
+            train_size,
+            epochs,
+            batch_size,
+            learning_rate,
+            test_pairs: 100,
+        }
+    }
+}
+
+/// Every benchmark's quick budget: one epoch over 64 images, 4 test pairs.
+pub const QUICK: Budget = Budget {
+    train_size: 64,
+    epochs: 1,
+    batch_size: 32,
+    learning_rate: 1e-3,
+    test_pairs: 4,
+};
+
+/// The path energy's settings on a benchmark: weight α, time steps T of the regularised paths,
+/// and τ of the unbalanced variant (balanced when `None`).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Regulariser {
+    pub alpha: f64,
+    pub steps: usize,
+    pub tau: Option<f64>,
+}
+
+impl Regulariser {
+    /// Weight `alpha`, `steps` time steps, balanced (`tau` `None`) or unbalanced.
+    pub const fn new(alpha: f64, steps: usize, tau: Option<f64>) -> Self {
+        Self { alpha, steps, tau }
+    }
+}
+
+/// The flags every comparison shares. Budget flags left out take the benchmark's values.
 #[derive(clap::Args, Debug)]
 pub struct CommonArgs {
     /// Methods to train; `all` runs every one.
     #[arg(long, value_enum, num_args = 1.., default_values_t = [MethodName::All])]
     pub method: Vec<MethodName>,
-    #[arg(long, default_value_t = 64)]
-    pub batch_size: usize,
+    /// The benchmark's quick budget (seconds; what CI runs) instead of its full one.
+    #[arg(long)]
+    pub quick: bool,
+    /// Training images (at most as many as the data set holds).
+    #[arg(long)]
+    pub train_size: Option<usize>,
+    /// Passes over the training images.
+    #[arg(long)]
+    pub epochs: Option<usize>,
+    #[arg(long)]
+    pub batch_size: Option<usize>,
+    /// Adam step of every network of every method.
+    #[arg(long)]
+    pub learning_rate: Option<f64>,
+    /// Test pairs interpolated by every method.
+    #[arg(long)]
+    pub test_pairs: Option<usize>,
+    /// Weight α of the path energy (0 trains the plain autoencoder).
+    #[arg(long)]
+    pub alpha: Option<f64>,
     /// Interpolation pairs per batch for the path energy and AEAI (the paper: 9 of a batch of
     /// 256).
     #[arg(long, default_value_t = 9)]
     pub pairs: usize,
-    /// Weight α of the path energy.
-    #[arg(long, default_value_t = 1e-3)]
-    pub alpha: f64,
-    #[arg(long, default_value_t = 1e-3)]
-    pub learning_rate: f64,
+    /// Weight initialisation: he (the default; keeps activations' scale through the network)
+    /// or torch (PyTorch's default, as in the papers' code).
+    #[arg(long, value_enum, default_value_t = Init::He)]
+    pub init: Init,
     #[arg(long, default_value = "flex")]
     pub backend: Backend,
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
 }
 
+/// [`WeightInit`] on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Init {
+    He,
+    Torch,
+}
+
 impl CommonArgs {
-    /// The schedule of these flags with the experiment's `epochs`, path time steps `steps` and
-    /// unbalanced `tau` (balanced when `None`).
-    pub fn schedule(&self, epochs: usize, steps: usize, tau: Option<f64>) -> Schedule {
+    /// The budget of these flags on a benchmark whose full budget is `full`.
+    pub fn budget(&self, full: Budget) -> Result<Budget, Box<dyn Error>> {
+        let base = if self.quick { QUICK } else { full };
+        let budget = Budget {
+            train_size: self.train_size.unwrap_or(base.train_size),
+            epochs: self.epochs.unwrap_or(base.epochs),
+            batch_size: self.batch_size.unwrap_or(base.batch_size),
+            learning_rate: self.learning_rate.unwrap_or(base.learning_rate),
+            test_pairs: self.test_pairs.unwrap_or(base.test_pairs),
+        };
+        let counts = [
+            ("--train-size", budget.train_size),
+            ("--epochs", budget.epochs),
+            ("--batch-size", budget.batch_size),
+            ("--test-pairs", budget.test_pairs),
+            ("--pairs", self.pairs),
+        ];
+        if let Some((flag, _)) = counts.iter().find(|(_, value)| *value == 0) {
+            return Err(format!("{flag} is 0: it must be at least 1").into());
+        }
+        if !(budget.learning_rate.is_finite() && budget.learning_rate > 0.0) {
+            return Err(format!(
+                "--learning-rate {} is invalid: it must be finite and > 0",
+                budget.learning_rate
+            )
+            .into());
+        }
+        Ok(budget)
+    }
+
+    /// The schedule of these flags: `budget`, the benchmark's architecture `model`, and its
+    /// path-energy settings `regulariser` with α replaced by `--alpha` when given.
+    pub fn schedule(
+        &self,
+        budget: Budget,
+        model: AutoencoderConfig,
+        regulariser: Regulariser,
+    ) -> Schedule {
+        let init = match self.init {
+            Init::He => WeightInit::He,
+            Init::Torch => WeightInit::Torch,
+        };
         Schedule {
-            model: AutoencoderConfig::new(),
-            learning_rate: self.learning_rate,
-            batch_size: self.batch_size,
-            epochs,
+            model: model.with_init(init),
+            budget,
             seed: self.seed,
-            alpha: self.alpha,
-            steps,
             pairs: self.pairs,
-            tau,
+            regulariser: Regulariser {
+                alpha: self.alpha.unwrap_or(regulariser.alpha),
+                ..regulariser
+            },
         }
     }
 }
 
-/// What every method shares, and the path energy's own settings.
-#[derive(Debug, Clone)]
+/// Everything every method of a run shares.
+#[derive(Debug, Clone, Serialize)]
 pub struct Schedule {
     pub model: AutoencoderConfig,
-    pub learning_rate: f64,
-    pub batch_size: usize,
-    pub epochs: usize,
+    #[serde(flatten)]
+    pub budget: Budget,
     pub seed: u64,
-    /// Path energy: weight α, time steps T of the regularised paths, and τ of the unbalanced
-    /// variant (balanced when `None`). `pairs` is the number of interpolation pairs per batch
-    /// that a regulariser sees, the path energy's and AEAI's alike.
-    pub alpha: f64,
-    pub steps: usize,
+    /// Interpolation pairs per batch that a regulariser sees, the path energy's and AEAI's.
     pub pairs: usize,
-    pub tau: Option<f64>,
+    pub regulariser: Regulariser,
 }
 
-/// The named method, freshly initialised on `device` (an autodiff device).
+/// The named method with its published hyper-parameters (docs/experiments.md lists them next
+/// to the references), freshly initialised on `device` (an autodiff device).
 pub fn build(
     name: MethodName,
     schedule: &Schedule,
     device: &Device,
 ) -> Result<Box<dyn InterpolationMethod>, Box<dyn Error>> {
     let s = schedule;
+    let rate = s.budget.learning_rate;
     let plain = TrainingConfig::new()
         .with_model(s.model.clone())
-        .with_learning_rate(s.learning_rate)
-        .with_batch_size(s.batch_size)
+        .with_learning_rate(rate)
+        .with_batch_size(s.budget.batch_size)
         .with_seed(s.seed)
         .with_alpha(0.0)
         .with_beta(0.0);
     Ok(match name {
         MethodName::Baseline | MethodName::All => Box::new(Trainer::new(plain, device)?),
         MethodName::PathEnergy => {
-            let variant = match s.tau {
+            let r = s.regulariser;
+            let variant = match r.tau {
                 Some(tau) => Variant::Unbalanced { tau },
                 None => Variant::Balanced,
             };
             let config = plain
-                .with_alpha(s.alpha)
-                .with_steps(s.steps)
+                .with_alpha(r.alpha)
+                .with_steps(r.steps)
                 .with_pairs_per_batch(s.pairs)
                 .with_energy(PathEnergyLossConfig {
                     variant,
@@ -150,15 +271,16 @@ pub fn build(
         MethodName::Vae => Box::new(Vae::new(
             VaeConfig::new()
                 .with_model(s.model.clone())
-                .with_learning_rate(s.learning_rate)
+                .with_learning_rate(rate)
                 .with_seed(s.seed),
             device,
         )?),
         MethodName::Acai => Box::new(Acai::new(
             AcaiConfig::new()
+                .published()
                 .with_model(s.model.clone())
-                .with_learning_rate(s.learning_rate)
-                .with_critic_learning_rate(s.learning_rate)
+                .with_learning_rate(rate)
+                .with_critic_learning_rate(rate)
                 .with_seed(s.seed),
             device,
         )?),
@@ -166,112 +288,393 @@ pub fn build(
             AeaiConfig::new()
                 .with_model(s.model.clone())
                 .with_pairs_per_batch(s.pairs)
-                .with_learning_rate(s.learning_rate)
-                .with_discriminator_learning_rate(s.learning_rate)
+                .with_learning_rate(rate)
+                .with_discriminator_learning_rate(rate)
                 .with_seed(s.seed),
             device,
         )?),
     })
 }
 
-/// `results.json` of a comparison: the data set's description `data`, the schedule, and one
-/// row per method.
-#[derive(Debug, Serialize)]
-pub struct Report<D, S> {
-    #[serde(flatten)]
-    pub data: D,
-    pub epochs: usize,
-    pub batch_size: usize,
-    pub backend: String,
-    pub seed: u64,
-    pub seconds_total: f64,
-    pub methods: Vec<MethodRow<S>>,
+/// The test interpolations every method decodes: from `sources[p]` to `targets[p]` in
+/// `frames` frames, and the exact interpolations where the benchmark knows them.
+pub struct TestPaths {
+    pub sources: Array4<f64>,
+    pub targets: Array4<f64>,
+    /// Frames per path, endpoints included.
+    pub frames: usize,
+    /// `(P, frames, C, H, W)`, the ground truth of each test path.
+    pub exact: Option<Array5<f64>>,
 }
 
-impl CommonArgs {
-    /// The report of a run of these flags that started at `started`.
-    pub fn report<D, S>(
-        &self,
-        data: D,
-        epochs: usize,
-        started: Instant,
-        methods: Vec<MethodRow<S>>,
-    ) -> Report<D, S> {
-        Report {
-            data,
-            epochs,
-            batch_size: self.batch_size,
-            backend: self.backend.to_string(),
-            seed: self.seed,
-            seconds_total: started.elapsed().as_secs_f64(),
-            methods,
-        }
+impl TestPaths {
+    /// The cross-dissolve `(1 − t) x_s + t x_t` of every test pair, `(P, frames, C, H, W)`.
+    pub fn dissolve(&self) -> Array5<f64> {
+        let (p, c, h, w) = self.sources.dim();
+        let last = (self.frames - 1).max(1) as f64;
+        Array5::from_shape_fn((p, self.frames, c, h, w), |(i, k, ch, r, col)| {
+            let t = k as f64 / last;
+            (1.0 - t) * self.sources[(i, ch, r, col)] + t * self.targets[(i, ch, r, col)]
+        })
     }
 }
 
-/// One method's row of a comparison: its training cost and the experiment's `scores`.
+/// The path energy of each path, under the default measurement (unit mass, Neumann border).
+fn energies(paths: ArrayView5<f64>, measure: &PathMeasure) -> Result<Vec<f64>, Box<dyn Error>> {
+    Ok(paths
+        .outer_iter()
+        .map(|path| measure.measure(path).map(|m| m.energy))
+        .collect::<Result<_, _>>()?)
+}
+
+/// What every benchmark measures of every method's decoded test paths.
+#[derive(Debug, Serialize)]
+pub struct PathScores {
+    /// MSE of the paths' first and last frames (the reconstructions) against the test images.
+    pub reconstruction_mse: f64,
+    /// Each path's mean adjacent-frame SSIM: mean and spread over paths.
+    pub adjacent_ssim: MeanStd,
+    /// Geodesic fidelity: J(decoded path) / J(cross-dissolve of the same test images), per
+    /// path, mean and spread. Below 1: the decoded path moves mass more cheaply than a fade.
+    pub energy_vs_dissolve: MeanStd,
+    /// J(decoded path) / J(exact path) where the benchmark has one. 1 is the true motion.
+    pub energy_vs_exact: Option<MeanStd>,
+}
+
+/// The references every method's paths are measured against, computed once.
+struct Yardstick {
+    measure: PathMeasure,
+    dissolve: Vec<f64>,
+    exact: Option<Vec<f64>>,
+}
+
+impl Yardstick {
+    fn new(test: &TestPaths) -> Result<Self, Box<dyn Error>> {
+        let (_, _, rows, cols) = test.sources.dim();
+        let measure = PathMeasure::new(MeasureConfig::on_grid(rows, cols), None)?;
+        let dissolve = energies(test.dissolve().view(), &measure)?;
+        let exact = match &test.exact {
+            Some(paths) => Some(energies(paths.view(), &measure)?),
+            None => None,
+        };
+        Ok(Self {
+            measure,
+            dissolve,
+            exact,
+        })
+    }
+
+    fn score(
+        &self,
+        paths: ArrayView5<f64>,
+        test: &TestPaths,
+    ) -> Result<PathScores, Box<dyn Error>> {
+        let last = paths.len_of(Axis(1)) - 1;
+        let ends = [
+            (paths.index_axis(Axis(1), 0), &test.sources),
+            (paths.index_axis(Axis(1), last), &test.targets),
+        ];
+        let squared: f64 = ends
+            .iter()
+            .map(|(a, b)| (a - *b).mapv(|d| d * d).sum())
+            .sum();
+        let reconstruction_mse = squared / (2 * test.sources.len()) as f64;
+        let mut ssim = Vec::new();
+        for path in paths.outer_iter() {
+            let pairs = adjacent_ssim(path)?;
+            ssim.push(pairs.iter().sum::<f64>() / pairs.len() as f64);
+        }
+        let decoded = energies(paths, &self.measure)?;
+        let ratios = |reference: &[f64]| -> Vec<f64> {
+            decoded.iter().zip(reference).map(|(d, r)| d / r).collect()
+        };
+        let spread = |values: &[f64]| MeanStd::of(values).ok_or("no test paths");
+        Ok(PathScores {
+            reconstruction_mse,
+            adjacent_ssim: spread(&ssim)?,
+            energy_vs_dissolve: spread(&ratios(&self.dissolve))?,
+            energy_vs_exact: match &self.exact {
+                Some(exact) => Some(spread(&ratios(exact))?),
+                None => None,
+            },
+        })
+    }
+}
+
+/// One method's row of a comparison: its training cost, learning curve and scores.
 #[derive(Debug, Serialize)]
 pub struct MethodRow<S> {
     pub method: String,
     pub steps: usize,
     pub train_seconds: f64,
     pub seconds_per_step: f64,
+    /// Test reconstruction MSE after each epoch (index 0: before training).
+    pub test_mse_per_epoch: Vec<f64>,
+    pub paths: PathScores,
     #[serde(flatten)]
     pub scores: S,
 }
 
-/// The comparison loop: builds each method `common` selects, trains it on `images`, plots its loss
-/// terms to `<out>/<method>/loss.png`, and scores it with `evaluate` (given the method and its
-/// own directory, for its files). Nothing here looks at which method it holds.
-pub fn compare<S>(
-    common: &CommonArgs,
-    schedule: &Schedule,
-    images: &Tensor<4>,
-    out: &Path,
-    device: &Device,
-    mut evaluate: impl FnMut(&dyn InterpolationMethod, &Path) -> Result<S, Box<dyn Error>>,
-) -> Result<Vec<MethodRow<S>>, Box<dyn Error>> {
-    let mut rows = Vec::new();
-    for name in selected(&common.method) {
-        let mut method = build(name, schedule, device)?;
-        let dir = out.join(method.name());
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        let clock = Instant::now();
-        let logs = train(method.as_mut(), images, schedule)?;
-        let train_seconds = clock.elapsed().as_secs_f64();
-        write_losses(&dir.join("loss.png"), method.name(), &logs)?;
-        let steps = method.steps_taken();
-        rows.push(MethodRow {
-            method: method.name().to_string(),
-            steps,
-            train_seconds,
-            seconds_per_step: train_seconds / steps.max(1) as f64,
-            scores: evaluate(method.as_ref(), &dir)?,
-        });
-    }
-    Ok(rows)
+/// One run of a comparison: its flags, schedule, output directory and device.
+pub struct Experiment<'a> {
+    pub common: &'a CommonArgs,
+    pub schedule: Schedule,
+    pub out: &'a Path,
+    pub device: Device,
+    pub started: Instant,
 }
 
-/// Writes `report` as `<out>/results.json` and `table` as `<out>/results.md`, each atomically,
-/// and prints the table.
-pub fn write_results(
-    out: &Path,
-    report: &impl Serialize,
-    table: &str,
-) -> Result<(), Box<dyn Error>> {
-    let json = serde_json::to_string_pretty(report)?;
-    for (name, text) in [("results.json", json.as_str()), ("results.md", table)] {
-        write_atomically(&out.join(name), |file| {
-            file.write_all(text.as_bytes())
-                .map_err(|source| DataError::Write {
-                    path: out.join(name),
-                    source,
-                })
-        })?;
+/// Pairs drawn in the combined picture, each as its exact path (if any) and one row per method.
+const SHOWN: usize = 4;
+
+impl<'a> Experiment<'a> {
+    /// A run writing to `out` (created here).
+    pub fn new(
+        common: &'a CommonArgs,
+        schedule: Schedule,
+        out: &'a Path,
+    ) -> Result<Self, Box<dyn Error>> {
+        std::fs::create_dir_all(out)
+            .map_err(|e| format!("cannot create --out {}: {e}", out.display()))?;
+        Ok(Self {
+            device: common.backend.training_device()?,
+            common,
+            schedule,
+            out,
+            started: Instant::now(),
+        })
     }
-    println!("{table}");
-    println!("wrote {}", out.display());
+
+    /// Builds each selected method, trains it on `images` with a learning curve on the test
+    /// endpoints, saves it (`<method>/model.bpk`, `<method>/config.json`, `<method>/loss.png`),
+    /// decodes the test paths (`<method>/paths.npy`, `<method>/interpolations.png`),
+    /// scores them ([`PathScores`] and the benchmark's own `evaluate`), and draws
+    /// `interpolations.png` (the first pairs: exact path, then one row per method) and
+    /// `learning_curves.png`.
+    pub fn compare<S: Serialize>(
+        &self,
+        images: &Array4<f64>,
+        test: &TestPaths,
+        mut evaluate: impl FnMut(&dyn InterpolationMethod, ArrayView5<f64>) -> Result<S, Box<dyn Error>>,
+    ) -> Result<Vec<MethodRow<S>>, Box<dyn Error>> {
+        let images: Tensor<4> = from_array(images.view().into_dyn(), &self.device)?;
+        let yardstick = Yardstick::new(test)?;
+        if let Some(exact) = &test.exact {
+            write_npy(&self.out.join("exact.npy"), exact)?;
+        }
+        let mut picture: Vec<Vec<Array4<f64>>> = (0..test.sources.len_of(Axis(0)).min(SHOWN))
+            .map(|p| {
+                test.exact
+                    .iter()
+                    .map(|e| e.index_axis(Axis(0), p).to_owned())
+                    .collect()
+            })
+            .collect();
+        let mut rows = Vec::new();
+        for name in selected(&self.common.method) {
+            let mut method = build(name, &self.schedule, &self.device)?;
+            let dir = self.out.join(method.name());
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            let clock = Instant::now();
+            let (logs, curve) = self.train(method.as_mut(), &images, test)?;
+            let train_seconds = clock.elapsed().as_secs_f64();
+            method.save_checkpoint(&dir.join("model.bpk"))?;
+            write_text(&dir.join("config.json"), &method.config_json())?;
+            write_losses(&dir.join("loss.png"), method.name(), &logs)?;
+            let paths = decode_paths(method.as_ref(), test, &self.device)?;
+            write_npy(&dir.join("paths.npy"), &paths)?;
+            let own: Vec<ArrayView4<f64>> = paths.outer_iter().take(SHOWN).collect();
+            write_png_grid(&dir.join("interpolations.png"), &own, 1)?;
+            for (rows, path) in picture.iter_mut().zip(paths.outer_iter()) {
+                rows.push(path.to_owned());
+            }
+            let steps = method.steps_taken();
+            let row = MethodRow {
+                method: method.name().to_string(),
+                steps,
+                train_seconds,
+                seconds_per_step: train_seconds / steps.max(1) as f64,
+                test_mse_per_epoch: curve,
+                paths: yardstick.score(paths.view(), test)?,
+                scores: evaluate(method.as_ref(), paths.view())?,
+            };
+            // Each method's row as soon as it is known: a long run keeps what it finished.
+            write_text(&dir.join("row.json"), &serde_json::to_string_pretty(&row)?)?;
+            rows.push(row);
+        }
+        let views: Vec<ArrayView4<f64>> = picture.iter().flatten().map(|p| p.view()).collect();
+        write_png_grid(&self.out.join("interpolations.png"), &views, 1)?;
+        write_curves(&self.out.join("learning_curves.png"), &rows)?;
+        Ok(rows)
+    }
+
+    /// The budget's epochs over `images` in the method's own epoch orders (the same for every
+    /// method with one seed), with a progress bar; returns every step's log and the test
+    /// reconstruction MSE before training and after each epoch.
+    fn train(
+        &self,
+        method: &mut dyn InterpolationMethod,
+        images: &Tensor<4>,
+        test: &TestPaths,
+    ) -> Result<(Vec<TrainLog>, Vec<f64>), Box<dyn Error>> {
+        let count = images.dims()[0];
+        let epochs = self.schedule.budget.epochs;
+        let bar = ProgressBar::new(epochs as u64).with_prefix(method.name().to_string());
+        bar.set_style(ProgressStyle::with_template(
+            "{prefix:>12} [{bar:30}] {pos}/{len} epochs {elapsed_precise} {msg}",
+        )?);
+        let mut logs = Vec::new();
+        let mut curve = vec![test_mse(method, test, &self.device)?];
+        for _ in 0..epochs {
+            let order = method.epoch_order(count);
+            logs.extend(train_epoch(
+                method,
+                images,
+                &order,
+                self.schedule.budget.batch_size,
+                |log| bar.set_message(format!("step {} loss {:.4}", log.step, log.loss())),
+            )?);
+            curve.push(test_mse(method, test, &self.device)?);
+            bar.inc(1);
+        }
+        bar.finish();
+        Ok((logs, curve))
+    }
+
+    /// Writes `results.json` (the data set's description `data`, the schedule, one row per
+    /// method) and `results.md` (`table`), each atomically, and prints the table.
+    pub fn finish<D: Serialize, S: Serialize>(
+        &self,
+        data: D,
+        methods: &[MethodRow<S>],
+        table: &str,
+    ) -> Result<(), Box<dyn Error>> {
+        let report = Report {
+            data,
+            schedule: &self.schedule,
+            backend: self.common.backend.to_string(),
+            seconds_total: self.started.elapsed().as_secs_f64(),
+            methods,
+        };
+        let json = serde_json::to_string_pretty(&report)?;
+        write_text(&self.out.join("results.json"), &json)?;
+        write_text(&self.out.join("results.md"), table)?;
+        println!("{table}");
+        println!("wrote {}", self.out.display());
+        Ok(())
+    }
+}
+
+/// Writes `text` to `path` atomically.
+fn write_text(path: &Path, text: &str) -> Result<(), DataError> {
+    write_atomically(path, |file| {
+        file.write_all(text.as_bytes())
+            .map_err(|source| DataError::Write {
+                path: path.to_path_buf(),
+                source,
+            })
+    })
+}
+
+/// `results.json` of a comparison.
+#[derive(Debug, Serialize)]
+struct Report<'a, D, S> {
+    #[serde(flatten)]
+    data: D,
+    schedule: &'a Schedule,
+    backend: String,
+    seconds_total: f64,
+    methods: &'a [MethodRow<S>],
+}
+
+/// The test endpoints' reconstruction MSE: a learning curve that is cheap to take every epoch.
+fn test_mse(
+    method: &dyn InterpolationMethod,
+    test: &TestPaths,
+    device: &Device,
+) -> Result<f64, Box<dyn Error>> {
+    let ends = decode(method, &test.sources, &test.targets, 1, device)?;
+    let truth = stack(Axis(1), &[test.sources.view(), test.targets.view()])?;
+    Ok((ends - truth).mapv(|d| d * d).mean().unwrap_or(f64::NAN))
+}
+
+/// Every method's test paths `(P, frames, C, H, W)`.
+pub fn decode_paths(
+    method: &dyn InterpolationMethod,
+    test: &TestPaths,
+    device: &Device,
+) -> Result<Array5<f64>, Box<dyn Error>> {
+    decode(
+        method,
+        &test.sources,
+        &test.targets,
+        test.frames - 1,
+        device,
+    )
+}
+
+/// Decoded interpolations `(P, steps + 1, C, H, W)`, in chunks of pairs to bound memory.
+fn decode(
+    method: &dyn InterpolationMethod,
+    sources: &Array4<f64>,
+    targets: &Array4<f64>,
+    steps: usize,
+    device: &Device,
+) -> Result<Array5<f64>, Box<dyn Error>> {
+    const CHUNK: usize = 64;
+    let mut parts = Vec::new();
+    for start in (0..sources.len_of(Axis(0))).step_by(CHUNK) {
+        let range = s![
+            start..(start + CHUNK).min(sources.len_of(Axis(0))),
+            ..,
+            ..,
+            ..
+        ];
+        let paths = interpolate_pairs(
+            method,
+            from_array(sources.slice(range).into_dyn(), device)?,
+            from_array(targets.slice(range).into_dyn(), device)?,
+            steps,
+        )?;
+        parts.push(to_array(paths)?.into_dimensionality::<Ix5>()?);
+    }
+    let views: Vec<_> = parts.iter().map(|p| p.view()).collect();
+    Ok(ndarray::concatenate(Axis(0), &views)?)
+}
+
+/// A log-scale plot of the magnitude of every loss term the method reports, per step.
+fn write_losses(path: &Path, name: &str, logs: &[TrainLog]) -> Result<(), Box<dyn Error>> {
+    let names: Vec<&str> = logs
+        .first()
+        .map(|l| l.terms.iter().map(|(n, _)| *n).collect())
+        .unwrap_or_default();
+    let series: Vec<Series> = names
+        .iter()
+        .map(|&term| Series {
+            name: term.to_string(),
+            values: logs
+                .iter()
+                .map(|l| l.term(term).unwrap_or(f64::NAN).abs())
+                .collect(),
+        })
+        .collect();
+    let title = format!("{name}: loss terms per step");
+    write_line_plot(path, &title, &series, true, 720, 420)?;
+    Ok(())
+}
+
+/// Every method's test reconstruction MSE per epoch on one log-scale plot.
+fn write_curves<S>(path: &Path, rows: &[MethodRow<S>]) -> Result<(), Box<dyn Error>> {
+    let series: Vec<Series> = rows
+        .iter()
+        .map(|r| Series {
+            name: r.method.clone(),
+            values: r.test_mse_per_epoch.clone(),
+        })
+        .collect();
+    let title = "test reconstruction MSE per epoch (0: before training)";
+    write_line_plot(path, title, &series, true, 720, 420)?;
     Ok(())
 }
 
@@ -287,74 +690,35 @@ pub fn markdown_table(header: &[&str], rows: impl IntoIterator<Item = Vec<String
     table
 }
 
-/// `schedule.epochs` passes over `images` in the method's own epoch orders (the same for every
-/// method with one seed), with a progress bar; returns every step's log.
-pub fn train(
-    method: &mut dyn InterpolationMethod,
-    images: &Tensor<4>,
-    schedule: &Schedule,
-) -> Result<Vec<TrainLog>, Box<dyn Error>> {
-    let count = images.dims()[0];
-    let bar = ProgressBar::new(schedule.epochs as u64).with_prefix(method.name().to_string());
-    bar.set_style(ProgressStyle::with_template(
-        "{prefix:>12} [{bar:30}] {pos}/{len} epochs {elapsed_precise} {msg}",
-    )?);
-    let mut logs = Vec::new();
-    for _ in 0..schedule.epochs {
-        let order = method.epoch_order(count);
-        logs.extend(train_epoch(
-            method,
-            images,
-            &order,
-            schedule.batch_size,
-            |log| bar.set_message(format!("step {} loss {:.4}", log.step, log.loss())),
-        )?);
-        bar.inc(1);
-    }
-    bar.finish();
-    Ok(logs)
-}
-
-/// The decoded interpolations `(P, steps + 1, C, H, W)` between `sources[p]` and `targets[p]`.
-pub fn decode_paths(
-    method: &dyn InterpolationMethod,
-    sources: &Array4<f64>,
-    targets: &Array4<f64>,
-    steps: usize,
-    device: &Device,
-) -> Result<Array5<f64>, Box<dyn Error>> {
-    let paths = interpolate_pairs(
-        method,
-        from_array(sources.view().into_dyn(), device)?,
-        from_array(targets.view().into_dyn(), device)?,
-        steps,
-    )?;
-    Ok(to_array(paths)?.into_dimensionality::<Ix5>()?)
-}
-
-/// A log-scale plot of the magnitude of every loss term the method reports, per step.
-pub fn write_losses(path: &Path, name: &str, logs: &[TrainLog]) -> Result<(), Box<dyn Error>> {
-    let names: Vec<&str> = logs
-        .first()
-        .map(|l| l.terms.iter().map(|(n, _)| *n).collect())
-        .unwrap_or_default();
-    let series: Vec<Series> = names
-        .iter()
-        .map(|&term| Series {
-            name: term.to_string(),
-            values: logs
-                .iter()
-                .map(|l| l.term(term).unwrap_or(f64::NAN).abs())
-                .collect(),
-        })
+/// The markdown table of a comparison: method, reconstruction MSE, adjacent SSIM and the
+/// energy ratios, then the benchmark's `columns` with their cells from `cells`, then seconds
+/// per step.
+pub fn results_table<S>(
+    rows: &[MethodRow<S>],
+    columns: &[&str],
+    cells: impl Fn(&S) -> Vec<String>,
+) -> String {
+    let spread = |m: &MeanStd| format!("{:.3} ± {:.3}", m.mean, m.std);
+    let header: Vec<&str> = ["method", "recon. MSE", "adjacent SSIM", "J / J(dissolve)"]
+        .into_iter()
+        .chain(["J / J(exact)"])
+        .chain(columns.iter().copied())
+        .chain(["s/step"])
         .collect();
-    write_line_plot(
-        path,
-        &format!("{name}: loss terms per step"),
-        &series,
-        true,
-        720,
-        420,
-    )?;
-    Ok(())
+    markdown_table(
+        &header,
+        rows.iter().map(|row| {
+            let p = &row.paths;
+            let mut line = vec![
+                row.method.clone(),
+                format!("{:.2e}", p.reconstruction_mse),
+                spread(&p.adjacent_ssim),
+                spread(&p.energy_vs_dissolve),
+                p.energy_vs_exact.as_ref().map_or("–".into(), spread),
+            ];
+            line.extend(cells(&row.scores));
+            line.push(format!("{:.3}", row.seconds_per_step));
+            line
+        }),
+    )
 }

@@ -16,13 +16,11 @@
 
 use burn::prelude::*;
 use dotae_models::{
-    Autoencoder, AutoencoderConfig, LatentModel, Losses, MethodCore, ModelError, Reconstruction,
-    SeededRng, Term,
+    AutoencoderConfig, LatentModel, Losses, MethodCore, ModelError, Reconstruction, Term,
 };
 
-use crate::Critic;
 use crate::common::{non_negative, positive, unit_interval, values_like};
-use crate::with_critic::{CriticLoss, WithCritic};
+use crate::with_critic::{CriticLoss, CriticStep, WithCritic};
 
 /// Everything that defines an ACAI run.
 #[derive(Config, Debug, PartialEq)]
@@ -30,7 +28,10 @@ pub struct AcaiConfig {
     /// The autoencoder; the critic uses the same encoder architecture.
     #[config(default = "AutoencoderConfig::new()")]
     pub model: AutoencoderConfig,
-    /// Weight λ of the critic's penalty on decoded mixes in the autoencoder's loss.
+    /// Weight λ of the critic's penalty on decoded mixes in the autoencoder's loss, against the
+    /// reconstruction loss as this crate computes it (a mean per pixel on images in `[0, 1]`).
+    /// The reference implementation's λ = 0.5 weighs MSE on images in `[−1, 1]`, which is 4× the
+    /// MSE on `[0, 1]`: [`AcaiConfig::published`] converts it.
     #[config(default = 0.5)]
     pub lambda: f64,
     /// Blend γ of real images into reconstructions that the critic must score 0, in `[0, 1]`.
@@ -51,7 +52,23 @@ pub struct AcaiConfig {
     pub seed: u64,
 }
 
+/// The reference implementation's weight λ of the critic penalty, against MSE on `[−1, 1]`.
+pub const ACAI_PUBLISHED_LAMBDA: f64 = 0.5;
+
+/// The reference implementation's Adam step (autoencoder and critic alike).
+pub const ACAI_PUBLISHED_LEARNING_RATE: f64 = 1e-4;
+
 impl AcaiConfig {
+    /// The reference implementation's loss: MSE reconstruction, γ = 0.2, and its λ = 0.5 on
+    /// `[−1, 1]` images expressed on this crate's `[0, 1]` scale (`0.5 / 4`; mapping `x ↦ 2x − 1`
+    /// multiplies every squared pixel error by 4, and Adam is blind to the common factor). The
+    /// learning rates stay those of `self`: the reference's is [`ACAI_PUBLISHED_LEARNING_RATE`].
+    pub fn published(self) -> Self {
+        self.with_reconstruction(Reconstruction::Mse)
+            .with_lambda(ACAI_PUBLISHED_LAMBDA / 4.0)
+            .with_gamma(0.2)
+    }
+
     /// Checks every field ACAI cannot run with.
     pub fn validate(&self) -> Result<(), ModelError> {
         self.model.validate()?;
@@ -90,13 +107,13 @@ crate::critic_config!(AcaiConfig, "acai", critic_learning_rate);
 
 /// ACAI's losses: the autoencoder against the critic (see the module documentation).
 impl CriticLoss for AcaiConfig {
-    fn losses(
-        &self,
-        model: &Autoencoder,
-        critic: &Critic,
-        batch: Tensor<4>,
-        rng: &mut SeededRng,
-    ) -> Result<Losses, ModelError> {
+    fn losses(&self, step: CriticStep<'_>) -> Result<Losses, ModelError> {
+        let CriticStep {
+            model,
+            critic,
+            batch,
+            rng,
+        } = step;
         let [b, c, rows, cols] = batch.dims();
         let alphas: Vec<f64> = (0..b).map(|_| 0.5 * rng.uniform()).collect();
         let alphas = values_like(alphas, [b], &batch);

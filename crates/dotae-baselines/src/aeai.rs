@@ -6,17 +6,25 @@
 //! decoded at the `M + 1` coefficients `α_n = n/M` ([`alpha_grid`]); the ends are the
 //! reconstructions `x̂_i`, `x̂_j`. The autoencoder minimises
 //!
-//! `L_R + λ_A L_A + λ_C L_C + λ_S L_S`
+//! `L_R + λ_A L_A + λ_C L_C + λ_S L_S` per pair, summed over pairs,
+//!
+//! with the paper's sums: `L_R = ‖x_i − x̂_i‖² + ‖x_j − x̂_j‖²`, and over the `M + 1` grid
+//! points `L_A = Σ −log D(x̂(α_n))`, `L_C = Σ ‖z(α_n) − E(D(z(α_n)))‖²` and
+//! `L_S = Σ ‖∂x̂/∂α‖²`. The terms are computed as means over their elements, as every other
+//! method here computes its terms, and weighted so that the loss is the paper's divided by a
+//! constant (Adam does not see a constant factor):
 //!
 //! - `L_R`: reconstruction of the batch (L2 — the paper's — by default), a mean per pixel;
 //! - `L_A = mean −log D(x̂(α_n))` over pairs and all `M + 1` frames ([`aeai_adversarial_loss`]);
-//! - `L_C = mean ‖z(α_n) − E(D(z(α_n)))‖²` per latent element ([`aeai_cycle_loss`]), gradients
+//! - `L_C = mean (z(α_n) − E(D(z(α_n))))²` per latent element ([`aeai_cycle_loss`]), gradients
 //!   through both sides;
 //! - `L_S`: `‖∂x̂/∂α‖²` by finite differences on the grid, `M (x̂(α_{n+1}) − x̂(α_n))`, squared
 //!   and averaged over pairs, the `M` intervals and pixels ([`aeai_smoothness`]) — the
 //!   Riemann sum of `∫₀¹ ‖∂x̂/∂α‖² dα` per pixel, exactly `mean (x̂(1) − x̂(0))²` for a decoder
-//!   linear in α. (The paper sums the derivative at the `M + 1` grid points; every term here is
-//!   a mean so the weights do not depend on `M` or the batch size.)
+//!   linear in α;
+//! - weights ([`AeaiConfig::effective_weights`]): dividing the paper's per-pair loss by `2P`
+//!   (`P` pixels per image, `L` latent numbers) turns `L_R` into the mean per pixel and the
+//!   others into `λ_A (M+1)/(2P)`, `λ_C (M+1) L/(2P)` and `λ_S (M+1)/2` times the means above.
 //!
 //! The discriminator `D = sigmoid(critic score)` is trained with the standard GAN loss
 //! ([`aeai_discriminator_loss`]) on the batch (real) against every decoded frame (fake). Both
@@ -29,13 +37,12 @@
 use burn::prelude::*;
 use burn::tensor::activation::softplus;
 use dotae_models::{
-    Autoencoder, AutoencoderConfig, LatentModel, LineEnds, Losses, MethodCore, ModelError,
-    Reconstruction, SeededRng, Term, decode_pair_lines, select_pairs,
+    AutoencoderConfig, LatentModel, LineEnds, Losses, MethodCore, ModelError, Reconstruction, Term,
+    decode_pair_lines, select_pairs,
 };
 
-use crate::Critic;
 use crate::common::{at_least_one, non_negative, positive};
-use crate::with_critic::{CriticLoss, WithCritic};
+use crate::with_critic::{CriticLoss, CriticStep, WithCritic};
 
 /// Everything that defines an AEAI run.
 #[derive(Config, Debug, PartialEq)]
@@ -43,13 +50,14 @@ pub struct AeaiConfig {
     /// The autoencoder; the discriminator uses the same encoder architecture.
     #[config(default = "AutoencoderConfig::new()")]
     pub model: AutoencoderConfig,
-    /// Weight λ_A of the adversarial term (the paper's 1e-2).
+    /// Weight λ_A of the paper's summed adversarial term (its 1e-2); see
+    /// [`AeaiConfig::effective_weights`].
     #[config(default = 1e-2)]
     pub lambda_adversarial: f64,
-    /// Weight λ_C of the cycle-consistency term (the paper's 1e-2).
+    /// Weight λ_C of the paper's summed cycle-consistency term (its 1e-2).
     #[config(default = 1e-2)]
     pub lambda_cycle: f64,
-    /// Weight λ_S of the smoothness term (the paper's 1e-1).
+    /// Weight λ_S of the paper's summed smoothness term (its 1e-1).
     #[config(default = 1e-1)]
     pub lambda_smooth: f64,
     /// Intervals M of the α grid: the line is decoded at `α = n/M`, `n = 0..=M`.
@@ -128,18 +136,44 @@ pub fn aeai_smoothness(frames: Tensor<5>) -> Tensor<1> {
     (later - earlier).mul_scalar(m).powi_scalar(2).mean()
 }
 
+/// The weights of AEAI's mean terms against the reconstruction's mean per pixel that make the
+/// loss the paper's sum of its per-pair losses, up to a constant factor (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AeaiWeights {
+    /// Of the mean adversarial term: `λ_A (M + 1) / (2P)`.
+    pub adversarial: f64,
+    /// Of the mean cycle term: `λ_C (M + 1) L / (2P)`.
+    pub cycle: f64,
+    /// Of the mean smoothness term: `λ_S (M + 1) / 2`.
+    pub smoothness: f64,
+}
+
+impl AeaiConfig {
+    /// The weights of the mean terms for images of `pixels` numbers (`C·H·W`) and latent codes
+    /// of `latent_numbers` (`c·h·w`), from the paper's λ and the grid's `M + 1` points.
+    pub fn effective_weights(&self, pixels: usize, latent_numbers: usize) -> AeaiWeights {
+        let points = (self.intervals.max(1) + 1) as f64;
+        let per_pair = 2.0 * pixels.max(1) as f64;
+        AeaiWeights {
+            adversarial: self.lambda_adversarial * points / per_pair,
+            cycle: self.lambda_cycle * points * latent_numbers as f64 / per_pair,
+            smoothness: self.lambda_smooth * points / 2.0,
+        }
+    }
+}
+
 crate::critic_config!(AeaiConfig, "aeai", discriminator_learning_rate);
 
 /// AEAI's losses: the autoencoder against the critic (see the module documentation).
 impl CriticLoss for AeaiConfig {
-    fn losses(
-        &self,
-        model: &Autoencoder,
-        discriminator: &Critic,
-        batch: Tensor<4>,
-        rng: &mut SeededRng,
-    ) -> Result<Losses, ModelError> {
-        let b = batch.dims()[0];
+    fn losses(&self, step: CriticStep<'_>) -> Result<Losses, ModelError> {
+        let CriticStep {
+            model,
+            critic: discriminator,
+            batch,
+            rng,
+        } = step;
+        let [b, c, h, w] = batch.dims();
         let mut pairs = select_pairs(b, self.pairs_per_batch, rng);
         if pairs.is_empty() {
             pairs.push((0, 0));
@@ -158,13 +192,17 @@ impl CriticLoss for AeaiConfig {
         // The autoencoder's loss, through a copy of the discriminator that records no gradients.
         let adversarial =
             aeai_adversarial_loss(discriminator.clone().no_grad().forward(frames.clone()));
-        let cycle = aeai_cycle_loss(flatten_lines(lines.line_latents), model.encode(frames));
+        let line_latents = flatten_lines(lines.line_latents);
+        let [_, lc, lh, lw] = line_latents.dims();
+        let latent_numbers = lc * lh * lw;
+        let cycle = aeai_cycle_loss(line_latents, model.encode(frames));
         let smoothness = aeai_smoothness(lines.frames);
         let reconstruction = self.reconstruction.loss(lines.reconstructions, batch);
+        let weights = self.effective_weights(c * h * w, latent_numbers);
         let total = reconstruction.clone()
-            + adversarial.clone().mul_scalar(self.lambda_adversarial)
-            + cycle.clone().mul_scalar(self.lambda_cycle)
-            + smoothness.clone().mul_scalar(self.lambda_smooth);
+            + adversarial.clone().mul_scalar(weights.adversarial)
+            + cycle.clone().mul_scalar(weights.cycle)
+            + smoothness.clone().mul_scalar(weights.smoothness);
         Ok(Losses {
             model: total,
             terms: vec![

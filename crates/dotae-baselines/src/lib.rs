@@ -11,8 +11,10 @@
 //!
 //! Every loss term is also a pure function on tensors ([`kl_divergence`],
 //! [`acai_critic_loss`], [`aeai_smoothness`], …), and every term is a mean over its elements,
-//! like the per-pixel reconstruction loss of [`Reconstruction`](dotae_models::Reconstruction),
-//! so the weights of the configurations compare across methods. Errors are
+//! like the per-pixel reconstruction loss of [`Reconstruction`](dotae_models::Reconstruction).
+//! The configurations hold the published weights, on the published losses' scales: each method
+//! converts them to weights of its means ([`kl_weight`], [`AeaiConfig::effective_weights`],
+//! [`AcaiConfig::published`]), so the loss is the published one up to a constant factor. Errors are
 //! [`ModelError`](dotae_models::ModelError)s: a bad configuration names its field, a batch that
 //! does not fit the network is an error, and a non-finite loss stops the step before any
 //! weight changes.
@@ -43,12 +45,13 @@ mod vae;
 mod with_critic;
 
 pub use acai::{
-    Acai, AcaiConfig, AcaiObjective, acai_blend, acai_critic_loss, acai_mix, acai_penalty,
+    ACAI_PUBLISHED_LAMBDA, ACAI_PUBLISHED_LEARNING_RATE, Acai, AcaiConfig, AcaiObjective,
+    acai_blend, acai_critic_loss, acai_mix, acai_penalty,
 };
 pub use aeai::{
-    Aeai, AeaiConfig, AeaiObjective, aeai_adversarial_loss, aeai_cycle_loss,
+    Aeai, AeaiConfig, AeaiObjective, AeaiWeights, aeai_adversarial_loss, aeai_cycle_loss,
     aeai_discriminator_loss, aeai_smoothness, alpha_grid,
 };
 pub use critic::Critic;
-pub use vae::{Vae, VaeConfig, VaeModel, VaeObjective, kl_divergence, reparameterize};
-pub use with_critic::{CriticConfig, CriticLoss, WithCritic};
+pub use vae::{Vae, VaeConfig, VaeModel, VaeObjective, kl_divergence, kl_weight, reparameterize};
+pub use with_critic::{CriticConfig, CriticLoss, CriticStep, WithCritic};

@@ -11,7 +11,7 @@ use crate::Critic;
 /// The settings of an adversarial method that [`WithCritic`] reads; implemented by
 /// [`critic_config!`](crate::critic_config) for a configuration with the fields every one
 /// has: `model`, `seed`, `learning_rate` and the critic's learning rate.
-pub trait CriticConfig: Clone + core::fmt::Debug {
+pub trait CriticConfig: burn::config::Config + Clone {
     /// Short name for tables, file names and logs.
     const NAME: &'static str;
 
@@ -52,16 +52,22 @@ macro_rules! critic_config {
     };
 }
 
+/// What one training step of an adversarial method works on.
+pub struct CriticStep<'a> {
+    /// The autoencoder being trained.
+    pub model: &'a Autoencoder,
+    /// Its critic (ACAI) or discriminator (AEAI), before this step's update.
+    pub critic: &'a Critic,
+    /// The batch of images `(B, C, H, W)`.
+    pub batch: Tensor<4>,
+    /// The run's seeded generator for the step's random draws (mixing coefficients, pairs).
+    pub rng: &'a mut SeededRng,
+}
+
 /// What an adversarial method writes: its losses.
 pub trait CriticLoss: CriticConfig {
-    /// The autoencoder's loss and the critic's (see [`Losses`]) on `batch`.
-    fn losses(
-        &self,
-        model: &Autoencoder,
-        critic: &Critic,
-        batch: Tensor<4>,
-        rng: &mut SeededRng,
-    ) -> Result<Losses, ModelError>;
+    /// The autoencoder's loss and the critic's (see [`Losses`]) on the step's batch.
+    fn losses(&self, step: CriticStep<'_>) -> Result<Losses, ModelError>;
 }
 
 /// The [`Objective`] of an autoencoder trained against a [`Critic`] by the losses of `C`.
@@ -106,6 +112,11 @@ impl<C: CriticLoss> Objective for WithCritic<C> {
         rng: &mut SeededRng,
         _step: usize,
     ) -> Result<Losses, ModelError> {
-        self.config.losses(model, critic, batch, rng)
+        self.config.losses(CriticStep {
+            model,
+            critic,
+            batch,
+            rng,
+        })
     }
 }

@@ -12,6 +12,7 @@
 //! ```
 
 #![warn(missing_docs)]
+pub mod acai_lines;
 mod atomic;
 mod embedded;
 mod error;
@@ -34,6 +35,10 @@ mod resize;
 mod rng;
 pub mod synthetic;
 
+pub use acai_lines::{
+    ACAI_BANK_LINES, ACAI_MIN_SIZE, acai_bank_angles, acai_line, acai_line_bank, acai_line_image,
+    acai_line_path, acai_to_unit, random_acai_lines, unit_to_acai,
+};
 pub use atomic::write_atomically;
 pub use embedded::{DiskProblem, one_to_two_disks};
 pub use error::DataError;

@@ -50,9 +50,13 @@ pub fn line_bank(size: usize, count: usize) -> Result<LineBank, DataError> {
 
 /// `count` lines at angles drawn uniformly from `[0, 2π)` by [`SeededRng`]: a training set.
 pub fn random_lines(size: usize, count: usize, seed: u64) -> Result<LineBank, DataError> {
+    bank(size, count, uniform_angles(count, seed))
+}
+
+/// `count` angles drawn uniformly from `[0, 2π)` by [`SeededRng`] seeded with `seed`.
+pub(crate) fn uniform_angles(count: usize, seed: u64) -> Vec<f64> {
     let mut rng = SeededRng::new(seed);
-    let angles = (0..count).map(|_| TAU * rng.uniform()).collect();
-    bank(size, count, angles)
+    (0..count).map(|_| TAU * rng.uniform()).collect()
 }
 
 /// `count` pairs of angles `(from, to)`, each drawn uniformly from `[0, 2π)`: the endpoints of
@@ -75,6 +79,12 @@ pub fn shortest_arc(from: f64, to: f64) -> f64 {
 /// frames are exactly `line_image(size, from)` and `line_image(size, to)`; `frames` must be at
 /// least 2.
 pub fn line_path(size: usize, from: f64, to: f64, frames: usize) -> Result<Array4<f64>, DataError> {
+    Ok(bank(size, frames, path_angles(from, to, frames)?)?.images)
+}
+
+/// The angles of [`line_path`]: `frames` angles evenly spaced along the shorter arc from `from`
+/// to `to`, the last exactly `to`.
+pub(crate) fn path_angles(from: f64, to: f64, frames: usize) -> Result<Vec<f64>, DataError> {
     check_angle("path start angle", from)?;
     check_angle("path end angle", to)?;
     if frames < 2 {
@@ -85,7 +95,7 @@ pub fn line_path(size: usize, from: f64, to: f64, frames: usize) -> Result<Array
     }
     let arc = shortest_arc(from, to);
     let last = frames - 1;
-    let angles = (0..frames)
+    Ok((0..frames)
         // `from + arc` can differ from `to` by a whole turn and by rounding; the last frame
         // is drawn at `to` itself so that it matches the target image bit for bit.
         .map(|k| {
@@ -95,8 +105,7 @@ pub fn line_path(size: usize, from: f64, to: f64, frames: usize) -> Result<Array
                 from + arc * k as f64 / last as f64
             }
         })
-        .collect();
-    Ok(bank(size, frames, angles)?.images)
+        .collect())
 }
 
 /// `delta` wrapped into `(−period/2, period/2]`.
@@ -111,12 +120,7 @@ pub(crate) fn wrap_signed(delta: f64, period: f64) -> f64 {
 
 fn bank(size: usize, count: usize, angles: Vec<f64>) -> Result<LineBank, DataError> {
     check_size(size)?;
-    if count == 0 {
-        return Err(DataError::InvalidArgument {
-            what: "line count",
-            reason: "0: a bank needs at least one line".into(),
-        });
-    }
+    check_count(count)?;
     let mut images = Array4::zeros((count, 1, size, size));
     for (mut image, &angle) in images.outer_iter_mut().zip(&angles) {
         draw_line(image.index_axis_mut(Axis(0), 0), angle);
@@ -170,6 +174,17 @@ fn draw_line(mut image: ArrayViewMut2<'_, f64>, angle: f64) {
     }
 }
 
+/// Rejects a bank of no lines.
+pub(crate) fn check_count(count: usize) -> Result<(), DataError> {
+    if count == 0 {
+        return Err(DataError::InvalidArgument {
+            what: "line count",
+            reason: "0: a bank needs at least one line".into(),
+        });
+    }
+    Ok(())
+}
+
 fn check_size(size: usize) -> Result<(), DataError> {
     if size < 4 {
         return Err(DataError::InvalidArgument {
@@ -180,7 +195,8 @@ fn check_size(size: usize) -> Result<(), DataError> {
     Ok(())
 }
 
-fn check_angle(what: &'static str, angle: f64) -> Result<(), DataError> {
+/// Rejects a non-finite angle, naming it `what`.
+pub(crate) fn check_angle(what: &'static str, angle: f64) -> Result<(), DataError> {
     if !angle.is_finite() {
         return Err(DataError::InvalidArgument {
             what,

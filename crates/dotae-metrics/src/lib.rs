@@ -45,6 +45,7 @@ mod lines;
 mod measure;
 mod path;
 mod probe;
+mod rank;
 mod retrieval;
 mod ssim;
 
@@ -53,11 +54,12 @@ pub use error::MetricsError;
 pub use geodesic::{GeodesicFidelity, geodesic_fidelity, path_energy, w2_energy_ratio};
 pub use hungarian::min_cost_assignment;
 pub use kmeans::{KMeans, KMeansConfig, clustering_accuracy, kmeans};
-pub use lines::{LinesBank, LinesScore, angle_smoothness, lines_score};
+pub use lines::{LinesBank, LinesProtocol, LinesScore, angle_smoothness, lines_score};
 pub use measure::{
     DEFAULT_RELATIVE_FLOOR, MeasureConfig, PathMeasure, PathMeasurement, measure_path, wall_cells,
 };
 pub use path::{MeanStd, adjacent_ssim, adjacent_ssim_with, frame_mse, mse};
 pub use probe::{ProbeConfig, ProbeResult, linear_probe};
+pub use rank::spearman;
 pub use retrieval::{Distance, Nearest, NearestNeighbours};
 pub use ssim::{SsimConfig, ssim, ssim_with};

@@ -46,7 +46,7 @@ pub fn adjacent_ssim_with(
 }
 
 /// Mean and population standard deviation of a series, e.g. of [`adjacent_ssim`] values.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MeanStd {
     /// Arithmetic mean.
     pub mean: f64,

@@ -13,7 +13,7 @@
 
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::pool::{AvgPool2d, AvgPool2dConfig};
-use burn::nn::{LeakyRelu, LeakyReluConfig, PaddingConfig2d};
+use burn::nn::{Initializer, LeakyRelu, LeakyReluConfig, PaddingConfig2d};
 use burn::prelude::*;
 use dotae_kernels::{Activation, avg_pool2d, conv2d_activated, upsample_nearest2d};
 
@@ -41,11 +41,43 @@ pub struct AutoencoderConfig {
     /// Negative slope of the LeakyReLU activations.
     #[config(default = 0.2)]
     pub negative_slope: f64,
+    /// How the weights are drawn.
+    #[config(default = "WeightInit::He")]
+    pub init: WeightInit,
 }
 
-fn conv(input: usize, output: usize, device: &Device) -> Conv2d {
+/// How the convolutions' weights and biases are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum WeightInit {
+    /// He (Kaiming) initialisation for the LeakyReLU: uniform with standard deviation
+    /// `√(2 / (1 + slope²)) / √fan_in`, so activations keep their scale through the network's
+    /// 20 convolutions at initialisation and the decoded image depends on the code from the
+    /// first step. The default: with [`WeightInit::Torch`] the lines and pole autoencoders stay
+    /// collapsed on the mean image for the whole CPU budget (docs/experiments.md).
+    He,
+    /// PyTorch's (and Burn's) default, standard deviation `1 / √(3 · fan_in)`, which the papers'
+    /// PyTorch code used. Each convolution with LeakyReLU then shrinks the activations' second
+    /// moment about 6×.
+    Torch,
+}
+
+impl WeightInit {
+    fn initializer(self, negative_slope: f64) -> Initializer {
+        let gain = match self {
+            WeightInit::He => (2.0 / (1.0 + negative_slope * negative_slope)).sqrt(),
+            WeightInit::Torch => 1.0 / 3.0f64.sqrt(),
+        };
+        Initializer::KaimingUniform {
+            gain,
+            fan_out_only: false,
+        }
+    }
+}
+
+fn conv(input: usize, output: usize, initializer: &Initializer, device: &Device) -> Conv2d {
     Conv2dConfig::new([input, output], [3, 3])
         .with_padding(PaddingConfig2d::Same)
+        .with_initializer(initializer.clone())
         .init(device)
 }
 
@@ -58,10 +90,16 @@ pub struct ConvPair {
 }
 
 impl ConvPair {
-    fn new(input: usize, output: usize, slope: f64, device: &Device) -> Self {
+    fn new(
+        input: usize,
+        output: usize,
+        slope: f64,
+        initializer: &Initializer,
+        device: &Device,
+    ) -> Self {
         Self {
-            first: conv(input, output, device),
-            second: conv(output, output, device),
+            first: conv(input, output, initializer, device),
+            second: conv(output, output, initializer, device),
             activation: LeakyReluConfig::new().with_negative_slope(slope).init(),
         }
     }
@@ -162,15 +200,16 @@ impl AutoencoderConfig {
     pub fn init_encoder(&self, device: &Device) -> Result<Encoder, ModelError> {
         self.validate()?;
         let slope = self.negative_slope;
+        let init = &self.init.initializer(slope);
         let widths = self.widths();
         Ok(Encoder {
-            stem: conv(self.image_channels, self.width, device),
+            stem: conv(self.image_channels, self.width, init, device),
             blocks: (0..self.blocks)
-                .map(|b| ConvPair::new(widths[b], widths[b + 1], slope, device))
+                .map(|b| ConvPair::new(widths[b], widths[b + 1], slope, init, device))
                 .collect(),
             pool: AvgPool2dConfig::new([2, 2]).init(),
-            bottleneck: conv(widths[self.blocks], self.bottleneck, device),
-            latent: conv(self.bottleneck, self.latent_channels, device),
+            bottleneck: conv(widths[self.blocks], self.bottleneck, init, device),
+            latent: conv(self.bottleneck, self.latent_channels, init, device),
             activation: self.activation(),
         })
     }
@@ -179,15 +218,16 @@ impl AutoencoderConfig {
     pub fn init_decoder(&self, device: &Device) -> Result<Decoder, ModelError> {
         self.validate()?;
         let slope = self.negative_slope;
+        let init = &self.init.initializer(slope);
         let widths = self.widths();
         Ok(Decoder {
-            stem: conv(self.latent_channels, self.bottleneck, device),
-            bottleneck: conv(self.bottleneck, widths[self.blocks], device),
+            stem: conv(self.latent_channels, self.bottleneck, init, device),
+            bottleneck: conv(self.bottleneck, widths[self.blocks], init, device),
             blocks: (0..self.blocks)
                 .rev()
-                .map(|b| ConvPair::new(widths[b + 1], widths[b], slope, device))
+                .map(|b| ConvPair::new(widths[b + 1], widths[b], slope, init, device))
                 .collect(),
-            output: conv(self.width, self.image_channels, device),
+            output: conv(self.width, self.image_channels, init, device),
             activation: self.activation(),
         })
     }

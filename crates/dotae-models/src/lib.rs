@@ -23,7 +23,7 @@ mod reconstruction;
 mod trainer;
 mod weights;
 
-pub use autoencoder::{Autoencoder, AutoencoderConfig, ConvPair, Decoder, Encoder};
+pub use autoencoder::{Autoencoder, AutoencoderConfig, ConvPair, Decoder, Encoder, WeightInit};
 pub use backend::{Backend, cpu_device};
 pub use bridge::{PathEnergyLoss, PathEnergyLossConfig, PathLoss};
 pub use error::ModelError;

@@ -60,6 +60,13 @@ pub trait InterpolationMethod: LatentModel {
     /// The order of the next epoch over `n` images, shuffled by the run's seeded generator, so
     /// that one seed fixes the whole run.
     fn epoch_order(&mut self, n: usize) -> Vec<usize>;
+
+    /// The method's whole configuration as pretty-printed JSON, for the record of a run.
+    fn config_json(&self) -> String;
+
+    /// Writes the weights of the networks that interpolate (not an adversary's) to `path` in
+    /// Burn's burnpack format, atomically.
+    fn save_checkpoint(&self, path: &std::path::Path) -> Result<(), ModelError>;
 }
 
 /// `0..n` in an order shuffled by `rng`: the order of one epoch.

@@ -160,6 +160,14 @@ impl<O: Objective> InterpolationMethod for MethodCore<O> {
         self.steps_taken
     }
 
+    fn config_json(&self) -> String {
+        burn::config::config_to_json(self.objective.config())
+    }
+
+    fn save_checkpoint(&self, path: &std::path::Path) -> Result<(), ModelError> {
+        crate::checkpoint::save_module(&self.model, path)
+    }
+
     fn epoch_order(&mut self, n: usize) -> Vec<usize> {
         shuffled_order(n, &mut self.order_rng)
     }

@@ -14,8 +14,8 @@ use crate::{AutoencoderConfig, LatentModel, ModelError, SeededRng};
 /// this trait: building its networks from the shared weight streams
 /// ([`draw_weights`](crate::draw_weights)) and computing its loss terms.
 pub trait Objective: Sized {
-    /// Everything that defines a run of the method.
-    type Config: Clone + core::fmt::Debug;
+    /// Everything that defines a run of the method (a Burn config, so it saves as JSON).
+    type Config: burn::config::Config + Clone;
     /// The networks interpolation uses.
     type Model: Module + LatentModel;
     /// A second network trained against the model with its own optimiser (ACAI's critic,
@@ -73,6 +73,17 @@ pub struct Schedule {
     pub learning_rate: f64,
     /// Adam step of the adversary, if there is one.
     pub adversary_learning_rate: f64,
+}
+
+impl Schedule {
+    /// A run seeded with `seed` whose networks all learn at `learning_rate`.
+    pub fn single(seed: u64, learning_rate: f64) -> Self {
+        Self {
+            seed,
+            learning_rate,
+            adversary_learning_rate: learning_rate,
+        }
+    }
 }
 
 /// The loss terms of one step.

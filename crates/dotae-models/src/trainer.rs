@@ -196,11 +196,7 @@ impl Objective for PathEnergyObjective {
     }
 
     fn schedule(&self) -> Schedule {
-        Schedule {
-            seed: self.config.seed,
-            learning_rate: self.config.learning_rate,
-            adversary_learning_rate: self.config.learning_rate,
-        }
+        Schedule::single(self.config.seed, self.config.learning_rate)
     }
 
     fn init(&self, device: &Device, seed: u64) -> Result<(Autoencoder, NoAdversary), ModelError> {

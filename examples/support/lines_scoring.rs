@@ -1,0 +1,74 @@
+//! The lines benchmark's two renderers and their scores, shared by the `lines` experiment and
+//! `evaluate`: ACAI's own lines scored as its official evaluation does (the published
+//! benchmark), and dotae's exact tent lines scored by dotae's original rules (a variant).
+
+use std::error::Error;
+
+use clap::ValueEnum;
+use dotae::data::lines::line_bank;
+use dotae::data::{ACAI_BANK_LINES, acai_line_bank};
+use dotae::metrics::{LinesBank, LinesProtocol};
+use ndarray::ArrayView5;
+use serde::Serialize;
+
+/// Which lines a run draws and how they are scored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Lines {
+    /// ACAI's renderer (2-px box, 15 px long) and its official evaluation rules: the published
+    /// benchmark.
+    Acai,
+    /// dotae's exact tent lines (16 px, area-sampled) and dotae's original rules (values
+    /// compared in `[0, 1]`, undefined paths skipped); not comparable with published numbers.
+    Dotae,
+}
+
+impl Lines {
+    /// The 10 000 true lines frames are retrieved from, and the rules of the scores.
+    pub fn scorer(self, size: usize) -> Result<LinesScorer, Box<dyn Error>> {
+        let (bank, protocol) = match self {
+            Lines::Acai => (acai_line_bank(size, ACAI_BANK_LINES)?, LinesProtocol::Acai),
+            Lines::Dotae => (line_bank(size, ACAI_BANK_LINES)?, LinesProtocol::Dotae),
+        };
+        let bank = LinesBank::with_protocol(bank.images.view(), &bank.angles, protocol)?;
+        Ok(LinesScorer { bank, lines: self })
+    }
+}
+
+/// The lines scores of a batch of paths (see `dotae_metrics::LinesBank`).
+#[derive(Debug, Serialize)]
+pub struct LinesScores {
+    pub lines: Lines,
+    /// True lines the frames are matched against.
+    pub bank_lines: usize,
+    /// Mean cosine distance of every frame to its nearest true line (on ACAI's `[−1, 1]` range
+    /// for ACAI's lines); lower is more realistic.
+    pub mean_distance: f64,
+    /// Mean Smoothness (0 is perfectly even); `None` when it is undefined for every path.
+    pub smoothness: Option<f64>,
+    /// Paths whose Smoothness is defined (their endpoints retrieve different angles).
+    pub smoothness_defined: usize,
+    pub paths: usize,
+}
+
+/// A bank of true lines at one image size with its rules, prepared once.
+pub struct LinesScorer {
+    bank: LinesBank,
+    lines: Lines,
+}
+
+impl LinesScorer {
+    /// The scores of `paths` `(P, F, 1, size, size)` with values in `[0, 1]`.
+    pub fn score(&self, paths: ArrayView5<f64>) -> Result<LinesScores, Box<dyn Error>> {
+        let score = self.bank.score(paths)?;
+        let count = score.smoothness_per_path.len();
+        Ok(LinesScores {
+            lines: self.lines,
+            bank_lines: ACAI_BANK_LINES,
+            mean_distance: score.mean_distance,
+            smoothness: score.smoothness,
+            smoothness_defined: count - score.skipped,
+            paths: count,
+        })
+    }
+}
