@@ -39,7 +39,7 @@ use lines_scoring::{Lines, LinesScores};
 /// Image side of the benchmark (ACAI's).
 const SIZE: usize = 32;
 
-const FULL: Budget = Budget::full(8192, 5, 64, 1e-3);
+const FULL: Budget = Budget::full(8192, 4, 64, 1e-3);
 
 /// Balanced transport: a rotating line keeps its mass up to the renderer's variation.
 const REGULARISER: Regulariser = Regulariser::new(1e-3, 10, None);
