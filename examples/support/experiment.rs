@@ -10,12 +10,15 @@ use std::path::Path;
 use std::time::Instant;
 
 use clap::ValueEnum;
-use dotae::baselines::{Acai, AcaiConfig, Aeai, AeaiConfig, Vae, VaeConfig};
+use dotae::baselines::{
+    ACAI_PUBLISHED_LEARNING_RATE, Acai, AcaiConfig, Aeai, AeaiConfig, Vae, VaeConfig,
+};
 use dotae::data::{
     DataError, Series, write_atomically, write_line_plot, write_npy, write_png_grid,
 };
+use dotae::energy::EnergyError;
 use dotae::energy::Variant;
-use dotae::metrics::{MeanStd, MeasureConfig, PathMeasure, adjacent_ssim};
+use dotae::metrics::{MeanStd, MeasureConfig, MetricsError, PathMeasure, adjacent_ssim};
 use dotae::models::burn::prelude::*;
 use dotae::models::{
     AutoencoderConfig, Backend, InterpolationMethod, PathEnergyLossConfig, TrainLog, Trainer,
@@ -136,7 +139,7 @@ pub struct CommonArgs {
     pub epochs: Option<usize>,
     #[arg(long)]
     pub batch_size: Option<usize>,
-    /// Adam step of every network of every method.
+    /// Adam step of every network of every method but ACAI, which keeps its published 1e-4.
     #[arg(long)]
     pub learning_rate: Option<f64>,
     /// Test pairs interpolated by every method.
@@ -275,12 +278,14 @@ pub fn build(
                 .with_seed(s.seed),
             device,
         )?),
+        // ACAI keeps its published learning rate: at the shared 1e-3 its MSE loss saturates
+        // the sigmoid decoder to black images on MNIST (docs/experiments.md).
         MethodName::Acai => Box::new(Acai::new(
             AcaiConfig::new()
                 .published()
                 .with_model(s.model.clone())
-                .with_learning_rate(rate)
-                .with_critic_learning_rate(rate)
+                .with_learning_rate(ACAI_PUBLISHED_LEARNING_RATE)
+                .with_critic_learning_rate(ACAI_PUBLISHED_LEARNING_RATE)
                 .with_seed(s.seed),
             device,
         )?),
@@ -319,12 +324,23 @@ impl TestPaths {
     }
 }
 
-/// The path energy of each path, under the default measurement (unit mass, Neumann border).
-fn energies(paths: ArrayView5<f64>, measure: &PathMeasure) -> Result<Vec<f64>, Box<dyn Error>> {
-    Ok(paths
+/// The path energy of each path, under the default measurement (unit mass, Neumann border);
+/// `None` for a path with a blank frame (no mass to move), which a collapsed decoder produces.
+fn energies(
+    paths: ArrayView5<f64>,
+    measure: &PathMeasure,
+) -> Result<Vec<Option<f64>>, Box<dyn Error>> {
+    paths
         .outer_iter()
-        .map(|path| measure.measure(path).map(|m| m.energy))
-        .collect::<Result<_, _>>()?)
+        .map(|path| match measure.measure(path) {
+            Ok(measured) => Ok(Some(measured.energy)),
+            Err(MetricsError::Energy {
+                source: EnergyError::ZeroMass { .. },
+                ..
+            }) => Ok(None),
+            Err(other) => Err(other.into()),
+        })
+        .collect()
 }
 
 /// What every benchmark measures of every method's decoded test paths.
@@ -336,16 +352,19 @@ pub struct PathScores {
     pub adjacent_ssim: MeanStd,
     /// Geodesic fidelity: J(decoded path) / J(cross-dissolve of the same test images), per
     /// path, mean and spread. Below 1: the decoded path moves mass more cheaply than a fade.
-    pub energy_vs_dissolve: MeanStd,
+    /// `None` when no decoded path could be measured.
+    pub energy_vs_dissolve: Option<MeanStd>,
     /// J(decoded path) / J(exact path) where the benchmark has one. 1 is the true motion.
     pub energy_vs_exact: Option<MeanStd>,
+    /// Decoded paths left out of the energy ratios: a frame of theirs is blank.
+    pub blank_paths: usize,
 }
 
 /// The references every method's paths are measured against, computed once.
 struct Yardstick {
     measure: PathMeasure,
-    dissolve: Vec<f64>,
-    exact: Option<Vec<f64>>,
+    dissolve: Vec<Option<f64>>,
+    exact: Option<Vec<Option<f64>>>,
 }
 
 impl Yardstick {
@@ -385,18 +404,20 @@ impl Yardstick {
             ssim.push(pairs.iter().sum::<f64>() / pairs.len() as f64);
         }
         let decoded = energies(paths, &self.measure)?;
-        let ratios = |reference: &[f64]| -> Vec<f64> {
-            decoded.iter().zip(reference).map(|(d, r)| d / r).collect()
+        let ratios = |reference: &[Option<f64>]| -> Option<MeanStd> {
+            let measured: Vec<f64> = decoded
+                .iter()
+                .zip(reference)
+                .filter_map(|(d, r)| Some((*d)? / (*r)?))
+                .collect();
+            MeanStd::of(&measured)
         };
-        let spread = |values: &[f64]| MeanStd::of(values).ok_or("no test paths");
         Ok(PathScores {
             reconstruction_mse,
-            adjacent_ssim: spread(&ssim)?,
-            energy_vs_dissolve: spread(&ratios(&self.dissolve))?,
-            energy_vs_exact: match &self.exact {
-                Some(exact) => Some(spread(&ratios(exact))?),
-                None => None,
-            },
+            adjacent_ssim: MeanStd::of(&ssim).ok_or("no test paths")?,
+            energy_vs_dissolve: ratios(&self.dissolve),
+            energy_vs_exact: self.exact.as_deref().and_then(ratios),
+            blank_paths: decoded.iter().filter(|d| d.is_none()).count(),
         })
     }
 }
@@ -709,11 +730,18 @@ pub fn results_table<S>(
         &header,
         rows.iter().map(|row| {
             let p = &row.paths;
+            // A ratio over no path (every decoded path has a blank frame) is undefined.
+            let ratio = |m: &Option<MeanStd>| match (m, p.blank_paths) {
+                (Some(m), 0) => spread(m),
+                (Some(m), blank) => format!("{} ({blank} blank)", spread(m)),
+                (None, blank) if blank > 0 => "– (blank frames)".into(),
+                (None, _) => "–".into(),
+            };
             let mut line = vec![
                 row.method.clone(),
                 format!("{:.2e}", p.reconstruction_mse),
                 spread(&p.adjacent_ssim),
-                spread(&p.energy_vs_dissolve),
+                ratio(&p.energy_vs_dissolve),
                 p.energy_vs_exact.as_ref().map_or("–".into(), spread),
             ];
             line.extend(cells(&row.scores));
