@@ -255,22 +255,7 @@ pub fn build(
         .with_beta(0.0);
     Ok(match name {
         MethodName::Baseline | MethodName::All => Box::new(Trainer::new(plain, device)?),
-        MethodName::PathEnergy => {
-            let r = s.regulariser;
-            let variant = match r.tau {
-                Some(tau) => Variant::Unbalanced { tau },
-                None => Variant::Balanced,
-            };
-            let config = plain
-                .with_alpha(r.alpha)
-                .with_steps(r.steps)
-                .with_pairs_per_batch(s.pairs)
-                .with_energy(PathEnergyLossConfig {
-                    variant,
-                    ..PathEnergyLossConfig::default()
-                });
-            Box::new(Trainer::new(config, device)?)
-        }
+        MethodName::PathEnergy => Box::new(Trainer::new(regularised(plain, s), device)?),
         MethodName::Vae => Box::new(Vae::new(
             VaeConfig::new()
                 .with_model(s.model.clone())
@@ -299,6 +284,23 @@ pub fn build(
             device,
         )?),
     })
+}
+
+/// The plain autoencoder's configuration `plain` with the schedule's path energy.
+fn regularised(plain: TrainingConfig, schedule: &Schedule) -> TrainingConfig {
+    let r = schedule.regulariser;
+    let variant = match r.tau {
+        Some(tau) => Variant::Unbalanced { tau },
+        None => Variant::Balanced,
+    };
+    plain
+        .with_alpha(r.alpha)
+        .with_steps(r.steps)
+        .with_pairs_per_batch(schedule.pairs)
+        .with_energy(PathEnergyLossConfig {
+            variant,
+            ..PathEnergyLossConfig::default()
+        })
 }
 
 /// The test interpolations every method decodes: from `sources[p]` to `targets[p]` in
