@@ -51,8 +51,8 @@ pub struct AutoencoderConfig {
 pub enum WeightInit {
     /// He (Kaiming) initialisation for the LeakyReLU: uniform with standard deviation
     /// `√(2 / (1 + slope²)) / √fan_in`, so activations keep their scale through the network's
-    /// 20 convolutions at initialisation and the decoded image depends on the code from the
-    /// first step. The default: with [`WeightInit::Torch`] the lines and pole autoencoders stay
+    /// convolutions (18 with 3 blocks) at initialisation and the decoded image depends on the
+    /// code from the first step. The default: with [`WeightInit::Torch`] the lines and pole autoencoders stay
     /// collapsed on the mean image for the whole CPU budget (docs/experiments.md).
     He,
     /// PyTorch's (and Burn's) default, standard deviation `1 / √(3 · fan_in)`, which the papers'
