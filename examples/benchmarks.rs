@@ -16,7 +16,8 @@ use std::process::ExitCode;
 use clap::Parser;
 use dotae::data::lines::{LINE_FRAMES, line_pairs};
 use dotae::data::pole::{PoleGrid, pole_dataset, pole_path};
-use dotae::data::{DiskProblem, SeededRng, load_mnist, write_npy, write_png_grid};
+use dotae::data::synthetic::cross_dissolve_pairs;
+use dotae::data::{DataError, DiskProblem, SeededRng, load_mnist, write_npy, write_png_grid};
 use dotae::data::{acai_line_bank, acai_line_path};
 use dotae::metrics::{KMeansConfig, ProbeConfig, clustering_accuracy, kmeans, linear_probe};
 use ndarray::{Array2, Array4, Array5, ArrayView4, Axis, stack};
@@ -77,13 +78,14 @@ struct References {
 }
 
 impl References {
-    fn from_exact(exact: Array5<f64>) -> Self {
-        let dissolve = Array5::from_shape_fn(exact.dim(), |(p, t, c, i, j)| {
-            let last = exact.len_of(Axis(1)) - 1;
-            let s = t as f64 / last as f64;
-            (1.0 - s) * exact[[p, 0, c, i, j]] + s * exact[[p, last, c, i, j]]
-        });
-        Self { exact, dissolve }
+    fn from_exact(exact: Array5<f64>) -> Result<Self, DataError> {
+        let last = exact.len_of(Axis(1)) - 1;
+        let dissolve = cross_dissolve_pairs(
+            exact.index_axis(Axis(1), 0),
+            exact.index_axis(Axis(1), last),
+            last,
+        )?;
+        Ok(Self { exact, dissolve })
     }
 }
 
@@ -98,7 +100,7 @@ fn lines(args: &Args) -> Result<References, Box<dyn Error>> {
         .into_iter()
         .map(|(from, to)| acai_line_path(args.size, from, to, LINE_FRAMES))
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(References::from_exact(stack_paths(&paths)?))
+    Ok(References::from_exact(stack_paths(&paths)?)?)
 }
 
 /// The light moving between two random scenes of the 576-scene grid.
@@ -112,7 +114,7 @@ fn pole(args: &Args) -> Result<References, Box<dyn Error>> {
             pole_path(args.size, from, to, args.frames).map(|(path, _)| path)
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(References::from_exact(stack_paths(&paths)?))
+    Ok(References::from_exact(stack_paths(&paths)?)?)
 }
 
 /// The embedded corner-to-corner disk at 32×32, whose geodesic is the translated disk.
@@ -123,7 +125,7 @@ fn disk(args: &Args) -> Result<References, Box<dyn Error>> {
         .filter(|&s| s >= 1)
         .ok_or_else(|| format!("--frames {}: a path needs at least 2 frames", args.frames))?;
     let exact = DiskProblem::corner_to_corner(32).exact_path(steps)?;
-    Ok(References::from_exact(exact.insert_axis(Axis(0))))
+    Ok(References::from_exact(exact.insert_axis(Axis(0)))?)
 }
 
 /// Writes `<name>-exact.npy`, `<name>-dissolve.npy` and `<name>-paths.png` (the first four

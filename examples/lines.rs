@@ -19,10 +19,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use dotae::data::SeededRng;
-use dotae::data::lines::{LINE_FRAMES, LineBank, line_image, line_pairs, line_path, random_lines};
-use dotae::data::{DataError, acai_line_image, acai_line_path, random_acai_lines};
+use dotae::data::lines::{LINE_FRAMES, LineBank, line_pairs, line_path, random_lines};
+use dotae::data::{DataError, acai_line_path, random_acai_lines};
 use dotae::models::AutoencoderConfig;
-use ndarray::{Array2, Array4, Axis, stack};
+use ndarray::{Array4, Axis, stack};
 use serde::Serialize;
 
 #[path = "support/experiment.rs"]
@@ -93,14 +93,6 @@ impl Lines {
         }
     }
 
-    /// The line at `angle`, values in `[0, 1]`.
-    pub fn image(self, size: usize, angle: f64) -> Result<Array2<f64>, DataError> {
-        match self {
-            Lines::Acai => acai_line_image(size, angle),
-            Lines::Dotae => line_image(size, angle),
-        }
-    }
-
     /// The true rotation from `from` to `to` in `frames` frames.
     pub fn path(
         self,
@@ -116,31 +108,14 @@ impl Lines {
     }
 }
 
-/// The true rotations between the pairs of angles, and their end lines.
+/// The true rotations between the pairs of angles; their end frames are the test lines.
 fn test_paths(lines: Lines, pairs: &[(f64, f64)]) -> Result<TestPaths, Box<dyn Error>> {
     let exact = pairs
         .iter()
         .map(|&(from, to)| lines.path(SIZE, from, to, LINE_FRAMES))
         .collect::<Result<Vec<_>, _>>()?;
     let views: Vec<_> = exact.iter().map(|p| p.view()).collect();
-    let end = |pick: fn(&(f64, f64)) -> f64| -> Result<Array4<f64>, Box<dyn Error>> {
-        let images = pairs
-            .iter()
-            .map(|pair| {
-                lines
-                    .image(SIZE, pick(pair))
-                    .map(|l| l.insert_axis(Axis(0)))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let views: Vec<_> = images.iter().map(|i| i.view()).collect();
-        Ok(stack(Axis(0), &views)?)
-    };
-    Ok(TestPaths {
-        sources: end(|p| p.0)?,
-        targets: end(|p| p.1)?,
-        frames: LINE_FRAMES,
-        exact: Some(stack(Axis(0), &views)?),
-    })
+    Ok(TestPaths::from_exact(stack(Axis(0), &views)?))
 }
 
 fn table(rows: &[MethodRow<LinesScores>]) -> String {

@@ -121,14 +121,7 @@ fn test_paths(sources: &[PoleParams], targets: &[PoleParams]) -> Result<TestPath
         .map(|(&from, &to)| pole_path(SIZE, from, to, INTERVAL_STEPS + 1).map(|(p, _)| p))
         .collect::<Result<Vec<_>, _>>()?;
     let views: Vec<_> = paths.iter().map(|p| p.view()).collect();
-    let exact = stack(Axis(0), &views)?;
-    let last = INTERVAL_STEPS;
-    Ok(TestPaths {
-        sources: exact.index_axis(Axis(1), 0).to_owned(),
-        targets: exact.index_axis(Axis(1), last).to_owned(),
-        frames: INTERVAL_STEPS + 1,
-        exact: Some(exact),
-    })
+    Ok(TestPaths::from_exact(stack(Axis(0), &views)?))
 }
 
 fn table(rows: &[MethodRow<PoleScores>]) -> String {

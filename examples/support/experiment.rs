@@ -13,6 +13,7 @@ use clap::ValueEnum;
 use dotae::baselines::{
     ACAI_PUBLISHED_LEARNING_RATE, Acai, AcaiConfig, Aeai, AeaiConfig, Vae, VaeConfig,
 };
+use dotae::data::synthetic::cross_dissolve_pairs;
 use dotae::data::{
     DataError, Series, write_atomically, write_line_plot, write_npy, write_png_grid,
 };
@@ -25,7 +26,7 @@ use dotae::models::{
     TrainingConfig, WeightInit, from_array, interpolate_pairs, to_array, train_epoch,
 };
 use indicatif::{ProgressBar, ProgressStyle};
-use ndarray::{Array4, Array5, ArrayView4, ArrayView5, Axis, Ix5, s, stack};
+use ndarray::{Array4, Array5, ArrayView4, ArrayView5, Axis, Ix5, s};
 use serde::Serialize;
 
 /// A method on the command line; `all` expands to every method.
@@ -315,14 +316,23 @@ pub struct TestPaths {
 }
 
 impl TestPaths {
-    /// The cross-dissolve `(1 − t) x_s + t x_t` of every test pair, `(P, frames, C, H, W)`.
-    pub fn dissolve(&self) -> Array5<f64> {
-        let (p, c, h, w) = self.sources.dim();
-        let last = (self.frames - 1).max(1) as f64;
-        Array5::from_shape_fn((p, self.frames, c, h, w), |(i, k, ch, r, col)| {
-            let t = k as f64 / last;
-            (1.0 - t) * self.sources[(i, ch, r, col)] + t * self.targets[(i, ch, r, col)]
-        })
+    /// The test paths of a benchmark that knows them, `(P, frames, C, H, W)`: their first and
+    /// last frames are the test images.
+    // Each example compiles this module on its own, and `mnist` has no exact paths.
+    #[allow(dead_code)]
+    pub fn from_exact(exact: Array5<f64>) -> Self {
+        let frames = exact.len_of(Axis(1));
+        Self {
+            sources: exact.index_axis(Axis(1), 0).to_owned(),
+            targets: exact.index_axis(Axis(1), frames - 1).to_owned(),
+            frames,
+            exact: Some(exact),
+        }
+    }
+
+    /// The cross-dissolve between every pair of test images, `(P, frames, C, H, W)`.
+    pub fn dissolve(&self) -> Result<Array5<f64>, DataError> {
+        cross_dissolve_pairs(self.sources.view(), self.targets.view(), self.frames - 1)
     }
 }
 
@@ -373,7 +383,7 @@ impl Yardstick {
     fn new(test: &TestPaths) -> Result<Self, Box<dyn Error>> {
         let (_, _, rows, cols) = test.sources.dim();
         let measure = PathMeasure::new(MeasureConfig::on_grid(rows, cols), None)?;
-        let dissolve = energies(test.dissolve().view(), &measure)?;
+        let dissolve = energies(test.dissolve()?.view(), &measure)?;
         let exact = match &test.exact {
             Some(paths) => Some(energies(paths.view(), &measure)?),
             None => None,
@@ -390,16 +400,7 @@ impl Yardstick {
         paths: ArrayView5<f64>,
         test: &TestPaths,
     ) -> Result<PathScores, Box<dyn Error>> {
-        let last = paths.len_of(Axis(1)) - 1;
-        let ends = [
-            (paths.index_axis(Axis(1), 0), &test.sources),
-            (paths.index_axis(Axis(1), last), &test.targets),
-        ];
-        let squared: f64 = ends
-            .iter()
-            .map(|(a, b)| (a - *b).mapv(|d| d * d).sum())
-            .sum();
-        let reconstruction_mse = squared / (2 * test.sources.len()) as f64;
+        let reconstruction_mse = endpoint_mse(paths, test);
         let mut ssim = Vec::new();
         for path in paths.outer_iter() {
             let pairs = adjacent_ssim(path)?;
@@ -618,8 +619,21 @@ fn test_mse(
     device: &Device,
 ) -> Result<f64, Box<dyn Error>> {
     let ends = decode(method, &test.sources, &test.targets, 1, device)?;
-    let truth = stack(Axis(1), &[test.sources.view(), test.targets.view()])?;
-    Ok((ends - truth).mapv(|d| d * d).mean().unwrap_or(f64::NAN))
+    Ok(endpoint_mse(ends.view(), test))
+}
+
+/// MSE of the first and last frames of `paths` (the reconstructions) against the test images.
+fn endpoint_mse(paths: ArrayView5<f64>, test: &TestPaths) -> f64 {
+    let last = paths.len_of(Axis(1)) - 1;
+    let ends = [
+        (paths.index_axis(Axis(1), 0), &test.sources),
+        (paths.index_axis(Axis(1), last), &test.targets),
+    ];
+    let squared: f64 = ends
+        .iter()
+        .map(|(a, b)| (a - *b).mapv(|d| d * d).sum())
+        .sum();
+    squared / (2 * test.sources.len()) as f64
 }
 
 /// Every method's test paths `(P, frames, C, H, W)`.

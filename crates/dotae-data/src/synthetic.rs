@@ -1,6 +1,6 @@
 //! Images whose optimal-transport geodesics are known in closed form.
 
-use ndarray::{Array2, Array3, ArrayView2, Axis, stack};
+use ndarray::{Array2, Array3, Array5, ArrayView2, ArrayView4, Axis, stack};
 
 use crate::DataError;
 use crate::error::check_not_empty;
@@ -91,6 +91,35 @@ pub fn cross_dissolve(
         })
         .collect();
     stack_frames(&frames)
+}
+
+/// The cross-dissolve of every pair, `(P, steps + 1, C, H, W)`: frame `t` of path `p` is
+/// `(1 − s) sources[p] + s targets[p]` with `s = t / steps`, for `sources` and `targets` of one
+/// shape `(P, C, H, W)`.
+pub fn cross_dissolve_pairs(
+    sources: ArrayView4<'_, f64>,
+    targets: ArrayView4<'_, f64>,
+    steps: usize,
+) -> Result<Array5<f64>, DataError> {
+    check_steps(steps)?;
+    if sources.dim() != targets.dim() {
+        return Err(DataError::InvalidArgument {
+            what: "cross-dissolve targets",
+            reason: format!(
+                "shape {:?} differs from the sources' {:?}",
+                targets.dim(),
+                sources.dim()
+            ),
+        });
+    }
+    let (p, c, h, w) = sources.dim();
+    Ok(Array5::from_shape_fn(
+        (p, steps + 1, c, h, w),
+        |(i, t, ch, r, col)| {
+            let s = t as f64 / steps as f64;
+            (1.0 - s) * sources[(i, ch, r, col)] + s * targets[(i, ch, r, col)]
+        },
+    ))
 }
 
 fn stack_frames(frames: &[Array2<f64>]) -> Result<Array3<f64>, DataError> {

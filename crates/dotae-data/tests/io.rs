@@ -1,9 +1,9 @@
-use dotae_data::synthetic::{cross_dissolve, disk, gaussian, translation};
+use dotae_data::synthetic::{cross_dissolve, cross_dissolve_pairs, disk, gaussian, translation};
 use dotae_data::{
     DataError, read_gray_png, read_image_paths_npy, read_paths_npy, read_png_frames,
     write_gray_png, write_npy, write_png,
 };
-use ndarray::{Array2, Array3, Array4, Array5, Axis};
+use ndarray::{Array2, Array3, Array4, Array5, ArrayView2, Axis, s, stack};
 
 fn scratch(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("dotae-data-{}-{name}", std::process::id()));
@@ -155,7 +155,24 @@ fn synthetic_images_follow_their_parameters() {
         (&path.index_axis(Axis(0), 0) + &path.index_axis(Axis(0), 4)) * 0.5
     );
 
+    // Many pairs at once: each path is the single-pair dissolve of its own endpoints.
+    let sources = stack_images(&[path.index_axis(Axis(0), 0), path.index_axis(Axis(0), 1)]);
+    let targets = stack_images(&[path.index_axis(Axis(0), 4), path.index_axis(Axis(0), 3)]);
+    let pairs = cross_dissolve_pairs(sources.view(), targets.view(), 2).unwrap();
+    assert_eq!(pairs.dim(), (2, 3, 1, 5, 9));
+    assert_eq!(pairs.slice(s![0, .., 0, .., ..]), dissolve);
+    assert!(matches!(
+        cross_dissolve_pairs(sources.view(), targets.slice(s![..1, .., .., ..]), 2),
+        Err(DataError::InvalidArgument { .. })
+    ));
+    assert!(cross_dissolve_pairs(sources.view(), targets.view(), 0).is_err());
+
     assert!(gaussian(0, 3, (0.0, 0.0), 1.0).is_err());
     assert!(disk(3, 3, (0.0, 0.0), -1.0).is_err());
     assert!(translation(0, (0.0, 0.0), (0.0, 0.0), |c| disk(3, 3, c, 1.0)).is_err());
+}
+
+/// Single-channel images `(H, W)` as a batch `(N, 1, H, W)`.
+fn stack_images(images: &[ArrayView2<'_, f64>]) -> Array4<f64> {
+    stack(Axis(0), images).unwrap().insert_axis(Axis(1))
 }
