@@ -125,7 +125,7 @@ fn table(rows: &[MethodRow<LinesScores>]) -> String {
             .map_or("undefined".into(), |v| format!("{v:.3}"));
         vec![
             format!("{:.3e}", s.mean_distance),
-            format!("{smoothness} ({}/{})", s.smoothness_defined, s.paths),
+            format!("{smoothness} ({}/{})", s.smoothness_defined, s.scored_paths),
         ]
     })
 }

@@ -48,7 +48,8 @@ pub struct LinesScores {
     pub smoothness: Option<f64>,
     /// Paths whose Smoothness is defined (their endpoints retrieve different angles).
     pub smoothness_defined: usize,
-    pub paths: usize,
+    /// Paths scored (named so as not to clash with a method row's `paths` scores).
+    pub scored_paths: usize,
 }
 
 /// A bank of true lines at one image size with its rules, prepared once.
@@ -68,7 +69,7 @@ impl LinesScorer {
             mean_distance: score.mean_distance,
             smoothness: score.smoothness,
             smoothness_defined: count - score.skipped,
-            paths: count,
+            scored_paths: count,
         })
     }
 }
