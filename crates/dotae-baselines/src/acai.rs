@@ -19,8 +19,9 @@ use dotae_models::{
     AutoencoderConfig, LatentModel, Losses, MethodCore, ModelError, Reconstruction, Term,
 };
 
-use crate::common::{non_negative, positive, unit_interval, values_like};
+use crate::common::values_like;
 use crate::with_critic::{CriticLoss, CriticStep, WithCritic};
+use dotae_models::config_checks::{non_negative, unit_interval};
 
 /// Everything that defines an ACAI run.
 #[derive(Config, Debug, PartialEq)]
@@ -68,16 +69,12 @@ impl AcaiConfig {
             .with_lambda(ACAI_PUBLISHED_LAMBDA / 4.0)
             .with_gamma(0.2)
     }
-
-    /// Checks every field ACAI cannot run with.
-    pub fn validate(&self) -> Result<(), ModelError> {
-        self.model.validate()?;
-        non_negative("lambda", self.lambda)?;
-        unit_interval("gamma", self.gamma)?;
-        positive("learning_rate", self.learning_rate)?;
-        positive("critic_learning_rate", self.critic_learning_rate)
-    }
 }
+
+dotae_models::method_config!(AcaiConfig, "acai", adversary: critic_learning_rate, checks: |config| {
+    non_negative("lambda", config.lambda)?;
+    unit_interval("gamma", config.gamma)
+});
 
 /// `γ x + (1 − γ) x̂`: the blends of images and their reconstructions that the critic scores 0.
 pub fn acai_blend(images: Tensor<4>, reconstructions: Tensor<4>, gamma: f64) -> Tensor<4> {
@@ -103,17 +100,10 @@ pub fn acai_penalty(on_mixes: Tensor<1>) -> Tensor<1> {
     on_mixes.powi_scalar(2).mean()
 }
 
-crate::critic_config!(AcaiConfig, "acai", critic_learning_rate);
-
 /// ACAI's losses: the autoencoder against the critic (see the module documentation).
 impl CriticLoss for AcaiConfig {
     fn losses(&self, step: CriticStep<'_>) -> Result<Losses, ModelError> {
-        let CriticStep {
-            model,
-            critic,
-            batch,
-            rng,
-        } = step;
+        let (model, critic, batch, rng) = (step.model, step.adversary, step.batch, step.rng);
         let [b, c, rows, cols] = batch.dims();
         let alphas: Vec<f64> = (0..b).map(|_| 0.5 * rng.uniform()).collect();
         let alphas = values_like(alphas, [b], &batch);

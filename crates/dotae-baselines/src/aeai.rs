@@ -41,8 +41,8 @@ use dotae_models::{
     decode_pair_lines, select_pairs,
 };
 
-use crate::common::{at_least_one, non_negative, positive};
 use crate::with_critic::{CriticLoss, CriticStep, WithCritic};
+use dotae_models::config_checks::{at_least_one, non_negative};
 
 /// Everything that defines an AEAI run.
 #[derive(Config, Debug, PartialEq)]
@@ -79,23 +79,6 @@ pub struct AeaiConfig {
     /// Seeds the weights, the pair selection and the shuffling.
     #[config(default = 0)]
     pub seed: u64,
-}
-
-impl AeaiConfig {
-    /// Checks every field AEAI cannot run with.
-    pub fn validate(&self) -> Result<(), ModelError> {
-        self.model.validate()?;
-        non_negative("lambda_adversarial", self.lambda_adversarial)?;
-        non_negative("lambda_cycle", self.lambda_cycle)?;
-        non_negative("lambda_smooth", self.lambda_smooth)?;
-        at_least_one("intervals", self.intervals)?;
-        at_least_one("pairs_per_batch", self.pairs_per_batch)?;
-        positive("learning_rate", self.learning_rate)?;
-        positive(
-            "discriminator_learning_rate",
-            self.discriminator_learning_rate,
-        )
-    }
 }
 
 /// The `M + 1` mixing coefficients `n/M`, `n = 0..=M` (M = 0 is treated as 1).
@@ -162,17 +145,18 @@ impl AeaiConfig {
     }
 }
 
-crate::critic_config!(AeaiConfig, "aeai", discriminator_learning_rate);
+dotae_models::method_config!(AeaiConfig, "aeai", adversary: discriminator_learning_rate, checks: |config| {
+    non_negative("lambda_adversarial", config.lambda_adversarial)?;
+    non_negative("lambda_cycle", config.lambda_cycle)?;
+    non_negative("lambda_smooth", config.lambda_smooth)?;
+    at_least_one("intervals", config.intervals)?;
+    at_least_one("pairs_per_batch", config.pairs_per_batch)
+});
 
-/// AEAI's losses: the autoencoder against the critic (see the module documentation).
+/// AEAI's losses: the autoencoder against the discriminator (see the module documentation).
 impl CriticLoss for AeaiConfig {
     fn losses(&self, step: CriticStep<'_>) -> Result<Losses, ModelError> {
-        let CriticStep {
-            model,
-            critic: discriminator,
-            batch,
-            rng,
-        } = step;
+        let (model, discriminator, batch, rng) = (step.model, step.adversary, step.batch, step.rng);
         let [b, c, h, w] = batch.dims();
         let mut pairs = select_pairs(b, self.pairs_per_batch, rng);
         if pairs.is_empty() {

@@ -53,5 +53,5 @@ pub use aeai::{
     aeai_discriminator_loss, aeai_smoothness, alpha_grid,
 };
 pub use critic::Critic;
-pub use vae::{Vae, VaeConfig, VaeModel, VaeObjective, kl_divergence, kl_weight, reparameterize};
-pub use with_critic::{CriticConfig, CriticLoss, CriticStep, WithCritic};
+pub use vae::{Vae, VaeConfig, VaeModel, kl_divergence, kl_weight, reparameterize};
+pub use with_critic::{CriticLoss, CriticStep, WithCritic};

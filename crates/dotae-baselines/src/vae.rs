@@ -12,10 +12,15 @@
 use burn::prelude::*;
 use dotae_models::{
     AutoencoderConfig, Decoder, Encoder, LatentModel, Losses, MethodCore, ModelError, NoAdversary,
-    Objective, Reconstruction, Schedule, SeededRng, Term, WeightStream, draw_weights,
+    Objective, Reconstruction, Step, Term, WeightStream, draw_weights,
 };
 
-use crate::common::{non_negative, positive, values_like};
+use crate::common::values_like;
+use dotae_models::config_checks::non_negative;
+
+dotae_models::method_config!(VaeConfig, "vae", checks: |config| {
+    non_negative("beta", config.beta)
+});
 
 /// Everything that defines a VAE run.
 #[derive(Config, Debug, PartialEq)]
@@ -40,13 +45,6 @@ pub struct VaeConfig {
 }
 
 impl VaeConfig {
-    /// Checks every field the VAE cannot run with.
-    pub fn validate(&self) -> Result<(), ModelError> {
-        self.model.validate()?;
-        non_negative("beta", self.beta)?;
-        positive("learning_rate", self.learning_rate)
-    }
-
     /// A fresh VAE network on `device`, every weight drawn now from the weight streams of
     /// `seed`: its decoder is the decoder every other method starts from with this seed.
     pub fn init(&self, device: &Device, seed: u64) -> Result<VaeModel, ModelError> {
@@ -120,52 +118,33 @@ pub fn reparameterize(mean: Tensor<4>, log_var: Tensor<4>, noise: Tensor<4>) -> 
     mean + log_var.mul_scalar(0.5).exp() * noise
 }
 
-/// The VAE / β-VAE loss as an [`Objective`]: `reconstruction + kl_weight · KL` of a reparameterised
-/// sample, with standard normal noise drawn on the host from the run's seeded generator (so a
-/// seed gives the same noise on every backend).
+/// The VAE / β-VAE loss: `reconstruction + kl_weight · KL` of a reparameterised sample, with
+/// standard normal noise drawn on the host from the run's seeded generator (so a seed gives the
+/// same noise on every backend). The VAE needs nothing besides its configuration, so the
+/// configuration is its [`Objective`].
 ///
 /// Its log terms: `("loss", reconstruction + kl_weight·KL)`, `("reconstruction", ..)`, `("kl", ..)`.
-pub struct VaeObjective {
-    config: VaeConfig,
-}
-
-impl Objective for VaeObjective {
-    type Config = VaeConfig;
+impl Objective for VaeConfig {
+    type Config = Self;
     type Model = VaeModel;
     type Adversary = NoAdversary;
 
-    fn from_config(config: VaeConfig) -> Result<Self, ModelError> {
-        config.validate()?;
-        Ok(Self { config })
+    fn from_config(config: Self) -> Result<Self, ModelError> {
+        Ok(config)
     }
 
-    fn config(&self) -> &VaeConfig {
-        &self.config
-    }
-
-    fn name(&self) -> &'static str {
-        "vae"
-    }
-
-    fn schedule(&self) -> Schedule {
-        Schedule::single(self.config.seed, self.config.learning_rate)
+    fn config(&self) -> &Self {
+        self
     }
 
     fn init(&self, device: &Device, seed: u64) -> Result<(VaeModel, NoAdversary), ModelError> {
-        Ok((self.config.init(device, seed)?, NoAdversary {}))
+        Ok((VaeConfig::init(self, device, seed)?, NoAdversary {}))
     }
 
-    fn architecture(&self) -> &AutoencoderConfig {
-        &self.config.model
-    }
-
-    fn losses(
-        &self,
-        (model, _): (&VaeModel, &NoAdversary),
-        batch: Tensor<4>,
-        rng: &mut SeededRng,
-        _step: usize,
-    ) -> Result<Losses, ModelError> {
+    fn losses(&self, step: Step<'_, VaeModel, NoAdversary>) -> Result<Losses, ModelError> {
+        let Step {
+            model, batch, rng, ..
+        } = step;
         let batch_shape = batch.dims();
         let (mean, log_var) = model.posterior(batch.clone());
         let shape = mean.dims();
@@ -174,11 +153,11 @@ impl Objective for VaeObjective {
             .collect();
         let noise = values_like(noise, shape, &mean);
         let z = reparameterize(mean.clone(), log_var.clone(), noise);
-        let reconstruction = self.config.reconstruction.loss(model.decode(z), batch);
+        let reconstruction = self.reconstruction.loss(model.decode(z), batch);
         let kl = kl_divergence(mean, log_var);
         let [_, c, h, w] = shape;
         let [_, channels, rows, cols] = batch_shape;
-        let weight = kl_weight(self.config.beta, c * h * w, channels * rows * cols);
+        let weight = kl_weight(self.beta, c * h * w, channels * rows * cols);
         Ok(Losses {
             model: reconstruction.clone() + kl.clone().mul_scalar(weight),
             terms: vec![
@@ -192,4 +171,4 @@ impl Objective for VaeObjective {
 
 /// The VAE / β-VAE as an [`InterpolationMethod`](dotae_models::InterpolationMethod) named
 /// `"vae"`, trained by Adam.
-pub type Vae = MethodCore<VaeObjective>;
+pub type Vae = MethodCore<VaeConfig>;

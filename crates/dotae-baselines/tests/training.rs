@@ -5,9 +5,9 @@ mod common;
 
 use burn::prelude::*;
 use common::{four_squares, tiny_acai, tiny_aeai, tiny_model, tiny_vae, values};
-use dotae_baselines::{Acai, Aeai, Vae};
+use dotae_baselines::{Acai, Aeai, Vae, WithCritic};
 use dotae_models::{
-    Backend, InterpolationMethod, LatentModel, ModelError, SeededRng, TrainLog, burn,
+    Backend, InterpolationMethod, LatentModel, ModelError, Objective, SeededRng, TrainLog, burn,
     interpolate_pairs, shuffled_order, train_epoch,
 };
 
@@ -190,6 +190,12 @@ fn bad_configurations_name_the_field() {
     check(
         aeai(tiny_aeai().with_discriminator_learning_rate(0.0)),
         "discriminator_learning_rate",
+    );
+    // An objective built by other means is checked too, before any network is built.
+    let unchecked = WithCritic::from_config(tiny_acai().with_gamma(2.0)).unwrap();
+    check(
+        Acai::from_objective(unchecked, &device).map(|_| ()),
+        "gamma",
     );
     // Zero weights are valid: each method then reduces to a plain autoencoder.
     assert!(vae(tiny_vae().with_beta(0.0)).is_ok());

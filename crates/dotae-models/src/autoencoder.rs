@@ -17,6 +17,7 @@ use burn::nn::{Initializer, LeakyRelu, LeakyReluConfig, PaddingConfig2d};
 use burn::prelude::*;
 use dotae_kernels::{Activation, avg_pool2d, conv2d_activated, upsample_nearest2d};
 
+use crate::config_checks::at_least_one;
 use crate::weights::{WeightStream, draw_weights};
 use crate::{LatentModel, ModelError};
 
@@ -261,20 +262,10 @@ impl AutoencoderConfig {
 
     /// Checks that the configuration describes a buildable network.
     pub fn validate(&self) -> Result<(), ModelError> {
-        let positive = [
-            ("image_channels", self.image_channels),
-            ("width", self.width),
-            ("bottleneck", self.bottleneck),
-            ("latent_channels", self.latent_channels),
-        ];
-        for (name, value) in positive {
-            if value == 0 {
-                return Err(ModelError::InvalidConfig {
-                    field: name,
-                    reason: "must be at least 1".into(),
-                });
-            }
-        }
+        at_least_one("image_channels", self.image_channels)?;
+        at_least_one("width", self.width)?;
+        at_least_one("bottleneck", self.bottleneck)?;
+        at_least_one("latent_channels", self.latent_channels)?;
         if self.blocks > 8 {
             return Err(ModelError::InvalidConfig {
                 field: "blocks",

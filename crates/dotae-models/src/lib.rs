@@ -10,11 +10,13 @@ mod autoencoder;
 mod backend;
 mod bridge;
 mod checkpoint;
+pub mod config_checks;
 mod error;
 mod host;
 mod interpolation;
 mod mass;
 mod method;
+mod method_config;
 mod method_core;
 mod objective;
 mod pair_lines;
@@ -33,8 +35,9 @@ pub use mass::mass_loss;
 pub use method::{
     InterpolationMethod, LatentModel, TrainLog, index_tensor, shuffled_order, train_epoch,
 };
+pub use method_config::MethodConfig;
 pub use method_core::MethodCore;
-pub use objective::{Losses, NoAdversary, Objective, Schedule, Term};
+pub use objective::{Losses, NoAdversary, Objective, Schedule, Step, Term};
 pub use pair_lines::{LineEnds, PairLines, decode_pair_lines};
 pub use pairs::{SeededRng, select_pairs};
 pub use reconstruction::{Reconstruction, binary_cross_entropy, mean_squared_error};

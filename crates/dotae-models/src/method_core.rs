@@ -6,9 +6,10 @@ use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 
 use crate::host::host_values;
-use crate::objective::{Losses, Term};
+use crate::objective::{Losses, Step, Term};
 use crate::{
-    InterpolationMethod, LatentModel, ModelError, Objective, SeededRng, TrainLog, shuffled_order,
+    InterpolationMethod, LatentModel, MethodConfig, ModelError, Objective, SeededRng, TrainLog,
+    shuffled_order,
 };
 
 /// Separates the steps' random draws from the epoch orders of the same seed.
@@ -34,12 +35,14 @@ impl<O: Objective> MethodCore<O> {
     /// A fresh model (and adversary) with their optimisers on `device` (an autodiff device),
     /// seeded from the config.
     pub fn new(config: O::Config, device: &Device) -> Result<Self, ModelError> {
+        config.check()?;
         Self::from_objective(O::from_config(config)?, device)
     }
 
     /// Like [`MethodCore::new`], for an objective built by other means (a path energy on a
     /// grid with obstacles, for example).
     pub fn from_objective(objective: O, device: &Device) -> Result<Self, ModelError> {
+        objective.config().check()?;
         let seed = objective.schedule().seed;
         let (model, adversary) = objective.init(device, seed)?;
         Ok(Self {
@@ -129,10 +132,13 @@ impl<O: Objective> InterpolationMethod for MethodCore<O> {
     fn train_step(&mut self, batch: Tensor<4>) -> Result<TrainLog, ModelError> {
         self.objective.check_batch(&batch)?;
         let step = self.steps_taken + 1;
-        let networks = (&self.model, &self.adversary);
-        let losses = self
-            .objective
-            .losses(networks, batch, &mut self.rng, step)?;
+        let losses = self.objective.losses(Step {
+            model: &self.model,
+            adversary: &self.adversary,
+            batch,
+            rng: &mut self.rng,
+            number: step,
+        })?;
         let log = self.log(step, &losses)?;
         // The two losses share no weight, so one backward pass of their sum gives each network
         // exactly the gradient of its own loss.

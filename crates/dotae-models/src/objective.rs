@@ -5,38 +5,45 @@
 use burn::module::Module;
 use burn::prelude::*;
 
-use crate::{AutoencoderConfig, LatentModel, ModelError, SeededRng};
+use crate::{AutoencoderConfig, LatentModel, MethodConfig, ModelError, SeededRng};
 
 /// One interpolation method, reduced to what it adds: its networks and its losses.
 ///
 /// [`MethodCore<O>`](crate::MethodCore) turns an objective into an
-/// [`InterpolationMethod`](crate::InterpolationMethod). Adding a method means implementing
-/// this trait: building its networks from the shared weight streams
-/// ([`draw_weights`](crate::draw_weights)) and computing its loss terms.
+/// [`InterpolationMethod`](crate::InterpolationMethod). Adding a method means a configuration
+/// ([`MethodConfig`]) and this trait: building its networks from the shared weight streams
+/// ([`draw_weights`](crate::draw_weights)) and computing its loss terms. The name, schedule
+/// and architecture come from the configuration.
 pub trait Objective: Sized {
     /// Everything that defines a run of the method (a Burn config, so it saves as JSON).
-    type Config: burn::config::Config + Clone;
+    type Config: MethodConfig;
     /// The networks interpolation uses.
     type Model: Module + LatentModel;
     /// A second network trained against the model with its own optimiser (ACAI's critic,
     /// AEAI's discriminator), or [`NoAdversary`].
     type Adversary: Module;
 
-    /// Checks `config` and builds what the steps need besides the networks (the path-energy
-    /// solver, for example).
+    /// Builds what the steps need besides the networks (the path-energy solver, for example)
+    /// from `config`, which it may assume has passed [`MethodConfig::check`].
     fn from_config(config: Self::Config) -> Result<Self, ModelError>;
 
     /// The configuration the objective was built from.
     fn config(&self) -> &Self::Config;
 
     /// Short name for tables, file names and logs, such as `"vae"`.
-    fn name(&self) -> &'static str;
+    fn name(&self) -> &'static str {
+        self.config().name()
+    }
 
     /// The seed and learning rates of the run.
-    fn schedule(&self) -> Schedule;
+    fn schedule(&self) -> Schedule {
+        self.config().schedule()
+    }
 
     /// The autoencoder architecture the method trains.
-    fn architecture(&self) -> &AutoencoderConfig;
+    fn architecture(&self) -> &AutoencoderConfig {
+        self.config().architecture()
+    }
 
     /// Fresh networks on `device` (an autodiff device), every weight drawn now from the weight
     /// streams of `seed` (see [`draw_weights`](crate::draw_weights)), so that one seed gives
@@ -53,15 +60,24 @@ pub trait Objective: Sized {
         self.architecture().check_batch(batch)
     }
 
-    /// The loss terms of step `step` (1-based) on `batch`, drawing any randomness (pairs, noise,
-    /// mixing coefficients) from `rng`.
-    fn losses(
-        &self,
-        networks: (&Self::Model, &Self::Adversary),
-        batch: Tensor<4>,
-        rng: &mut SeededRng,
-        step: usize,
-    ) -> Result<Losses, ModelError>;
+    /// The loss terms of one training step.
+    fn losses(&self, step: Step<'_, Self::Model, Self::Adversary>) -> Result<Losses, ModelError>;
+}
+
+/// What one training step works on: the networks before its update, its batch and its draws.
+pub struct Step<'a, M, A> {
+    /// The model being trained.
+    pub model: &'a M,
+    /// Its adversary (ACAI's critic, AEAI's discriminator, or [`NoAdversary`]), before this
+    /// step's update.
+    pub adversary: &'a A,
+    /// The batch of images `(B, C, H, W)`.
+    pub batch: Tensor<4>,
+    /// The run's seeded generator for the step's random draws (pairs, noise, mixing
+    /// coefficients).
+    pub rng: &'a mut SeededRng,
+    /// The step's number, 1-based.
+    pub number: usize,
 }
 
 /// The seed and learning rates of a run.

@@ -9,11 +9,12 @@
 use burn::prelude::*;
 use dotae_energy::{EnergyError, Grid};
 
-use crate::pairs::{SeededRng, select_pairs};
+use crate::config_checks::{at_least, at_least_one, non_negative, positive};
+use crate::pairs::select_pairs;
 use crate::{
-    Autoencoder, AutoencoderConfig, InterpolationMethod, LineEnds, Losses, MethodCore, ModelError,
-    NoAdversary, Objective, PathEnergyLoss, PathEnergyLossConfig, Reconstruction, Schedule, Term,
-    decode_pair_lines,
+    Autoencoder, AutoencoderConfig, InterpolationMethod, LineEnds, Losses, MethodConfig,
+    MethodCore, ModelError, NoAdversary, Objective, PathEnergyLoss, PathEnergyLossConfig,
+    Reconstruction, Schedule, Step, Term, decode_pair_lines,
 };
 
 /// Everything that defines a training run; saved next to its checkpoints as JSON.
@@ -56,41 +57,18 @@ impl TrainingConfig {
     /// Checks every field that the trainer cannot run with.
     pub fn validate(&self) -> Result<(), ModelError> {
         self.model.validate()?;
-        let invalid =
-            |field: &'static str, reason: String| Err(ModelError::InvalidConfig { field, reason });
-        for (field, value) in [("alpha", self.alpha), ("beta", self.beta)] {
-            if !(value.is_finite() && value >= 0.0) {
-                return invalid(
-                    field,
-                    format!("must be finite and non-negative, got {value}"),
-                );
-            }
-        }
-        if self.steps < 2 {
-            return invalid(
-                "steps",
-                format!(
-                    "a path needs T >= 2 (at least one decoded frame), got {}",
-                    self.steps
-                ),
-            );
-        }
-        if !(self.learning_rate.is_finite() && self.learning_rate > 0.0) {
-            return invalid(
-                "learning_rate",
-                format!("must be positive, got {}", self.learning_rate),
-            );
-        }
-        if self.batch_size == 0 {
-            return invalid("batch_size", "must be at least 1".into());
-        }
-        if self.energy.energy_size.contains(&0) {
-            return invalid(
-                "energy.energy_size",
-                format!("must be positive, got {:?}", self.energy.energy_size),
-            );
-        }
-        Ok(())
+        positive("learning_rate", self.learning_rate)?;
+        non_negative("alpha", self.alpha)?;
+        non_negative("beta", self.beta)?;
+        at_least(
+            "steps",
+            self.steps,
+            2,
+            "a path has at least one decoded frame",
+        )?;
+        at_least_one("batch_size", self.batch_size)?;
+        let [rows, cols] = self.energy.energy_size;
+        at_least_one("energy.energy_size", rows.min(cols))
     }
 
     /// Checks that `rows × cols` images fit both the network and the energy grid.
@@ -110,6 +88,29 @@ impl TrainingConfig {
 
     fn regularised(&self) -> bool {
         self.alpha > 0.0 || self.beta > 0.0
+    }
+}
+
+impl MethodConfig for TrainingConfig {
+    /// `"path-energy"` when α or β is positive, the plain `"baseline"` autoencoder when both
+    /// are 0.
+    fn name(&self) -> &'static str {
+        match self.regularised() {
+            true => "path-energy",
+            false => "baseline",
+        }
+    }
+
+    fn check(&self) -> Result<(), ModelError> {
+        self.validate()
+    }
+
+    fn architecture(&self) -> &AutoencoderConfig {
+        &self.model
+    }
+
+    fn schedule(&self) -> Schedule {
+        Schedule::single(self.seed, self.learning_rate)
     }
 }
 
@@ -176,7 +177,6 @@ impl Objective for PathEnergyObjective {
     type Adversary = NoAdversary;
 
     fn from_config(config: TrainingConfig) -> Result<Self, ModelError> {
-        config.validate()?;
         let bridge = match config.alpha > 0.0 {
             true => Some(config.energy.init()?),
             false => None,
@@ -188,23 +188,8 @@ impl Objective for PathEnergyObjective {
         &self.config
     }
 
-    fn name(&self) -> &'static str {
-        match self.config.regularised() {
-            true => "path-energy",
-            false => "baseline",
-        }
-    }
-
-    fn schedule(&self) -> Schedule {
-        Schedule::single(self.config.seed, self.config.learning_rate)
-    }
-
     fn init(&self, device: &Device, seed: u64) -> Result<(Autoencoder, NoAdversary), ModelError> {
         Ok((self.config.model.init_seeded(device, seed)?, NoAdversary {}))
-    }
-
-    fn architecture(&self) -> &AutoencoderConfig {
-        &self.config.model
     }
 
     fn check_batch(&self, batch: &Tensor<4>) -> Result<(), ModelError> {
@@ -213,13 +198,14 @@ impl Objective for PathEnergyObjective {
         self.config.check_image_size(rows, cols)
     }
 
-    fn losses(
-        &self,
-        (model, _): (&Autoencoder, &NoAdversary),
-        batch: Tensor<4>,
-        rng: &mut SeededRng,
-        step: usize,
-    ) -> Result<Losses, ModelError> {
+    fn losses(&self, step: Step<'_, Autoencoder, NoAdversary>) -> Result<Losses, ModelError> {
+        let Step {
+            model,
+            batch,
+            rng,
+            number: step,
+            ..
+        } = step;
         let b = batch.dims()[0];
         let pairs = match self.config.regularised() {
             true => select_pairs(b, self.config.pairs_per_batch, rng),
