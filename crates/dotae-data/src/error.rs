@@ -123,6 +123,22 @@ pub enum DataError {
         name: &'static str,
     },
 
+    /// A file declares more data than a reader's documented limit allows (one of the `MAX_*`
+    /// constants), so it is refused before that much memory is allocated.
+    #[error("{path} is too large: {amount} {what}, over the limit {limit_name} = {limit}")]
+    TooLarge {
+        /// The file (or, for a path's frames, the directory) being read.
+        path: PathBuf,
+        /// What is counted, with its unit, e.g. `".npy data bytes"`.
+        what: &'static str,
+        /// How much the file declares.
+        amount: u128,
+        /// The limit `amount` exceeds.
+        limit: u64,
+        /// The name of the public constant holding `limit`, e.g. `"MAX_NPY_BYTES"`.
+        limit_name: &'static str,
+    },
+
     /// Well-formed IDX files whose contents do not match MNIST (image size, label count or
     /// label values).
     #[error("{path} does not fit the MNIST data set: {reason}")]
@@ -144,6 +160,28 @@ pub(crate) fn check_not_empty(
         return Err(DataError::InvalidArgument {
             what,
             reason: format!("{rows}x{cols} is empty: both sides must be at least 1"),
+        });
+    }
+    Ok(())
+}
+
+/// Refuses `amount` of `what` in `path` when it exceeds `limit`, the constant named
+/// `limit_name`.
+#[cfg(feature = "files")]
+pub(crate) fn check_limit(
+    path: &std::path::Path,
+    what: &'static str,
+    amount: u128,
+    limit: u64,
+    limit_name: &'static str,
+) -> Result<(), DataError> {
+    if amount > u128::from(limit) {
+        return Err(DataError::TooLarge {
+            path: path.to_path_buf(),
+            what,
+            amount,
+            limit,
+            limit_name,
         });
     }
     Ok(())

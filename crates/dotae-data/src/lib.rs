@@ -47,13 +47,17 @@ pub use frames_png::{write_png_grid, write_png_image_grid};
 #[cfg(feature = "files")]
 pub use gif_io::write_gif;
 #[cfg(feature = "files")]
-pub use mnist::{MNIST_SIDE, Mnist, load_mnist, read_idx_images, read_idx_labels};
+pub use mnist::{MAX_IDX_BYTES, MNIST_SIDE, Mnist, load_mnist, read_idx_images, read_idx_labels};
 #[cfg(feature = "files")]
-pub use npy_io::{read_image_paths_npy, read_npy, read_paths_npy, write_npy};
+pub use npy_io::{
+    MAX_NPY_BYTES, MAX_NPY_HEADER_BYTES, read_image_paths_npy, read_npy, read_paths_npy, write_npy,
+};
 #[cfg(feature = "files")]
 pub use plot::{Series, write_line_plot};
 #[cfg(feature = "files")]
-pub use png_io::{read_gray_png, read_png, read_png_frames, write_gray_png, write_png};
+pub use png_io::{
+    MAX_PNG_SAMPLES, read_gray_png, read_png, read_png_frames, write_gray_png, write_png,
+};
 #[cfg(feature = "files")]
 pub use resize::{Channels, read_image, resize};
 pub use rng::SeededRng;

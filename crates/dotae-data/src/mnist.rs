@@ -2,16 +2,23 @@
 //! `u32` per dimension) followed by the unsigned bytes. Files may be gzip-compressed; that is
 //! decided by their first two bytes (`1f 8b`), not by their name.
 
-use std::io::Read;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use flate2::read::GzDecoder;
+use flate2::bufread::GzDecoder;
 use ndarray::{Array3, Array4, s};
 
 use crate::DataError;
+use crate::error::check_limit;
 
 /// The side of an MNIST digit, in pixels.
 pub const MNIST_SIDE: usize = 28;
+
+/// The most data bytes (after the header, decompressed) an IDX file may hold to be read:
+/// 1 GiB, twenty times the MNIST training images. The header's dimensions are checked against
+/// it, and against the length of the (decompressed) stream, before the data is kept in memory.
+pub const MAX_IDX_BYTES: u64 = 1 << 30;
 
 const IMAGES_MAGIC: u32 = 0x0000_0803;
 const LABELS_MAGIC: u32 = 0x0000_0801;
@@ -33,6 +40,7 @@ pub struct Mnist {
 
 /// Reads an IDX image file (magic `0x00000803`) as its raw bytes, `(N, rows, cols)`. Bytes
 /// rather than `f64` keep a full MNIST set at an eighth of the memory until it is padded.
+/// The data may hold at most [`MAX_IDX_BYTES`] bytes.
 pub fn read_idx_images(path: &Path) -> Result<Array3<u8>, DataError> {
     let invalid = |reason: String| DataError::Idx {
         path: path.to_path_buf(),
@@ -45,7 +53,8 @@ pub fn read_idx_images(path: &Path) -> Result<Array3<u8>, DataError> {
     Array3::from_shape_vec((n, rows, cols), data).map_err(|e| invalid(e.to_string()))
 }
 
-/// Reads an IDX label file (magic `0x00000801`), one byte per label.
+/// Reads an IDX label file (magic `0x00000801`), one byte per label, at most
+/// [`MAX_IDX_BYTES`] of them.
 pub fn read_idx_labels(path: &Path) -> Result<Vec<u8>, DataError> {
     Ok(read_idx(path, LABELS_MAGIC, "IDX unsigned-byte labels", 1)?.1)
 }
@@ -151,17 +160,25 @@ fn read_idx(
         path: path.to_path_buf(),
         reason,
     };
-    let file = std::fs::read(path).map_err(|source| DataError::Read {
+    let read_err = |source| DataError::Read {
         path: path.to_path_buf(),
         source,
-    })?;
-    let mut reader: Box<dyn Read + '_> = if file.starts_with(&GZIP_MAGIC) {
-        Box::new(GzDecoder::new(file.as_slice()))
-    } else {
-        Box::new(file.as_slice())
     };
-    // Only a gzip stream can fail to read: a raw file is already in memory.
-    let corrupt = |e: std::io::Error| invalid(format!("gzip stream is corrupt or truncated: {e}"));
+    let file = File::open(path).map_err(read_err)?;
+    let mut file = BufReader::new(file);
+    let gzipped = file.fill_buf().map_err(read_err)?.starts_with(&GZIP_MAGIC);
+    let mut reader: Box<dyn Read> = if gzipped {
+        Box::new(GzDecoder::new(file))
+    } else {
+        Box::new(file)
+    };
+    let stream_err = |e: std::io::Error| {
+        if gzipped {
+            invalid(format!("gzip stream is corrupt or truncated: {e}"))
+        } else {
+            read_err(e)
+        }
+    };
 
     // The magic number is checked before the dimensions are read, so that a file of the
     // wrong kind is reported as such even when it is shorter than the expected header.
@@ -172,7 +189,7 @@ fn read_idx(
             "truncated header: {got} bytes, but the header of {kind} has {header_len}"
         ))
     };
-    fill(&mut reader, &mut header, 4).map_err(corrupt)?;
+    fill(&mut reader, &mut header, 4).map_err(stream_err)?;
     if header.len() < 4 {
         return Err(truncated(header.len()));
     }
@@ -183,7 +200,7 @@ fn read_idx(
             "magic number 0x{found:08X}, expected 0x{magic:08X} ({kind})"
         )));
     }
-    fill(&mut reader, &mut header, header_len).map_err(corrupt)?;
+    fill(&mut reader, &mut header, header_len).map_err(stream_err)?;
     if header.len() < header_len {
         return Err(truncated(header.len()));
     }
@@ -196,21 +213,51 @@ fn read_idx(
         .iter()
         .try_fold(1usize, |acc, &d| acc.checked_mul(d))
         .ok_or_else(|| invalid(format!("dimensions {dims:?} overflow the address space")))?;
+    let short = |got: u64| {
+        invalid(format!(
+            "truncated data: {got} bytes, but the header's dimensions {dims:?} need {expected}"
+        ))
+    };
 
-    // Read at most one byte past the promised data: enough to tell a file that is too long,
-    // without trusting a header that could promise gigabytes.
+    // The stream's real length is compared first, so that a header promising more than the
+    // file holds is reported as truncated; only a stream that really reaches the limit is
+    // too large. Counting into a sink keeps that check from allocating.
+    if expected as u64 > MAX_IDX_BYTES {
+        let got = std::io::copy(
+            &mut (&mut reader).take(MAX_IDX_BYTES + 1),
+            &mut std::io::sink(),
+        )
+        .map_err(stream_err)?;
+        if got <= MAX_IDX_BYTES {
+            return Err(short(got));
+        }
+    }
+    check_limit(
+        path,
+        "IDX data bytes",
+        expected as u128,
+        MAX_IDX_BYTES,
+        "MAX_IDX_BYTES",
+    )?;
+
+    // Read at most one byte past the promised data: enough to tell a file that is too long.
+    // The buffer grows with the bytes that really arrive, not with what the header promises.
     let mut data = Vec::new();
-    reader
-        .take((expected as u64).saturating_add(1))
+    (&mut reader)
+        .take(expected as u64 + 1)
         .read_to_end(&mut data)
-        .map_err(corrupt)?;
+        .map_err(stream_err)?;
     if data.len() < expected {
-        return Err(invalid(format!(
-            "truncated data: {} bytes, but the header's dimensions {dims:?} need {expected}",
-            data.len()
-        )));
+        return Err(short(data.len() as u64));
     }
     if data.len() > expected {
+        // A corrupt deflate stream can inflate past the promised data, and gzip's checksum is
+        // only checked at its end: read on (bounded, into a sink) so that corruption is
+        // reported as such rather than as extra data.
+        if gzipped {
+            std::io::copy(&mut reader.take(MAX_IDX_BYTES), &mut std::io::sink())
+                .map_err(stream_err)?;
+        }
         return Err(invalid(format!(
             "bytes after the data: the header's dimensions {dims:?} need {expected}, the file \
              holds more"

@@ -6,22 +6,52 @@ use std::path::Path;
 
 use ndarray::{Array2, Array3, Axis};
 
+use crate::error::check_limit;
 use crate::{DataError, write_atomically};
 
+/// The most samples (pixels × channels, alpha included) a PNG read may hold, and the most a
+/// path's frames may hold together: 2^28, i.e. 2 GiB once read as `f64`. A PNG's header is
+/// checked against it, and against the file's length, before its pixels are allocated.
+pub const MAX_PNG_SAMPLES: u64 = 1 << 28;
+
+/// Deflate's greatest expansion: a 258-byte match coded in 2 bits. Image data that would need
+/// more than this many bytes per byte of file cannot be in the file.
+const DEFLATE_MAX_RATIO: u128 = 1032;
+
 /// Reads a PNG as `(channels, rows, cols)` in `[0, 1]`: 1 channel for gray images, 3 for
-/// colour; alpha is dropped and palettes are expanded.
+/// colour; alpha is dropped and palettes are expanded. The image may hold at most
+/// [`MAX_PNG_SAMPLES`] samples.
 pub fn read_png(path: &Path) -> Result<Array3<f64>, DataError> {
     let invalid = |reason: String| DataError::Png {
         path: path.to_path_buf(),
         reason,
     };
-    let file = File::open(path).map_err(|source| DataError::Read {
+    let read_err = |source| DataError::Read {
         path: path.to_path_buf(),
         source,
-    })?;
+    };
+    let file = File::open(path).map_err(read_err)?;
+    let file_len = file.metadata().map_err(read_err)?.len();
     let mut decoder = png::Decoder::new(BufReader::new(file));
     decoder.set_transformations(png::Transformations::EXPAND);
     let mut reader = decoder.read_info().map_err(|e| invalid(e.to_string()))?;
+    let (width, height) = reader.info().size();
+    let pixels = u128::from(width) * u128::from(height);
+    let packed_bytes = (pixels * reader.info().bits_per_pixel() as u128).div_ceil(8);
+    if packed_bytes > u128::from(file_len) * DEFLATE_MAX_RATIO {
+        return Err(invalid(format!(
+            "its header declares {width}x{height} pixels, {packed_bytes} bytes of image data, \
+             more than a {file_len}-byte file can hold compressed"
+        )));
+    }
+    let (output, _) = reader.output_color_type();
+    check_limit(
+        path,
+        "samples (pixels x channels)",
+        pixels * output.samples() as u128,
+        MAX_PNG_SAMPLES,
+        "MAX_PNG_SAMPLES",
+    )?;
     let size = reader
         .output_buffer_size()
         .ok_or_else(|| invalid("image too large".into()))?;
@@ -60,7 +90,8 @@ pub fn read_gray_png(path: &Path) -> Result<Array2<f64>, DataError> {
         .unwrap_or_else(|| Array2::zeros((0, 0))))
 }
 
-/// Reads every `*.png` in `dir`, in file-name order, as the gray frames `(T + 1, H, W)` of a path.
+/// Reads every `*.png` in `dir`, in file-name order, as the gray frames `(T + 1, H, W)` of a
+/// path. The frames together may hold at most [`MAX_PNG_SAMPLES`] samples.
 pub fn read_png_frames(dir: &Path) -> Result<Array3<f64>, DataError> {
     let entries = std::fs::read_dir(dir).map_err(|source| DataError::Read {
         path: dir.to_path_buf(),
@@ -78,6 +109,13 @@ pub fn read_png_frames(dir: &Path) -> Result<Array3<f64>, DataError> {
     };
     let first_frame = read_gray_png(first)?;
     let (rows, cols) = first_frame.dim();
+    check_limit(
+        dir,
+        "samples in all frames",
+        files.len() as u128 * rows as u128 * cols as u128,
+        MAX_PNG_SAMPLES,
+        "MAX_PNG_SAMPLES",
+    )?;
     let mut frames = Array3::zeros((files.len(), rows, cols));
     frames.index_axis_mut(Axis(0), 0).assign(&first_frame);
     for (t, file) in files.iter().enumerate().skip(1) {
