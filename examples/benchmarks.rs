@@ -23,7 +23,14 @@ use dotae::metrics::{KMeansConfig, ProbeConfig, clustering_accuracy, kmeans, lin
 use ndarray::{Array2, Array4, Array5, ArrayView4, Axis, stack};
 use serde_json::json;
 
+#[path = "support/limits.rs"]
+mod limits;
+#[path = "support/output.rs"]
+mod output;
 mod support;
+
+use limits::{MAX_IMAGE_SIDE, MAX_PAIRS, MAX_STEPS, check_range};
+use output::Output;
 
 #[derive(Parser, Debug)]
 #[command(about = "Write the benchmarks' exact and cross-dissolve reference paths and pictures.")]
@@ -53,19 +60,21 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {
-    if args.pairs == 0 {
-        return Err("--pairs 0: at least one interpolation pair is needed".into());
-    }
-    std::fs::create_dir_all(&args.out)
-        .map_err(|e| format!("cannot create --out {}: {e}", args.out.display()))?;
+    check_range("--pairs", args.pairs, 1, MAX_PAIRS)?;
+    check_range("--frames", args.frames, 2, MAX_STEPS + 1)?;
+    // ACAI's renderer draws outside images under 10 pixels.
+    check_range("--size", args.size, 10, MAX_IMAGE_SIDE)?;
+    let output = Output::stage(&args.out)?;
+    let out = output.dir();
     let mut report = json!({});
-    report["lines"] = json!(write_pair(args, "lines", &lines(args)?)?);
-    report["pole"] = json!(write_pair(args, "pole", &pole(args)?)?);
-    report["disk"] = json!(write_pair(args, "disk", &disk(args)?)?);
-    write_dataset_pictures(args)?;
+    report["lines"] = json!(write_pair(args, out, "lines", &lines(args)?)?);
+    report["pole"] = json!(write_pair(args, out, "pole", &pole(args)?)?);
+    report["disk"] = json!(write_pair(args, out, "disk", &disk(args)?)?);
+    write_dataset_pictures(args, out)?;
     if let Some(dir) = &args.mnist {
         report["mnist_raw_pixels"] = mnist_references(dir)?;
     }
+    output.publish()?;
     println!("{}", serde_json::to_string_pretty(&report)?);
     Ok(())
 }
@@ -119,26 +128,25 @@ fn pole(args: &Args) -> Result<References, Box<dyn Error>> {
 
 /// The embedded corner-to-corner disk at 32×32, whose geodesic is the translated disk.
 fn disk(args: &Args) -> Result<References, Box<dyn Error>> {
-    let steps = args
-        .frames
-        .checked_sub(1)
-        .filter(|&s| s >= 1)
-        .ok_or_else(|| format!("--frames {}: a path needs at least 2 frames", args.frames))?;
-    let exact = DiskProblem::corner_to_corner(32).exact_path(steps)?;
+    let exact = DiskProblem::corner_to_corner(32).exact_path(args.frames - 1)?;
     Ok(References::from_exact(exact.insert_axis(Axis(0)))?)
 }
 
 /// Writes `<name>-exact.npy`, `<name>-dissolve.npy` and `<name>-paths.png` (the first four
-/// pairs, exact above cross-dissolve); returns the file names.
+/// pairs, exact above cross-dissolve) into `out`; returns their names in `--out`.
 fn write_pair(
     args: &Args,
+    out: &Path,
     name: &str,
     references: &References,
 ) -> Result<serde_json::Value, Box<dyn Error>> {
-    let exact = args.out.join(format!("{name}-exact.npy"));
-    let dissolve = args.out.join(format!("{name}-dissolve.npy"));
-    write_npy(&exact, &references.exact)?;
-    write_npy(&dissolve, &references.dissolve)?;
+    let [exact, dissolve, picture] = [
+        format!("{name}-exact.npy"),
+        format!("{name}-dissolve.npy"),
+        format!("{name}-paths.png"),
+    ];
+    write_npy(&out.join(&exact), &references.exact)?;
+    write_npy(&out.join(&dissolve), &references.dissolve)?;
     let shown = references.exact.len_of(Axis(0)).min(4);
     let rows: Vec<ArrayView4<f64>> = (0..shown)
         .flat_map(|p| {
@@ -148,12 +156,12 @@ fn write_pair(
             ]
         })
         .collect();
-    let picture = args.out.join(format!("{name}-paths.png"));
-    write_png_grid(&picture, &rows, 1)?;
+    write_png_grid(&out.join(&picture), &rows, 1)?;
+    let published = |file: &str| args.out.join(file).display().to_string();
     Ok(json!({
-        "exact": exact.display().to_string(),
-        "dissolve": dissolve.display().to_string(),
-        "picture": picture.display().to_string(),
+        "exact": published(&exact),
+        "dissolve": published(&dissolve),
+        "picture": published(&picture),
         "paths": references.exact.len_of(Axis(0)),
         "frames": references.exact.len_of(Axis(1)),
     }))
@@ -161,17 +169,17 @@ fn write_pair(
 
 /// `lines.png`: 48 reference lines at evenly spaced angles; `pole.png`: every elevation (rows)
 /// at every sixth azimuth (columns), 0° to 330°.
-fn write_dataset_pictures(args: &Args) -> Result<(), Box<dyn Error>> {
+fn write_dataset_pictures(args: &Args, out: &Path) -> Result<(), Box<dyn Error>> {
     let bank = acai_line_bank(args.size, 48)?;
     let rows: Vec<ArrayView4<f64>> = bank.images.axis_chunks_iter(Axis(0), 12).collect();
-    write_png_grid(&args.out.join("lines.png"), &rows, 1)?;
+    write_png_grid(&out.join("lines.png"), &rows, 1)?;
     let grid = PoleGrid {
         azimuths_deg: (0..12).map(|k| 30.0 * k as f64).collect(),
         ..PoleGrid::default()
     };
     let scenes = pole_dataset(args.size, &grid)?.images;
     let rows: Vec<ArrayView4<f64>> = scenes.axis_chunks_iter(Axis(0), 12).collect();
-    write_png_grid(&args.out.join("pole.png"), &rows, 1)?;
+    write_png_grid(&out.join("pole.png"), &rows, 1)?;
     Ok(())
 }
 

@@ -94,7 +94,10 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {
+    args.measure.check_flags()?;
     let paths = read_image_paths_npy(&args.paths)?;
+    check_unit_range(&args.paths, &paths)?;
+    args.measure.check_paths(&args.paths, paths.view())?;
     let (count, frames, channels, rows, cols) = paths.dim();
     let mut report = json!({
         "paths_file": args.paths.display().to_string(),
@@ -107,11 +110,12 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let mut per_path_ssim = Vec::with_capacity(count);
     let mut all_pairs = Vec::new();
     let mut energies = Vec::with_capacity(count);
-    for path in paths.outer_iter() {
-        let pairs = adjacent_ssim(path)?;
+    for (p, path) in paths.outer_iter().enumerate() {
+        let in_file = |e: &dyn Error| format!("{}, path {p}: {e}", args.paths.display());
+        let pairs = adjacent_ssim(path).map_err(|e| in_file(&e))?;
         per_path_ssim.push(pairs.iter().sum::<f64>() / pairs.len() as f64);
         all_pairs.extend(pairs);
-        energies.push(measure.measure(path)?);
+        energies.push(measure.measure(path).map_err(|e| in_file(&e))?);
     }
     report["adjacent_ssim"] = mean_std(&per_path_ssim);
     report["adjacent_ssim_pairs"] = mean_std(&all_pairs);
@@ -154,6 +158,7 @@ fn against_reference(
     measure: &PathMeasure,
 ) -> Result<Value, Box<dyn Error>> {
     let reference = read_image_paths_npy(file)?;
+    check_unit_range(file, &reference)?;
     if reference.dim() != paths.dim() {
         return Err(format!(
             "--reference {} has shape {:?}, but the paths have shape {:?}: they must be equal",
@@ -213,6 +218,19 @@ fn square_gray_side(paths: ArrayView5<f64>, benchmark: &str) -> Result<usize, Bo
         .into());
     }
     Ok(rows)
+}
+
+/// The scores compare images in [0, 1] (SSIM's constants, the benchmarks' ground truth): a
+/// value outside it is an error naming the file and the index.
+fn check_unit_range(file: &Path, paths: &Array5<f64>) -> Result<(), Box<dyn Error>> {
+    match paths.indexed_iter().find(|(_, v)| !(0.0..=1.0).contains(*v)) {
+        None => Ok(()),
+        Some(((p, t, c, i, j), value)) => Err(format!(
+            "{} holds {value} at path {p}, frame {t}, channel {c}, row {i}, column {j}: evaluate scores images with values in [0, 1]",
+            file.display()
+        )
+        .into()),
+    }
 }
 
 fn mean_std(values: &[f64]) -> Value {

@@ -27,8 +27,14 @@ use serde::Serialize;
 
 #[path = "support/experiment.rs"]
 mod experiment;
+#[path = "support/interrupt.rs"]
+mod interrupt;
+#[path = "support/limits.rs"]
+mod limits;
 #[path = "support/lines_scoring.rs"]
 mod lines_scoring;
+#[path = "support/output.rs"]
+mod output;
 mod support;
 
 use experiment::{
@@ -59,13 +65,16 @@ struct Args {
     out: PathBuf,
 }
 
+/// The most training lines drawn (`--train-size`): 2^16 images of 32×32 are 512 MiB as f64.
+const MAX_TRAINING_LINES: usize = 1 << 16;
+
 fn main() -> ExitCode {
     support::exit_code(run(&Args::parse()))
 }
 
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let stream = |name: &str| SeededRng::stream(args.common.seed, name).next_u64();
-    let budget = args.common.budget(FULL)?;
+    let budget = args.common.budget(FULL, MAX_TRAINING_LINES)?;
     let lines = args.lines;
     let training = lines.random(SIZE, budget.train_size, stream("lines train"))?;
     let pairs = line_pairs(budget.test_pairs, stream("lines test pairs"));

@@ -29,6 +29,12 @@ use serde::Serialize;
 
 #[path = "support/experiment.rs"]
 mod experiment;
+#[path = "support/interrupt.rs"]
+mod interrupt;
+#[path = "support/limits.rs"]
+mod limits;
+#[path = "support/output.rs"]
+mod output;
 mod support;
 
 use experiment::{
@@ -69,12 +75,12 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {
-    let budget = args.common.budget(FULL)?;
-    if args.frames == 0 {
-        return Err("--frames must be at least 1".into());
-    }
+    limits::check_range("--frames", args.frames, 1, limits::MAX_STEPS)?;
     let mnist = load_mnist(&args.data, 32)?;
-    let train_size = budget.train_size.min(mnist.train_images.len_of(Axis(0)));
+    let budget = args
+        .common
+        .budget(FULL, mnist.train_images.len_of(Axis(0)))?;
+    let train_size = budget.train_size;
     let schedule = args
         .common
         .schedule(budget, AutoencoderConfig::new(), REGULARISER);

@@ -17,6 +17,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use dotae::data::{self, synthetic};
+use dotae::energy::{Grid, mass_on_obstacles};
 use dotae::metrics::{PathMeasure, PathMeasurement};
 use ndarray::{Array2, Array4, Axis};
 use serde::Serialize;
@@ -58,20 +59,29 @@ struct Demo<'a> {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    support::exit_code(match &args.input {
+    support::exit_code(args.measure.check_flags().and_then(|()| match &args.input {
         None => demo(&args),
         Some(input) => measure(&args, input),
-    })
+    }))
 }
 
 /// The measure for frames of `rows × cols`, measured on their own grid.
 fn path_measure(args: &Args, rows: usize, cols: usize) -> Result<PathMeasure, Box<dyn Error>> {
     let mask: Option<Array2<bool>> = match &args.obstacle {
-        Some(file) => Some(
-            data::read_gray_png(file)
-                .map_err(|e| format!("--obstacle {}: {e}", file.display()))?
-                .mapv(|v| v > 0.5),
-        ),
+        Some(file) => {
+            let mask = data::read_gray_png(file)
+                .map_err(|e| format!("--obstacle {}: {e}", file.display()))?;
+            if mask.dim() != (rows, cols) {
+                return Err(format!(
+                    "--obstacle {} is {}x{}, but the frames are {rows}x{cols}: the mask must have the frames' size",
+                    file.display(),
+                    mask.nrows(),
+                    mask.ncols()
+                )
+                .into());
+            }
+            Some(mask.mapv(|v| v > 0.5))
+        }
         None => None,
     };
     Ok(PathMeasure::new(
@@ -91,7 +101,12 @@ fn read_paths(input: &Path) -> Result<Array4<f64>, Box<dyn Error>> {
 fn measure(args: &Args, input: &Path) -> Result<(), Box<dyn Error>> {
     let paths = read_paths(input)?;
     let (_, _, rows, cols) = paths.dim();
+    args.measure
+        .check_paths(input, paths.view().insert_axis(Axis(2)))?;
     let measure = path_measure(args, rows, cols)?;
+    if let Some(file) = &args.obstacle {
+        check_obstacle_mass(file, input, &paths, measure.operator().grid())?;
+    }
     for (p, path) in paths.outer_iter().enumerate() {
         let measurement = measure
             .measure(path.insert_axis(Axis(1)))
@@ -109,6 +124,30 @@ fn measure(args: &Args, input: &Path) -> Result<(), Box<dyn Error>> {
 
 /// A disk of radius 4 moving 16 pixels across a 32×32 grid in 8 steps, against the
 /// cross-dissolve between its first and last frame.
+/// No frame may hold mass on an obstacle: measuring would silently discard it.
+fn check_obstacle_mass(
+    obstacle: &Path,
+    input: &Path,
+    paths: &Array4<f64>,
+    grid: &Grid,
+) -> Result<(), Box<dyn Error>> {
+    for (p, path) in paths.outer_iter().enumerate() {
+        for (t, frame) in path.outer_iter().enumerate() {
+            let lost = mass_on_obstacles(grid, frame)?;
+            if lost > 0.0 {
+                return Err(format!(
+                    "--obstacle {} covers mass of {}, path {p}, frame {t}: {lost:.4e} of its mass {:.4e} lies on obstacle pixels and would be discarded; obstacles must lie where the frames are empty",
+                    obstacle.display(),
+                    input.display(),
+                    frame.sum()
+                )
+                .into());
+            }
+        }
+    }
+    Ok(())
+}
+
 fn demo(args: &Args) -> Result<(), Box<dyn Error>> {
     let (size, steps, radius) = (32, 8, 4.0);
     let (from, to) = ((16.0, 8.0), (16.0, 24.0));

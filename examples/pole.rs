@@ -27,6 +27,12 @@ use serde::Serialize;
 
 #[path = "support/experiment.rs"]
 mod experiment;
+#[path = "support/interrupt.rs"]
+mod interrupt;
+#[path = "support/limits.rs"]
+mod limits;
+#[path = "support/output.rs"]
+mod output;
 #[path = "support/pole_scoring.rs"]
 mod pole_scoring;
 mod support;
@@ -64,9 +70,9 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {
-    let budget = args.common.budget(FULL)?;
     let seed = args.common.seed;
     let scenes = pole_scenes(SIZE)?;
+    let budget = args.common.budget(FULL, training_scenes(&scenes))?;
     let train = training_split(&scenes, budget.train_size, seed);
     let (sources, targets) = test_intervals(&scenes, budget.test_pairs, seed);
     let test = test_paths(&sources, &targets)?;
@@ -90,8 +96,14 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
 fn training_split(scenes: &PoleDataset, count: usize, seed: u64) -> Array4<f64> {
     let n = scenes.params.len();
     let order = shuffled_order(n, &mut SeededRng::stream(seed, "pole split"));
-    let take = count.min(n * 4 / 5);
-    scenes.images.select(Axis(0), &order[..take])
+    scenes
+        .images
+        .select(Axis(0), &order[..count.min(training_scenes(scenes))])
+}
+
+/// The scenes of the training split: four fifths of the grid.
+fn training_scenes(scenes: &PoleDataset) -> usize {
+    scenes.params.len() * 4 / 5
 }
 
 /// `count` intervals of the light's azimuth at one elevation, each `INTERVAL_STEPS` grid steps

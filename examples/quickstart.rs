@@ -15,16 +15,18 @@
 //! `<method>/config.json`, `loss.png` and `metrics.json`.
 
 use std::error::Error;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Parser;
+use dotae::data::synthetic::cross_dissolve_pairs;
 use dotae::data::{
     Channels, DiskProblem, Series, read_image, write_gif, write_line_plot, write_npy,
     write_png_grid,
 };
-use dotae::energy::{Boundary, Grid, Variant};
+use dotae::energy::{Boundary, Grid, Variant, mass_on_obstacles};
 use dotae::metrics::{
     MeanStd, MeasureConfig, PathMeasure, adjacent_ssim, frame_mse, mse, wall_cells,
 };
@@ -37,7 +39,16 @@ use indicatif::{ProgressBar, ProgressStyle};
 use ndarray::{Array2, Array3, Array4, Axis, Ix4, s, stack};
 use serde::Serialize;
 
+#[path = "support/interrupt.rs"]
+mod interrupt;
+#[path = "support/limits.rs"]
+mod limits;
+#[path = "support/output.rs"]
+mod output;
 mod support;
+
+use limits::{MAX_IMAGE_SIDE, MAX_STEPS, check_range};
+use output::Output;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -178,7 +189,9 @@ fn main() -> ExitCode {
 
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let started = Instant::now();
+    check_flags(args)?;
     let problem = load_problem(args)?;
+    check_problem(args, &problem)?;
     let (channels, rows, cols) = problem.source.dim();
     let base = training_config(args, channels)?;
     base.check_image_size(rows, cols)?;
@@ -194,26 +207,38 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         measure_config(&base),
         problem.obstacles.as_ref().map(|mask| mask.view()),
     )?;
-    prepare_output(&args.out)?;
+    if let Some(mask) = &problem.obstacles {
+        check_obstacles(args, mask, &problem, &base)?;
+    }
+    // Measuring the cross-dissolve finds, before any training, endpoints the measure refuses
+    // (an obstacle that walls off unequal masses, for one).
+    let dissolve = cross_dissolve_pairs(
+        problem.source.clone().insert_axis(Axis(0)).view(),
+        problem.target.clone().insert_axis(Axis(0)).view(),
+        args.steps,
+    )?;
+    measure
+        .measure(dissolve.index_axis(Axis(0), 0))
+        .map_err(|e| with_obstacle_hint(args, e.into()))?;
+    let output = Output::stage(&args.out)?;
+    let out = output.dir();
     let device = args.backend.training_device()?;
     let pair = stack(Axis(0), &[problem.source.view(), problem.target.view()])?;
     let images = from_array::<4>(pair.into_dyn().view(), &device)?;
+    interrupt::install()?;
     let mut runs = Vec::new();
     for method in &METHODS {
-        runs.push(train_method(
-            args,
-            method,
-            &base,
-            grid.as_ref(),
-            &images,
-            &device,
-        )?);
+        let trained = train_method(args, out, method, &base, grid.as_ref(), &images, &device);
+        match trained {
+            Ok(run) => runs.push(run),
+            Err(error) => return Err(output.fail_keeping_checkpoints(error)),
+        }
     }
 
     let mut rows_of_grid: Vec<_> = problem.exact.iter().map(|e| e.view()).collect();
     rows_of_grid.extend(runs.iter().map(|r| r.path.view()));
-    write_png_grid(&args.out.join("interpolation.png"), &rows_of_grid, 1)?;
-    write_loss_plot(&args.out.join("loss.png"), &runs)?;
+    write_png_grid(&out.join("interpolation.png"), &rows_of_grid, 1)?;
+    write_loss_plot(&out.join("loss.png"), &runs)?;
     let exact_path_energy = match &problem.exact {
         Some(exact) => Some(measure.measure(exact.view())?.energy),
         None => None,
@@ -228,7 +253,8 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         backend: args.backend.to_string(),
         seconds_total: started.elapsed().as_secs_f64(),
     };
-    write_json(&args.out.join("metrics.json"), &report)?;
+    write_json(&out.join("metrics.json"), &report)?;
+    output.publish()?;
     println!("{}", serde_json::to_string_pretty(&report)?);
     println!("wrote {}", args.out.display());
     Ok(())
@@ -238,6 +264,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
 /// and architecture) and decodes its interpolation; writes its config, checkpoint, path and GIF.
 fn train_method(
     args: &Args,
+    out: &Path,
     method: &Method,
     base: &TrainingConfig,
     grid: Option<&Grid>,
@@ -248,7 +275,7 @@ fn train_method(
         true => base.clone(),
         false => base.clone().with_alpha(0.0).with_beta(0.0),
     };
-    let dir = args.out.join(method.key);
+    let dir = out.join(method.key);
     std::fs::create_dir_all(&dir)?;
     write_json(&dir.join("config.json"), &config)?;
     let mut trainer = match grid {
@@ -263,7 +290,7 @@ fn train_method(
     let path = decode_path(&trainer, images, args.steps)?;
     write_npy(&dir.join("path.npy"), &path)?;
     write_gif(
-        &args.out.join(format!("{}.gif", method.key)),
+        &out.join(format!("{}.gif", method.key)),
         path.view(),
         120,
         4,
@@ -308,6 +335,92 @@ fn scores(
         energy_ratio: exact_energy.map(|exact| energy / exact),
         frame_mse_to_exact,
     })
+}
+
+/// The flags' ranges, before anything is read or written.
+fn check_flags(args: &Args) -> Result<(), Box<dyn Error>> {
+    if let Some(size) = args.size {
+        check_range("--size", size, 8, MAX_IMAGE_SIDE)?;
+    }
+    check_range("--steps", args.steps, 2, MAX_STEPS)?;
+    check_range("--epochs", args.epochs, 1, usize::MAX)?;
+    check_range("--checkpoint-every", args.checkpoint_every, 1, usize::MAX)?;
+    if !(args.epsilon.is_finite() && args.epsilon > 0.0) {
+        return Err(format!(
+            "--epsilon {} is out of range: the density floor must be finite and > 0",
+            args.epsilon
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// The images must carry mass, and ε must lie below their mean brightness: a floor at or
+/// above it would flatten them and measure nothing.
+fn check_problem(args: &Args, problem: &Problem) -> Result<(), Box<dyn Error>> {
+    let named = [("--source", &problem.source), ("--target", &problem.target)];
+    for (flag, image) in named {
+        let file = match flag {
+            "--source" => args.source.as_deref(),
+            _ => args.target.as_deref(),
+        };
+        let name = file.map_or("(embedded)".into(), |f| f.display().to_string());
+        for (c, channel) in image.outer_iter().enumerate() {
+            let mean = channel.mean().unwrap_or(0.0);
+            if mean <= 0.0 {
+                return Err(format!(
+                    "{flag} {name}: channel {c} has no mass (every pixel is 0): an image must carry mass to be transported"
+                )
+                .into());
+            }
+            if args.epsilon >= mean {
+                return Err(format!(
+                    "--epsilon {} is at or above the mean brightness {mean:.3e} of {flag} {name} (channel {c}): the floor would flatten the image; use a value well below it",
+                    args.epsilon
+                )
+                .into());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// No image may hold mass on an obstacle: measuring would silently discard it.
+fn check_obstacles(
+    args: &Args,
+    mask: &Array2<bool>,
+    problem: &Problem,
+    config: &TrainingConfig,
+) -> Result<(), Box<dyn Error>> {
+    let (_, rows, cols) = problem.source.dim();
+    let grid = Grid::with_obstacles(rows, cols, config.energy.boundary, mask.view())?;
+    let obstacle = args.obstacle.as_deref().unwrap_or(Path::new("")).display();
+    for (flag, image) in [("--source", &problem.source), ("--target", &problem.target)] {
+        for (c, channel) in image.outer_iter().enumerate() {
+            let lost = mass_on_obstacles(&grid, channel)?;
+            if lost > 0.0 {
+                let share = lost / channel.sum();
+                return Err(format!(
+                    "--obstacle {obstacle} covers mass of {flag} (channel {c}): {lost:.4} of its mass ({:.1}%) lies on obstacle pixels and would be discarded; obstacles must lie where the images are empty",
+                    100.0 * share
+                )
+                .into());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// With obstacles, a refused measurement is most often a wall between unequal masses.
+fn with_obstacle_hint(args: &Args, error: Box<dyn Error>) -> Box<dyn Error> {
+    match &args.obstacle {
+        Some(path) => format!(
+            "with --obstacle {}: {error}. An obstacle that walls a region off must leave equal source and target mass in it (or pass --unbalanced)",
+            path.display()
+        )
+        .into(),
+        None => error,
+    }
 }
 
 fn load_problem(args: &Args) -> Result<Problem, Box<dyn Error>> {
@@ -443,16 +556,6 @@ fn obstacle_grid(mask: &Array2<bool>, config: &TrainingConfig) -> Result<Grid, B
     )?)
 }
 
-fn prepare_output(out: &Path) -> Result<(), Box<dyn Error>> {
-    let fail =
-        |e: std::io::Error| format!("--out {} is not a writable directory: {e}", out.display());
-    std::fs::create_dir_all(out).map_err(fail)?;
-    let probe = out.join(".write-test");
-    std::fs::write(&probe, b"").map_err(fail)?;
-    std::fs::remove_file(&probe).map_err(fail)?;
-    Ok(())
-}
-
 /// Runs the epochs with a progress bar; a non-finite loss keeps the last good checkpoint.
 fn train(
     trainer: &mut Trainer,
@@ -470,19 +573,32 @@ fn train(
     let (count, batch_size) = (images.dims()[0], trainer.config().batch_size);
     for epoch in 1..=args.epochs {
         let order = trainer.epoch_order(count);
-        match train_epoch(trainer, images, &order, batch_size, |_| {}) {
+        let stop_on_signal = |_: &TrainLog| match interrupt::requested() {
+            true => ControlFlow::Break(()),
+            false => ControlFlow::Continue(()),
+        };
+        match train_epoch(trainer, images, &order, batch_size, stop_on_signal) {
             Ok(logs) => history.extend(logs),
             Err(error @ ModelError::NonFiniteLoss { .. }) => {
                 bar.abandon();
                 trainer.model().save_checkpoint(&checkpoint)?;
                 return Err(format!(
-                    "{} training stopped in epoch {epoch}: {error}; last good checkpoint: {}",
-                    method.title,
-                    checkpoint.display()
+                    "{} training stopped in epoch {epoch}: {error}",
+                    method.title
                 )
                 .into());
             }
             Err(error) => return Err(error.into()),
+        }
+        if interrupt::requested() {
+            bar.abandon();
+            trainer.model().save_checkpoint(&checkpoint)?;
+            return Err(format!(
+                "{} training interrupted by a signal in epoch {epoch}, after step {}",
+                method.title,
+                trainer.steps_taken()
+            )
+            .into());
         }
         if let Some(log) = history.last() {
             let term = |name| log.term(name).unwrap_or(f64::NAN);

@@ -6,7 +6,8 @@
 
 use std::error::Error;
 use std::io::Write;
-use std::path::Path;
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::ValueEnum;
@@ -28,6 +29,10 @@ use dotae::models::{
 use indicatif::{ProgressBar, ProgressStyle};
 use ndarray::{Array4, Array5, ArrayView4, ArrayView5, Axis, Ix5, s};
 use serde::Serialize;
+
+use crate::interrupt;
+use crate::limits::{MAX_PAIRS, check_range};
+use crate::output::Output;
 
 /// A method on the command line; `all` expands to every method.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -172,26 +177,26 @@ pub enum Init {
 }
 
 impl CommonArgs {
-    /// The budget of these flags on a benchmark whose full budget is `full`.
-    pub fn budget(&self, full: Budget) -> Result<Budget, Box<dyn Error>> {
+    /// The budget of these flags on a benchmark whose full budget is `full` and whose data set
+    /// holds `available` training images.
+    pub fn budget(&self, full: Budget, available: usize) -> Result<Budget, Box<dyn Error>> {
         let base = if self.quick { QUICK } else { full };
         let budget = Budget {
-            train_size: self.train_size.unwrap_or(base.train_size),
+            train_size: self.train_size.unwrap_or(base.train_size.min(available)),
             epochs: self.epochs.unwrap_or(base.epochs),
             batch_size: self.batch_size.unwrap_or(base.batch_size),
             learning_rate: self.learning_rate.unwrap_or(base.learning_rate),
             test_pairs: self.test_pairs.unwrap_or(base.test_pairs),
         };
-        let counts = [
-            ("--train-size", budget.train_size),
-            ("--epochs", budget.epochs),
-            ("--batch-size", budget.batch_size),
-            ("--test-pairs", budget.test_pairs),
-            ("--pairs", self.pairs),
-        ];
-        if let Some((flag, _)) = counts.iter().find(|(_, value)| *value == 0) {
-            return Err(format!("{flag} is 0: it must be at least 1").into());
-        }
+        check_range("--train-size", budget.train_size, 1, available)
+            .map_err(|e| format!("{e} (the training images the data set holds)"))?;
+        check_range("--epochs", budget.epochs, 1, usize::MAX)?;
+        check_range("--batch-size", budget.batch_size, 1, budget.train_size)
+            .map_err(|e| format!("{e} (--train-size)"))?;
+        check_range("--test-pairs", budget.test_pairs, 1, MAX_PAIRS)?;
+        let batch_pairs = budget.batch_size * (budget.batch_size - 1) / 2;
+        check_range("--pairs", self.pairs, 1, batch_pairs.max(1))
+            .map_err(|e| format!("{e} (the pairs of one batch of --batch-size)"))?;
         if !(budget.learning_rate.is_finite() && budget.learning_rate > 0.0) {
             return Err(format!(
                 "--learning-rate {} is invalid: it must be finite and > 0",
@@ -448,7 +453,12 @@ pub struct MethodRow<S> {
 pub struct Experiment<'a> {
     pub common: &'a CommonArgs,
     pub schedule: Schedule,
-    pub out: &'a Path,
+    /// Where the files go: staged, and moved to `--out` by [`Experiment::finish`].
+    output: Output,
+    /// The staging directory of `output`.
+    out: PathBuf,
+    /// `--out`, for messages.
+    published: &'a Path,
     pub device: Device,
     pub started: Instant,
 }
@@ -457,19 +467,22 @@ pub struct Experiment<'a> {
 const SHOWN: usize = 4;
 
 impl<'a> Experiment<'a> {
-    /// A run writing to `out` (created here).
+    /// A run whose files appear in `out` when it finishes, and nowhere if it fails.
     pub fn new(
         common: &'a CommonArgs,
         schedule: Schedule,
         out: &'a Path,
     ) -> Result<Self, Box<dyn Error>> {
-        std::fs::create_dir_all(out)
-            .map_err(|e| format!("cannot create --out {}: {e}", out.display()))?;
+        let device = common.backend.training_device()?;
+        interrupt::install()?;
+        let output = Output::stage(out)?;
         Ok(Self {
-            device: common.backend.training_device()?,
+            out: output.dir().to_path_buf(),
+            output,
+            published: out,
+            device,
             common,
             schedule,
-            out,
             started: Instant::now(),
         })
     }
@@ -506,10 +519,12 @@ impl<'a> Experiment<'a> {
             std::fs::create_dir_all(&dir)
                 .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
             let clock = Instant::now();
-            let (logs, curve) = self.train(method.as_mut(), &images, test)?;
+            let trained = self.train(method.as_mut(), &images, test);
             let train_seconds = clock.elapsed().as_secs_f64();
+            // The model after its last good step: the run's result, or what a failure keeps.
             method.save_checkpoint(&dir.join("model.bpk"))?;
             write_text(&dir.join("config.json"), &method.config_json())?;
+            let (logs, curve) = trained.map_err(|e| self.output.fail_keeping_checkpoints(e))?;
             write_losses(&dir.join("loss.png"), method.name(), &logs)?;
             let paths = decode_paths(method.as_ref(), test, &self.device)?;
             write_npy(&dir.join("paths.npy"), &paths)?;
@@ -528,7 +543,7 @@ impl<'a> Experiment<'a> {
                 paths: yardstick.score(paths.view(), test)?,
                 scores: evaluate(method.as_ref(), paths.view())?,
             };
-            // Each method's row as soon as it is known: a long run keeps what it finished.
+            // Each method's row as soon as it is known, for watching a long run's staging folder.
             write_text(&dir.join("row.json"), &serde_json::to_string_pretty(&row)?)?;
             rows.push(row);
         }
@@ -555,15 +570,30 @@ impl<'a> Experiment<'a> {
         )?);
         let mut logs = Vec::new();
         let mut curve = vec![test_mse(method, test, &self.device)?];
-        for _ in 0..epochs {
+        for epoch in 1..=epochs {
             let order = method.epoch_order(count);
             logs.extend(train_epoch(
                 method,
                 images,
                 &order,
                 self.schedule.budget.batch_size,
-                |log| bar.set_message(format!("step {} loss {:.4}", log.step, log.loss())),
+                |log| {
+                    bar.set_message(format!("step {} loss {:.4}", log.step, log.loss()));
+                    match interrupt::requested() {
+                        true => ControlFlow::Break(()),
+                        false => ControlFlow::Continue(()),
+                    }
+                },
             )?);
+            if interrupt::requested() {
+                bar.abandon();
+                return Err(format!(
+                    "{} training interrupted by a signal in epoch {epoch}, after step {}",
+                    method.name(),
+                    method.steps_taken()
+                )
+                .into());
+            }
             curve.push(test_mse(method, test, &self.device)?);
             bar.inc(1);
         }
@@ -574,7 +604,7 @@ impl<'a> Experiment<'a> {
     /// Writes `results.json` (the data set's description `data`, the schedule, one row per
     /// method) and `results.md` (`table`), each atomically, and prints the table.
     pub fn finish<D: Serialize, S: Serialize>(
-        &self,
+        self,
         data: D,
         methods: &[MethodRow<S>],
         table: &str,
@@ -589,8 +619,9 @@ impl<'a> Experiment<'a> {
         let json = serde_json::to_string_pretty(&report)?;
         write_text(&self.out.join("results.json"), &json)?;
         write_text(&self.out.join("results.md"), table)?;
+        self.output.publish()?;
         println!("{table}");
-        println!("wrote {}", self.out.display());
+        println!("wrote {}", self.published.display());
         Ok(())
     }
 }

@@ -1,9 +1,13 @@
 //! The measuring flags every binary that scores paths shares (`#[command(flatten)]`), turned
 //! into the one [`MeasureConfig`] of dotae-metrics.
 
+use std::error::Error;
+use std::path::Path;
+
 use clap::Args;
 use dotae::energy::{Boundary, Floor, TimeWeights, Variant};
 use dotae::metrics::{DEFAULT_RELATIVE_FLOOR, MeasureConfig};
+use ndarray::{ArrayView5, Axis};
 
 /// How paths are measured (see docs/metrics.md, "One way to measure").
 #[derive(Debug, Clone, Args)]
@@ -54,5 +58,64 @@ impl MeasureArgs {
                 None => Floor::Relative(self.floor),
             }),
         }
+    }
+
+    /// Refuses flags outside their ranges, naming the flag: the floor is a fraction of the
+    /// mean density in (0, 1), the absolute floor, the mass and τ are finite and positive.
+    pub fn check_flags(&self) -> Result<(), Box<dyn Error>> {
+        if !(self.floor > 0.0 && self.floor < 1.0) {
+            return Err(format!(
+                "--floor {} is out of range: a relative floor must lie in (0, 1); at 1 or above every frame is flattened to its mean",
+                self.floor
+            )
+            .into());
+        }
+        let positive = [
+            ("--absolute-floor", self.absolute_floor),
+            ("--mass", Some(self.mass)),
+            ("--tau", self.tau),
+        ];
+        for (flag, value) in positive {
+            if let Some(value) = value
+                && !(value.is_finite() && value > 0.0)
+            {
+                return Err(
+                    format!("{flag} {value} is out of range: it must be finite and > 0").into(),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// Refuses paths `(P, frames, C, H, W)` read from `file` that would measure nothing: frames
+    /// of fewer than 2×2 cells (no mass can move), or an absolute floor at or above a frame's
+    /// mean density (the floor would flatten it).
+    pub fn check_paths(&self, file: &Path, paths: ArrayView5<f64>) -> Result<(), Box<dyn Error>> {
+        let (_, _, _, rows, cols) = paths.dim();
+        if rows < 2 || cols < 2 {
+            return Err(format!(
+                "{}: frames of {rows}x{cols} cannot be measured: mass needs at least 2x2 cells to move",
+                file.display()
+            )
+            .into());
+        }
+        let Some(floor) = self.absolute_floor else {
+            return Ok(());
+        };
+        for (p, path) in paths.outer_iter().enumerate() {
+            for (t, frame) in path.outer_iter().enumerate() {
+                for (c, channel) in frame.axis_iter(Axis(0)).enumerate() {
+                    let mean = channel.mean().unwrap_or(0.0);
+                    if floor >= mean {
+                        return Err(format!(
+                            "--absolute-floor {floor} is at or above the mean density {mean:.3e} of {}, path {p}, frame {t}, channel {c}: the floor would flatten the frame; use a value well below it (or the relative --floor)",
+                            file.display()
+                        )
+                        .into());
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 }

@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::ops::ControlFlow;
+
 use burn::prelude::*;
 use common::{four_squares, tiny_acai, tiny_aeai, tiny_model, tiny_vae, values};
 use dotae_baselines::{Acai, Aeai, Vae, WithCritic};
@@ -102,7 +104,11 @@ fn every_method_runs_through_the_shared_interface() {
         let order = shuffled_order(4, &mut rng);
         let mut seen = 0;
         // Batches of 3 and 1: the single image pairs with itself.
-        let logs = train_epoch(method, &images, &order, 3, |_| seen += 1).unwrap();
+        let logs = train_epoch(method, &images, &order, 3, |_| {
+            seen += 1;
+            ControlFlow::Continue(())
+        })
+        .unwrap();
         assert_eq!((logs.len(), seen), (2, 2), "{}", method.name());
         assert!(logs.iter().all(|l| l.loss().is_finite()), "{logs:?}");
         assert_eq!(method.steps_taken(), 2);

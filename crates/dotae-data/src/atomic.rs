@@ -28,5 +28,9 @@ pub fn write_atomically(
         return Err(e);
     }
     drop(writer);
-    std::fs::rename(&tmp, path).map_err(io_err)
+    std::fs::rename(&tmp, path).map_err(|e| {
+        // A failed rename (the target is a directory, say) must not leave the temporary behind.
+        let _ = std::fs::remove_file(&tmp);
+        io_err(e)
+    })
 }

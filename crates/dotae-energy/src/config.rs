@@ -53,7 +53,7 @@ pub struct PathEnergyConfig {
     pub floor: Option<f64>,
     /// When set, densities of a frame below `relative_floor ×` its mean density over the free
     /// cells are raised to that value before any rescaling (see [`Floor::Relative`]); the
-    /// gradient includes the floor's dependence on the frame's mass.
+    /// gradient includes the floor's dependence on the frame's mass. It must lie in (0, 1).
     #[serde(default)]
     pub relative_floor: Option<f64>,
     /// Relative tolerance on mass conservation for balanced steps on regions without a
@@ -160,7 +160,7 @@ impl PathEnergyConfig {
             return Err(EnergyError::InvalidFloor { floor });
         }
         if let Some(factor) = self.relative_floor
-            && !(factor.is_finite() && factor > 0.0)
+            && !(factor.is_finite() && factor > 0.0 && factor < 1.0)
         {
             return Err(EnergyError::InvalidRelativeFloor { factor });
         }

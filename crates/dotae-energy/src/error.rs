@@ -84,9 +84,10 @@ pub enum EnergyError {
         floor: f64,
     },
 
-    /// The relative density floor must be a positive number.
+    /// The relative density floor must lie strictly between 0 and 1: at 1 or above it raises
+    /// every cell to at least the frame's mean density, which flattens the frame.
     #[error(
-        "relative_floor = {factor} is not allowed: the relative density floor (a factor of each frame's mean density) must be finite and > 0"
+        "relative_floor = {factor} is not allowed: the relative density floor (a factor of each frame's mean density) must lie in (0, 1); at 1 or above every frame is flattened to its mean"
     )]
     InvalidRelativeFloor {
         /// The factor given.

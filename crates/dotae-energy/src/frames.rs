@@ -28,14 +28,7 @@ pub(crate) fn prepare(
     if frames < 2 {
         return Err(EnergyError::TooFewFrames { frames });
     }
-    if (rows, cols) != (grid.rows(), grid.cols()) {
-        return Err(EnergyError::FrameSize {
-            rows,
-            cols,
-            grid_rows: grid.rows(),
-            grid_cols: grid.cols(),
-        });
-    }
+    check_frame_size(grid, rows, cols)?;
     let cells = grid.cells();
     let obstacle = grid.obstacle_flags();
     let free = obstacle.iter().filter(|&&blocked| !blocked).count();
@@ -166,4 +159,34 @@ pub(crate) fn rescale_adjoint(
             scale * (*g - projection)
         };
     }
+}
+
+/// The mass of `frame` on the obstacle cells of `grid`, which measuring discards (obstacle
+/// cells hold no density). Data entering a measurement with obstacles should have none: a
+/// caller can refuse frames for which this is positive, naming the mass that would be lost.
+///
+/// # Errors
+/// [`EnergyError::FrameSize`] if `frame` does not have the grid's size.
+pub fn mass_on_obstacles(grid: &Grid, frame: ArrayView2<'_, f64>) -> Result<f64, EnergyError> {
+    let (rows, cols) = frame.dim();
+    check_frame_size(grid, rows, cols)?;
+    Ok(frame
+        .iter()
+        .zip(grid.obstacle_flags())
+        .filter(|&(_, &blocked)| blocked)
+        .map(|(&value, _)| value)
+        .sum())
+}
+
+/// Frames of `rows × cols` must have the grid's size.
+fn check_frame_size(grid: &Grid, rows: usize, cols: usize) -> Result<(), EnergyError> {
+    if (rows, cols) != (grid.rows(), grid.cols()) {
+        return Err(EnergyError::FrameSize {
+            rows,
+            cols,
+            grid_rows: grid.rows(),
+            grid_cols: grid.cols(),
+        });
+    }
+    Ok(())
 }

@@ -44,5 +44,6 @@ mod workspace;
 pub use config::{Floor, PathEnergyConfig, Variant};
 pub use dotae_grid::{Boundary, Grid, GridError, TimeWeights};
 pub use error::EnergyError;
+pub use frames::mass_on_obstacles;
 pub use operator::{PathEnergy, channel_paths};
 pub use output::{Flow, PathEnergyOutput, Request};

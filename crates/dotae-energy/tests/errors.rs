@@ -1,6 +1,8 @@
 //! Bad input is a typed error that names the problem, never a panic.
 
-use dotae_energy::{Boundary, EnergyError, Floor, Grid, GridError, PathEnergy, PathEnergyConfig};
+use dotae_energy::{
+    Boundary, EnergyError, Floor, Grid, GridError, PathEnergy, PathEnergyConfig, mass_on_obstacles,
+};
 use ndarray::{Array2, Array3};
 
 fn uniform(frames: usize) -> Array3<f64> {
@@ -115,9 +117,10 @@ fn a_relative_floor_follows_the_scale_of_each_frame() {
 }
 
 #[test]
-fn relative_floors_must_be_positive_and_alone() {
+fn relative_floors_must_lie_below_the_mean_and_be_alone() {
     let grid = Grid::new(4, 4, Boundary::Dirichlet).unwrap();
-    for bad in [0.0, -1e-6, f64::NAN, f64::INFINITY] {
+    // At 1 or above the floor is the mean density or more: every frame is flattened.
+    for bad in [0.0, -1e-6, f64::NAN, f64::INFINITY, 1.0, 5.0] {
         let err = PathEnergy::new(
             grid.clone(),
             PathEnergyConfig::default().relative_floor(bad),
@@ -295,4 +298,17 @@ fn single_cell_grids_are_measured() {
             );
         }
     }
+}
+
+#[test]
+fn mass_on_obstacles_is_the_mass_measuring_would_discard() {
+    let mask = Array2::from_shape_fn((4, 5), |(i, j)| j == 2 && i > 0);
+    let grid = Grid::with_obstacles(4, 5, Boundary::Neumann, mask.view()).unwrap();
+    let frame = Array2::from_shape_fn((4, 5), |(i, j)| (i * 5 + j) as f64);
+    // Cells (1, 2), (2, 2), (3, 2): 7 + 12 + 17.
+    assert_eq!(mass_on_obstacles(&grid, frame.view()).unwrap(), 36.0);
+    let free = Array2::from_shape_fn((4, 5), |(i, j)| if mask[[i, j]] { 0.0 } else { 1.0 });
+    assert_eq!(mass_on_obstacles(&grid, free.view()).unwrap(), 0.0);
+    let err = mass_on_obstacles(&grid, Array2::zeros((5, 4)).view()).unwrap_err();
+    assert!(matches!(err, EnergyError::FrameSize { .. }), "{err}");
 }

@@ -2,6 +2,8 @@
 //! baseline — so that training loops, interpolation, metrics and experiments run any of them
 //! unchanged.
 
+use std::ops::ControlFlow;
+
 use burn::prelude::*;
 
 use crate::{ModelError, SeededRng};
@@ -77,7 +79,9 @@ pub fn shuffled_order(n: usize, rng: &mut SeededRng) -> Vec<usize> {
 }
 
 /// One pass over `images` `(N, C, H, W)` in the given `order` (see [`shuffled_order`]), in
-/// batches of `batch_size`; `on_step` sees each step's log as it completes.
+/// batches of `batch_size`; `on_step` sees each step's log as it completes, and ends the pass
+/// early (after that step) by returning [`ControlFlow::Break`]: a caller stops cleanly between
+/// steps, on a signal for example.
 ///
 /// # Errors
 /// [`ModelError::InvalidConfig`] for a zero batch size, [`ModelError::Shape`] for an index
@@ -87,7 +91,7 @@ pub fn train_epoch(
     images: &Tensor<4>,
     order: &[usize],
     batch_size: usize,
-    mut on_step: impl FnMut(&TrainLog),
+    mut on_step: impl FnMut(&TrainLog) -> ControlFlow<()>,
 ) -> Result<Vec<TrainLog>, ModelError> {
     if batch_size == 0 {
         return Err(ModelError::InvalidConfig {
@@ -109,8 +113,11 @@ pub fn train_epoch(
             .clone()
             .select(0, index_tensor(chunk, &images.device()));
         let log = method.train_step(batch)?;
-        on_step(&log);
+        let flow = on_step(&log);
         logs.push(log);
+        if flow.is_break() {
+            break;
+        }
     }
     Ok(logs)
 }

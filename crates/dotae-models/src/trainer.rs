@@ -67,8 +67,18 @@ impl TrainingConfig {
             "a path has at least one decoded frame",
         )?;
         at_least_one("batch_size", self.batch_size)?;
+        if self.regularised() {
+            // Without pairs the regulariser never acts: the run would be the plain baseline.
+            at_least_one("pairs_per_batch", self.pairs_per_batch)?;
+        }
         let [rows, cols] = self.energy.energy_size;
-        at_least_one("energy.energy_size", rows.min(cols))
+        // On fewer than 2×2 cells no mass can move, so every path would measure 0.
+        at_least(
+            "energy.energy_size",
+            rows.min(cols),
+            2,
+            "mass needs at least 2x2 cells to move",
+        )
     }
 
     /// Checks that `rows × cols` images fit both the network and the energy grid.

@@ -1,13 +1,15 @@
 //! Algorithm 1 end to end on tiny problems: the loss decreases, runs are reproducible,
 //! checkpoints round-trip, and bad configurations are errors.
 
+use std::ops::ControlFlow;
+
 use burn::prelude::*;
 mod common;
 
 use common::{tiny_config, two_squares};
 use dotae_models::{
-    AutoencoderConfig, Backend, InterpolationMethod, LatentModel, ModelError, Trainer,
-    barycentre_grid, interpolate_pairs, shuffled_order, train_epoch,
+    AutoencoderConfig, Backend, InterpolationMethod, LatentModel, ModelError, PathEnergyLossConfig,
+    Trainer, barycentre_grid, interpolate_pairs, shuffled_order, train_epoch,
 };
 
 fn run(backend: Backend, steps: usize) -> Vec<dotae_models::StepLog> {
@@ -94,11 +96,27 @@ fn bad_configurations_name_the_field() {
         (tiny_config().with_beta(f64::NAN), "beta"),
         (tiny_config().with_steps(1), "steps"),
         (tiny_config().with_batch_size(0), "batch_size"),
+        (
+            tiny_config().with_learning_rate(f64::INFINITY),
+            "learning_rate",
+        ),
+        // Settings that would train silently without the regulariser ever acting.
+        (tiny_config().with_pairs_per_batch(0), "pairs_per_batch"),
+        (
+            tiny_config().with_energy(PathEnergyLossConfig {
+                energy_size: [1, 8],
+                ..tiny_config().energy
+            }),
+            "energy.energy_size",
+        ),
     ];
     for (config, field) in cases {
         let err = Trainer::new(config, &device).err().expect("must fail");
         assert!(err.to_string().contains(field), "{err}");
     }
+    // The plain autoencoder regularises no pair, so it needs none.
+    let plain = tiny_config().with_alpha(0.0).with_beta(0.0);
+    assert!(Trainer::new(plain.with_pairs_per_batch(0), &device).is_ok());
 }
 
 #[test]
@@ -174,7 +192,11 @@ fn trainer_runs_through_the_shared_method_interface() {
     let mut rng = dotae_models::SeededRng::new(3);
     let order = shuffled_order(4, &mut rng);
     let mut seen = 0;
-    let logs = train_epoch(&mut trainer, &images, &order, 3, |_| seen += 1).unwrap();
+    let logs = train_epoch(&mut trainer, &images, &order, 3, |_| {
+        seen += 1;
+        ControlFlow::Continue(())
+    })
+    .unwrap();
     // 4 images in batches of 3: two steps, each reporting the same named terms.
     assert_eq!((logs.len(), seen), (2, 2));
     assert_eq!(logs[1].step, 2);
@@ -182,8 +204,27 @@ fn trainer_runs_through_the_shared_method_interface() {
         assert!(logs[1].term(name).is_some_and(f64::is_finite), "{name}");
     }
     assert_eq!(logs[1].loss(), logs[1].term("loss").unwrap());
-    assert!(train_epoch(&mut trainer, &images, &[0, 4], 1, |_| {}).is_err());
-    assert!(train_epoch(&mut trainer, &images, &order, 0, |_| {}).is_err());
+    assert!(
+        train_epoch(
+            &mut trainer,
+            &images,
+            &[0, 4],
+            1,
+            |_| ControlFlow::Continue(())
+        )
+        .is_err()
+    );
+    assert!(
+        train_epoch(&mut trainer, &images, &order, 0, |_| ControlFlow::Continue(
+            ()
+        ))
+        .is_err()
+    );
+    // Breaking after the first step ends the pass there, with that step taken and logged.
+    let before = trainer.steps_taken();
+    let logs = train_epoch(&mut trainer, &images, &order, 1, |_| ControlFlow::Break(())).unwrap();
+    assert_eq!(logs.len(), 1);
+    assert_eq!(trainer.steps_taken(), before + 1);
     let plain = Trainer::new(tiny_config().with_alpha(0.0).with_beta(0.0), &device).unwrap();
     assert_eq!(plain.name(), "baseline");
 }

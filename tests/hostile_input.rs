@@ -1,0 +1,552 @@
+//! Bad input as a user would give it, to every binary: each case must exit non-zero with a
+//! message that names the input it refused, without a panic or an abort, and must leave no
+//! output and no temporary file behind (docs/reliability.md).
+//!
+//! The binaries are the workspace's examples, which `cargo test --workspace` builds next to this
+//! test (`cargo test --test hostile_input` alone does not rebuild them: build the examples
+//! first).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use dotae::data::{write_gray_png, write_npy};
+use ndarray::{Array, Array2, Array3, Array5};
+
+/// The example binary `name`, built by `cargo test` into `target/<profile>/examples/`.
+fn binary(name: &str) -> PathBuf {
+    let deps = std::env::current_exe().expect("the test's own path");
+    let profile = deps
+        .parent()
+        .and_then(Path::parent)
+        .expect("the test runs from target/<profile>/deps");
+    let path = profile.join("examples").join(name);
+    assert!(
+        path.is_file(),
+        "{} is missing: `cargo test` builds the examples before the tests",
+        path.display()
+    );
+    path
+}
+
+/// A fresh scratch directory for this test process.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("dotae-hostile-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// One bad input: the binary, its arguments, and the words its message must contain.
+struct Case {
+    binary: &'static str,
+    args: Vec<String>,
+    names: Vec<String>,
+}
+
+fn case(binary: &'static str, args: &[&str], names: &[&str]) -> Case {
+    Case {
+        binary,
+        args: args.iter().map(|a| a.to_string()).collect(),
+        names: names.iter().map(|n| n.to_string()).collect(),
+    }
+}
+
+/// The binaries that write files take `--out`.
+fn writes_files(binary: &str) -> bool {
+    !matches!(binary, "path_energy" | "evaluate")
+}
+
+/// Runs `case` with its own `--out` (for binaries that write) and returns what went wrong.
+fn check(case: &Case, index: usize, outs: &Path) -> Option<String> {
+    let mut command = Command::new(binary(case.binary));
+    command.args(&case.args);
+    let out = outs.join(format!("case-{index}"));
+    let has_out = case.args.iter().any(|a| a == "--out");
+    if writes_files(case.binary) && !has_out {
+        command.arg("--out").arg(&out);
+    }
+    let output = command.output().expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let label = format!("{} {}", case.binary, case.args.join(" "));
+    let mut problems = Vec::new();
+    match output.status.code() {
+        Some(1) | Some(2) => {}
+        other => problems.push(format!(
+            "exit {other:?} (expected 1, or 2 for a flag clap refuses)"
+        )),
+    }
+    if stderr.contains("panicked") || stderr.contains("RUST_BACKTRACE") {
+        problems.push("a panic".into());
+    }
+    for name in &case.names {
+        if !stderr.contains(name.as_str()) {
+            problems.push(format!("the message does not name {name:?}"));
+        }
+    }
+    if out.exists() {
+        problems.push(format!("{} was created", out.display()));
+    }
+    let leftovers: Vec<String> = std::fs::read_dir(outs)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".partial-") || n.ends_with(".tmp"))
+        .collect();
+    if !leftovers.is_empty() {
+        problems.push(format!("temporary files were left: {leftovers:?}"));
+    }
+    (!problems.is_empty())
+        .then(|| format!("{label}\n    {}\n    stderr: {stderr}", problems.join("; ")))
+}
+
+/// A moving square, 5 frames of 16×16, two paths: a valid density path.
+fn moving_squares() -> Array3<f64> {
+    Array3::from_shape_fn((5, 16, 16), |(t, i, j)| {
+        f64::from(u8::from((4 + t..8 + t).contains(&i) && (4..8).contains(&j)))
+    })
+}
+
+/// Image paths `(2, 5, 1, 32, 32)` with every value `value`, or a soft blob when `None`.
+fn image_paths(value: Option<f64>) -> Array5<f64> {
+    Array5::from_shape_fn((2, 5, 1, 32, 32), |(p, t, _, i, j)| match value {
+        Some(v) => v,
+        None => {
+            let d =
+                (i as f64 - 16.0).powi(2) + (j as f64 - 8.0 - 4.0 * t as f64 - p as f64).powi(2);
+            (-d / 20.0).exp()
+        }
+    })
+}
+
+fn disk(rows: usize, cols: usize, centre: (f64, f64), radius: f64) -> Array2<f64> {
+    Array2::from_shape_fn((rows, cols), |(i, j)| {
+        let d = (i as f64 - centre.0).hypot(j as f64 - centre.1);
+        f64::from(u8::from(d < radius))
+    })
+}
+
+/// An `.npy` file with `header` as its dictionary and `data` after it.
+fn raw_npy(path: &Path, header: &str, data: &[u8]) {
+    let mut dict = header.to_string();
+    while !(10 + dict.len() + 1).is_multiple_of(64) {
+        dict.push(' ');
+    }
+    dict.push('\n');
+    let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
+    bytes.extend((dict.len() as u16).to_le_bytes());
+    bytes.extend(dict.as_bytes());
+    bytes.extend(data);
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// An uncompressed IDX file of `dims` with `data`.
+fn raw_idx(path: &Path, kind: u8, dims: &[u32], data: &[u8]) {
+    let mut bytes = vec![0, 0, kind, dims.len() as u8];
+    for d in dims {
+        bytes.extend(d.to_be_bytes());
+    }
+    bytes.extend(data);
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// Writes every bad (and good) input file the cases name into `dir`.
+fn fixtures(dir: &Path) {
+    let f = |name: &str| dir.join(name);
+    let squares = moving_squares();
+    write_npy(&f("ok.npy"), &squares).unwrap();
+    write_npy(&f("zeros.npy"), &Array3::<f64>::zeros((5, 16, 16))).unwrap();
+    write_npy(&f("neg.npy"), &squares.mapv(|v| v - 0.5)).unwrap();
+    let mut nan = squares.clone();
+    nan[[2, 3, 3]] = f64::NAN;
+    write_npy(&f("nan.npy"), &nan).unwrap();
+    write_npy(&f("oneframe.npy"), &Array3::<f64>::ones((1, 16, 16))).unwrap();
+    write_npy(&f("tiny.npy"), &Array3::<f64>::ones((3, 1, 1))).unwrap();
+    write_npy(&f("onedim.npy"), &Array::from_elem(10, 1.0)).unwrap();
+    raw_npy(
+        &f("int.npy"),
+        "{'descr': '<i4', 'fortran_order': False, 'shape': (3, 4, 4), }",
+        &[0; 192],
+    );
+    raw_npy(
+        &f("huge.npy"),
+        "{'descr': '<f8', 'fortran_order': False, 'shape': (100000, 100000, 100000), }",
+        &[0; 16],
+    );
+    raw_npy(
+        &f("truncated.npy"),
+        "{'descr': '<f8', 'fortran_order': False, 'shape': (5, 16, 16), }",
+        &[0; 100],
+    );
+    std::fs::write(f("garbage.npy"), b"not a numpy file at all").unwrap();
+    std::fs::write(f("empty.npy"), b"").unwrap();
+
+    write_npy(&f("img_ok.npy"), &image_paths(None)).unwrap();
+    write_npy(&f("img_big.npy"), &image_paths(Some(3.0))).unwrap();
+    write_npy(&f("img_neg.npy"), &image_paths(Some(-0.5))).unwrap();
+    write_npy(&f("img_nan.npy"), &image_paths(Some(f64::NAN))).unwrap();
+    write_npy(&f("img_zero.npy"), &image_paths(Some(0.0))).unwrap();
+    write_npy(
+        &f("img_rect.npy"),
+        &Array5::<f64>::from_elem((1, 5, 1, 16, 32), 0.5),
+    )
+    .unwrap();
+
+    write_gray_png(&f("src.png"), &disk(32, 32, (16.0, 8.0), 4.0)).unwrap();
+    write_gray_png(&f("tgt.png"), &disk(32, 32, (16.0, 24.0), 4.0)).unwrap();
+    write_gray_png(&f("black.png"), &Array2::zeros((32, 32))).unwrap();
+    write_gray_png(&f("odd.png"), &disk(17, 17, (8.0, 8.0), 4.0)).unwrap();
+    write_gray_png(&f("wall_src.png"), &disk(32, 32, (16.0, 8.0), 6.0)).unwrap();
+    let wall = Array2::from_shape_fn((32, 32), |(_, j)| {
+        f64::from(u8::from((15..17).contains(&j)))
+    });
+    write_gray_png(&f("wall_mid.png"), &wall).unwrap();
+    // On the moving squares' first frame.
+    let on_squares =
+        Array2::from_shape_fn((16, 16), |(i, j)| f64::from(u8::from(i == 5 && j == 5)));
+    write_gray_png(&f("on_squares.png"), &on_squares).unwrap();
+    std::fs::write(f("garbage.png"), b"\x89PNG\r\n\x1a\nthis is no image").unwrap();
+    std::fs::create_dir_all(f("frames_garbage")).unwrap();
+    std::fs::write(f("frames_garbage/000.png"), b"not a png").unwrap();
+    std::fs::create_dir_all(f("frames_empty")).unwrap();
+    std::fs::write(f("a_file"), b"I am not a directory").unwrap();
+
+    std::fs::create_dir_all(f("mnist_missing")).unwrap();
+    std::fs::create_dir_all(f("mnist_corrupt")).unwrap();
+    for name in [
+        "train-images-idx3-ubyte.gz",
+        "train-labels-idx1-ubyte.gz",
+        "t10k-images-idx3-ubyte.gz",
+        "t10k-labels-idx1-ubyte.gz",
+    ] {
+        let mut bytes = vec![0x1f, 0x8b, 8, 0];
+        bytes.extend((0..200u32).map(|i| (i * 37 % 251) as u8));
+        std::fs::write(f("mnist_corrupt").join(name), bytes).unwrap();
+    }
+    std::fs::create_dir_all(f("mnist_truncated")).unwrap();
+    let truncated = f("mnist_truncated");
+    raw_idx(
+        &truncated.join("train-images-idx3-ubyte"),
+        8,
+        &[8000, 28, 28],
+        &[0; 1000],
+    );
+    raw_idx(
+        &truncated.join("train-labels-idx1-ubyte"),
+        8,
+        &[8000],
+        &[0; 8000],
+    );
+    raw_idx(
+        &truncated.join("t10k-images-idx3-ubyte"),
+        8,
+        &[10, 28, 28],
+        &[0; 7840],
+    );
+    raw_idx(
+        &truncated.join("t10k-labels-idx1-ubyte"),
+        8,
+        &[10],
+        &[0; 10],
+    );
+    std::fs::create_dir_all(f("mnist_labels")).unwrap();
+    let labels = f("mnist_labels");
+    raw_idx(
+        &labels.join("train-images-idx3-ubyte"),
+        8,
+        &[4, 28, 28],
+        &[0; 3136],
+    );
+    raw_idx(
+        &labels.join("train-labels-idx1-ubyte"),
+        8,
+        &[4],
+        &[1, 2, 42, 3],
+    );
+    raw_idx(
+        &labels.join("t10k-images-idx3-ubyte"),
+        8,
+        &[4, 28, 28],
+        &[0; 3136],
+    );
+    raw_idx(
+        &labels.join("t10k-labels-idx1-ubyte"),
+        8,
+        &[4],
+        &[1, 2, 3, 4],
+    );
+}
+
+fn cases(dir: &Path) -> Vec<Case> {
+    let p = |name: &str| dir.join(name).display().to_string();
+    let (src, tgt) = (p("src.png"), p("tgt.png"));
+    let pair = |extra: &[&str]| {
+        let mut args = vec!["--source", &src, "--target", &tgt];
+        args.extend_from_slice(extra);
+        args.iter().map(|a| a.to_string()).collect::<Vec<_>>()
+    };
+    let q = |args: &[&str], names: &[&str]| case("quickstart", args, names);
+    let with_pair = |extra: &[&str], names: &[&str]| Case {
+        binary: "quickstart",
+        args: pair(extra),
+        names: names.iter().map(|n| n.to_string()).collect(),
+    };
+    let pe = |args: &[&str], names: &[&str]| case("path_energy", args, names);
+    let ev = |args: &[&str], names: &[&str]| case("evaluate", args, names);
+    let bm = |args: &[&str], names: &[&str]| case("benchmarks", args, names);
+    let lines = |args: &[&str], names: &[&str]| {
+        let mut all = vec!["--quick", "--method", "path-energy"];
+        all.extend_from_slice(args);
+        case("lines", &all, names)
+    };
+    let pole = |args: &[&str], names: &[&str]| {
+        let mut all = vec!["--quick", "--method", "baseline"];
+        all.extend_from_slice(args);
+        case("pole", &all, names)
+    };
+    let mnist = |data: &str, args: &[&str], names: &[&str]| {
+        let data = p(data);
+        let mut all = vec!["--quick", "--method", "baseline", "--data", &data];
+        all.extend_from_slice(args);
+        case("mnist", &all, names)
+    };
+    let (ok, img_ok, a_file) = (p("ok.npy"), p("img_ok.npy"), p("a_file"));
+    vec![
+        // The quickstart: flags out of range, bad images, obstacles that would discard mass.
+        q(&["--size", "100000"], &["--size", "512"]),
+        q(&["--size", "0"], &["--size"]),
+        q(&["--size", "12"], &["12x12"]),
+        q(&["--steps", "1"], &["--steps"]),
+        q(&["--steps", "100000"], &["--steps", "256"]),
+        q(&["--epochs", "0"], &["--epochs"]),
+        q(&["--checkpoint-every", "0"], &["--checkpoint-every"]),
+        q(&["--energy-size", "1"], &["energy_size", "2x2"]),
+        q(&["--energy-size", "1000"], &["energy grid 1000x1000"]),
+        q(&["--epsilon", "5"], &["--epsilon 5", "mean brightness"]),
+        q(&["--epsilon", "-1"], &["epsilon"]),
+        q(&["--learning-rate", "inf"], &["learning_rate", "finite"]),
+        q(&["--learning-rate", "0"], &["learning_rate"]),
+        q(&["--alpha", "nan"], &["alpha"]),
+        q(&["--alpha", "-1"], &["alpha"]),
+        q(&["--beta", "-1"], &["beta"]),
+        q(&["--unbalanced", "--tau", "0"], &["tau"]),
+        q(&["--boundary", "sideways"], &["sideways"]),
+        q(
+            &["--source", &p("nope.png"), "--target", &tgt],
+            &["nope.png"],
+        ),
+        q(
+            &["--source", &p("garbage.png"), "--target", &tgt],
+            &["garbage.png"],
+        ),
+        q(
+            &["--source", &p("black.png"), "--target", &tgt],
+            &["black.png", "no mass"],
+        ),
+        q(
+            &["--source", &src, "--target", &p("black.png")],
+            &["black.png", "no mass"],
+        ),
+        q(
+            &["--source", &p("odd.png"), "--target", &p("odd.png")],
+            &["17x17"],
+        ),
+        q(
+            &["--source", &src, "--target", &p("odd.png")],
+            &["--target", "one size"],
+        ),
+        with_pair(
+            &["--obstacle", &p("wall_src.png")],
+            &["wall_src.png", "discarded"],
+        ),
+        with_pair(
+            &["--obstacle", &p("wall_mid.png")],
+            &["wall_mid.png", "region"],
+        ),
+        with_pair(&["--obstacle", &p("odd.png")], &["--obstacle", "odd.png"]),
+        with_pair(&["--obstacle", &p("nope.png")], &["nope.png"]),
+        q(&["--out", &a_file], &["--out", "a_file"]),
+        // path_energy: unreadable, hostile or meaningless paths and flags.
+        pe(&[&p("nope.npy")], &["nope.npy"]),
+        pe(&[&p("zeros.npy")], &["zeros.npy", "zero mass"]),
+        pe(&[&p("neg.npy")], &["neg.npy", "negative"]),
+        pe(&[&p("nan.npy")], &["nan.npy", "NaN"]),
+        pe(&[&p("oneframe.npy")], &["oneframe.npy", "2"]),
+        pe(&[&p("tiny.npy")], &["tiny.npy", "2x2"]),
+        pe(&[&p("int.npy")], &["int.npy", "<i4"]),
+        pe(&[&p("onedim.npy")], &["onedim.npy", "shape"]),
+        pe(&[&p("huge.npy")], &["huge.npy"]),
+        pe(&[&p("truncated.npy")], &["truncated.npy"]),
+        pe(&[&p("garbage.npy")], &["garbage.npy"]),
+        pe(&[&p("empty.npy")], &["empty.npy"]),
+        pe(&[&p("frames_garbage")], &["000.png"]),
+        pe(&[&p("frames_empty")], &["frames_empty"]),
+        pe(&[&ok, "--floor", "5"], &["--floor 5"]),
+        pe(&[&ok, "--floor", "0"], &["--floor 0"]),
+        pe(
+            &[&ok, "--absolute-floor", "5"],
+            &["--absolute-floor 5", "ok.npy"],
+        ),
+        pe(&[&ok, "--absolute-floor", "0"], &["--absolute-floor 0"]),
+        pe(&[&ok, "--mass", "0"], &["--mass 0"]),
+        pe(&[&ok, "--tau=-1"], &["--tau -1"]),
+        pe(
+            &[&ok, "--obstacle", &p("odd.png")],
+            &["--obstacle", "odd.png", "17x17"],
+        ),
+        pe(&[&ok, "--obstacle", &p("garbage.png")], &["garbage.png"]),
+        pe(
+            &[&ok, "--obstacle", &p("on_squares.png")],
+            &["on_squares.png", "discarded"],
+        ),
+        // evaluate: values outside [0, 1], shapes that do not fit, bad flags.
+        ev(&[&p("img_big.npy")], &["img_big.npy", "[0, 1]"]),
+        ev(&[&p("img_neg.npy")], &["img_neg.npy", "[0, 1]"]),
+        ev(&[&p("img_nan.npy")], &["img_nan.npy", "NaN"]),
+        ev(&[&p("img_zero.npy")], &["img_zero.npy", "zero mass"]),
+        ev(&[&ok], &["ok.npy", "shape"]),
+        ev(&[&p("huge.npy")], &["huge.npy"]),
+        ev(&[&p("nope.npy")], &["nope.npy"]),
+        ev(
+            &[&img_ok, "--reference", &p("img_big.npy")],
+            &["img_big.npy"],
+        ),
+        ev(
+            &[&img_ok, "--reference", &p("img_rect.npy")],
+            &["img_rect.npy", "shape"],
+        ),
+        ev(&[&img_ok, "--w2", "0"], &["--w2"]),
+        ev(
+            &[&p("img_rect.npy"), "--benchmark", "lines"],
+            &["--benchmark lines"],
+        ),
+        ev(&[&img_ok, "--floor", "1"], &["--floor 1"]),
+        // benchmarks: sizes out of range, bad data.
+        bm(&["--frames", "1"], &["--frames"]),
+        bm(&["--pairs", "0"], &["--pairs"]),
+        bm(&["--pairs", "1000000000"], &["--pairs", "10000"]),
+        bm(&["--size", "100000"], &["--size", "512"]),
+        bm(&["--size", "3"], &["--size"]),
+        bm(
+            &["--pairs", "2", "--mnist", &p("mnist_missing")],
+            &["mnist_missing"],
+        ),
+        bm(
+            &["--pairs", "2", "--mnist", &p("mnist_corrupt")],
+            &["mnist_corrupt", "corrupt"],
+        ),
+        bm(&["--out", &a_file], &["--out", "a_file"]),
+        // The comparisons: budgets out of range, settings that would train nothing.
+        lines(&["--train-size", "1000000000"], &["--train-size"]),
+        lines(&["--test-pairs", "1000000000"], &["--test-pairs", "10000"]),
+        lines(&["--test-pairs", "0"], &["--test-pairs"]),
+        lines(&["--batch-size", "1000000"], &["--batch-size"]),
+        lines(&["--pairs", "1000"], &["--pairs"]),
+        lines(&["--pairs", "0"], &["--pairs"]),
+        lines(&["--epochs", "0"], &["--epochs"]),
+        lines(&["--learning-rate", "inf"], &["--learning-rate"]),
+        lines(&["--alpha=-1"], &["alpha"]),
+        lines(&["--out", &a_file], &["--out", "a_file"]),
+        pole(&["--train-size", "1000000"], &["--train-size", "460"]),
+        pole(&["--batch-size", "0"], &["--batch-size"]),
+        mnist("mnist_missing", &[], &["mnist_missing"]),
+        mnist("mnist_corrupt", &[], &["mnist_corrupt", "corrupt"]),
+        mnist(
+            "mnist_truncated",
+            &[],
+            &["train-images-idx3-ubyte", "truncated"],
+        ),
+        mnist("mnist_labels", &[], &["train-labels-idx1-ubyte", "42"]),
+        mnist("mnist_corrupt", &["--frames", "0"], &["--frames"]),
+    ]
+}
+
+#[test]
+fn every_binary_refuses_bad_input_by_name_and_leaves_nothing_behind() {
+    let dir = scratch("inputs");
+    fixtures(&dir);
+    let outs = scratch("outs");
+    let cases = cases(&dir);
+    assert!(cases.len() >= 60, "{} cases", cases.len());
+    let failures: Vec<String> = cases
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| check(c, i, &outs))
+        .collect();
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&outs);
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn a_run_that_fails_keeps_what_was_there_and_adds_nothing() {
+    let outs = scratch("keep");
+    let out = outs.join("run");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("notes.txt"), b"mine").unwrap();
+    let status = Command::new(binary("benchmarks"))
+        .args(["--frames", "1", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(status.status.code(), Some(1));
+    let left: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, ["notes.txt"]);
+    let _ = std::fs::remove_dir_all(&outs);
+}
+
+#[test]
+fn a_signal_stops_training_after_a_step_and_keeps_the_checkpoint() {
+    let outs = scratch("signal");
+    let out = outs.join("run");
+    let child = Command::new(binary("quickstart"))
+        .args(["--epochs", "1000000", "--out"])
+        .arg(&out)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Training has started (and the handler is installed) once the first method's
+    // configuration is staged.
+    let started = std::time::Instant::now();
+    let staged = |outs: &Path| {
+        std::fs::read_dir(outs)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .any(|e| {
+                e.file_name().to_string_lossy().contains(".partial-")
+                    && e.path().join("path_energy/config.json").is_file()
+            })
+    };
+    while !staged(&outs) {
+        assert!(started.elapsed().as_secs() < 120, "training never started");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    // SAFETY: sending a signal to our own child process.
+    assert_eq!(
+        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) },
+        0
+    );
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("interrupted by a signal"), "{stderr}");
+    assert!(out.join("path_energy/model.bpk").is_file(), "{stderr}");
+    assert!(out.join("path_energy/config.json").is_file());
+    // Nothing else: no pictures, no metrics, no staging folder.
+    assert!(!out.join("metrics.json").exists());
+    let names: Vec<String> = std::fs::read_dir(&outs)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["run"]);
+    let _ = std::fs::remove_dir_all(&outs);
+}
