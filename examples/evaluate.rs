@@ -23,6 +23,8 @@ use dotae::metrics::{
 use ndarray::{Array5, ArrayView5, Axis};
 use serde_json::{Value, json};
 
+#[path = "support/limits.rs"]
+mod limits;
 #[path = "support/lines_scoring.rs"]
 mod lines_scoring;
 #[path = "support/measure.rs"]

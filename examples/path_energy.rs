@@ -22,6 +22,8 @@ use dotae::metrics::{PathMeasure, PathMeasurement};
 use ndarray::{Array2, Array4, Axis};
 use serde::Serialize;
 
+#[path = "support/limits.rs"]
+mod limits;
 #[path = "support/measure.rs"]
 mod measure;
 mod support;

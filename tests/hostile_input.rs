@@ -162,6 +162,7 @@ fn fixtures(dir: &Path) {
     write_npy(&f("oneframe.npy"), &Array3::<f64>::ones((1, 16, 16))).unwrap();
     write_npy(&f("tiny.npy"), &Array3::<f64>::ones((3, 1, 1))).unwrap();
     write_npy(&f("onedim.npy"), &Array::from_elem(10, 1.0)).unwrap();
+    write_npy(&f("long.npy"), &Array3::<f64>::ones((1000, 4, 4))).unwrap();
     raw_npy(
         &f("int.npy"),
         "{'descr': '<i4', 'fortran_order': False, 'shape': (3, 4, 4), }",
@@ -378,6 +379,7 @@ fn cases(dir: &Path) -> Vec<Case> {
         pe(&[&p("truncated.npy")], &["truncated.npy"]),
         pe(&[&p("garbage.npy")], &["garbage.npy"]),
         pe(&[&p("empty.npy")], &["empty.npy"]),
+        pe(&[&p("long.npy")], &["long.npy", "too large"]),
         pe(&[&p("frames_garbage")], &["000.png"]),
         pe(&[&p("frames_empty")], &["frames_empty"]),
         pe(&[&ok, "--floor", "5"], &["--floor 5"]),

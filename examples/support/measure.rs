@@ -9,6 +9,8 @@ use dotae::energy::{Boundary, Floor, TimeWeights, Variant};
 use dotae::metrics::{DEFAULT_RELATIVE_FLOOR, MeasureConfig};
 use ndarray::{ArrayView5, Axis};
 
+use crate::limits::{MAX_IMAGE_SIDE, MAX_STEPS};
+
 /// How paths are measured (see docs/metrics.md, "One way to measure").
 #[derive(Debug, Clone, Args)]
 pub struct MeasureArgs {
@@ -91,7 +93,16 @@ impl MeasureArgs {
     /// of fewer than 2×2 cells (no mass can move), or an absolute floor at or above a frame's
     /// mean density (the floor would flatten it).
     pub fn check_paths(&self, file: &Path, paths: ArrayView5<f64>) -> Result<(), Box<dyn Error>> {
-        let (_, _, _, rows, cols) = paths.dim();
+        let (_, frames, _, rows, cols) = paths.dim();
+        // The flags' bounds hold for files too: a path that big would measure for hours.
+        if frames > MAX_STEPS + 1 || rows.max(cols) > MAX_IMAGE_SIDE {
+            return Err(format!(
+                "{}: paths of {frames} frames of {rows}x{cols} are too large to measure here: at most {} frames of at most {MAX_IMAGE_SIDE}x{MAX_IMAGE_SIDE}",
+                file.display(),
+                MAX_STEPS + 1
+            )
+            .into());
+        }
         if rows < 2 || cols < 2 {
             return Err(format!(
                 "{}: frames of {rows}x{cols} cannot be measured: mass needs at least 2x2 cells to move",
