@@ -86,10 +86,14 @@ fn path_measure(args: &Args, rows: usize, cols: usize) -> Result<PathMeasure, Bo
         }
         None => None,
     };
-    Ok(PathMeasure::new(
+    PathMeasure::new(
         args.measure.config(rows, cols),
         mask.as_ref().map(|m| m.view()),
-    )?)
+    )
+    .map_err(|e| match &args.obstacle {
+        Some(file) => format!("--obstacle {}: {e}", file.display()).into(),
+        None => e.into(),
+    })
 }
 
 fn read_paths(input: &Path) -> Result<Array4<f64>, Box<dyn Error>> {

@@ -199,7 +199,8 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         .obstacles
         .as_ref()
         .map(|mask| obstacle_grid(mask, &base))
-        .transpose()?;
+        .transpose()
+        .map_err(|e| with_obstacle_hint(args, e))?;
     // The decoded paths are measured as every binary measures paths (dotae_metrics::PathMeasure,
     // relative floor), not through the training bridge and its ε; building the measure before
     // any training also checks τ and the grid.

@@ -163,6 +163,16 @@ fn fixtures(dir: &Path) {
     write_npy(&f("tiny.npy"), &Array3::<f64>::ones((3, 1, 1))).unwrap();
     write_npy(&f("onedim.npy"), &Array::from_elem(10, 1.0)).unwrap();
     write_npy(&f("long.npy"), &Array3::<f64>::ones((1000, 4, 4))).unwrap();
+    write_npy(
+        &f("no_paths.npy"),
+        &ndarray::Array4::<f64>::zeros((0, 5, 16, 16)),
+    )
+    .unwrap();
+    write_npy(
+        &f("img_no_paths.npy"),
+        &Array5::<f64>::zeros((0, 5, 1, 32, 32)),
+    )
+    .unwrap();
     raw_npy(
         &f("int.npy"),
         "{'descr': '<i4', 'fortran_order': False, 'shape': (3, 4, 4), }",
@@ -201,6 +211,8 @@ fn fixtures(dir: &Path) {
         f64::from(u8::from((15..17).contains(&j)))
     });
     write_gray_png(&f("wall_mid.png"), &wall).unwrap();
+    write_gray_png(&f("white.png"), &Array2::ones((32, 32))).unwrap();
+    write_gray_png(&f("white16.png"), &Array2::ones((16, 16))).unwrap();
     // On the moving squares' first frame.
     let on_squares =
         Array2::from_shape_fn((16, 16), |(i, j)| f64::from(u8::from(i == 5 && j == 5)));
@@ -365,6 +377,7 @@ fn cases(dir: &Path) -> Vec<Case> {
         ),
         with_pair(&["--obstacle", &p("odd.png")], &["--obstacle", "odd.png"]),
         with_pair(&["--obstacle", &p("nope.png")], &["nope.png"]),
+        with_pair(&["--obstacle", &p("white.png")], &["white.png", "free"]),
         q(&["--out", &a_file], &["--out", "a_file"]),
         // path_energy: unreadable, hostile or meaningless paths and flags.
         pe(&[&p("nope.npy")], &["nope.npy"]),
@@ -380,6 +393,11 @@ fn cases(dir: &Path) -> Vec<Case> {
         pe(&[&p("garbage.npy")], &["garbage.npy"]),
         pe(&[&p("empty.npy")], &["empty.npy"]),
         pe(&[&p("long.npy")], &["long.npy", "too large"]),
+        pe(&[&p("no_paths.npy")], &["no_paths.npy", "no paths"]),
+        pe(
+            &[&ok, "--obstacle", &p("white16.png")],
+            &["white16.png", "free"],
+        ),
         pe(&[&p("frames_garbage")], &["000.png"]),
         pe(&[&p("frames_empty")], &["frames_empty"]),
         pe(&[&ok, "--floor", "5"], &["--floor 5"]),
@@ -407,6 +425,7 @@ fn cases(dir: &Path) -> Vec<Case> {
         ev(&[&p("img_zero.npy")], &["img_zero.npy", "zero mass"]),
         ev(&[&ok], &["ok.npy", "shape"]),
         ev(&[&p("huge.npy")], &["huge.npy"]),
+        ev(&[&p("img_no_paths.npy")], &["img_no_paths.npy", "no paths"]),
         ev(&[&p("nope.npy")], &["nope.npy"]),
         ev(
             &[&img_ok, "--reference", &p("img_big.npy")],

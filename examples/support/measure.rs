@@ -93,7 +93,14 @@ impl MeasureArgs {
     /// of fewer than 2×2 cells (no mass can move), or an absolute floor at or above a frame's
     /// mean density (the floor would flatten it).
     pub fn check_paths(&self, file: &Path, paths: ArrayView5<f64>) -> Result<(), Box<dyn Error>> {
-        let (_, frames, _, rows, cols) = paths.dim();
+        let (count, frames, _, rows, cols) = paths.dim();
+        if count == 0 {
+            return Err(format!(
+                "{} holds no paths: there is nothing to measure",
+                file.display()
+            )
+            .into());
+        }
         // The flags' bounds hold for files too: a path that big would measure for hours.
         if frames > MAX_STEPS + 1 || rows.max(cols) > MAX_IMAGE_SIDE {
             return Err(format!(
