@@ -60,7 +60,7 @@ struct Args {
     out: PathBuf,
 }
 
-const FULL: Budget = Budget::full(461, 40, 32, 1e-3);
+const FULL: Budget = Budget::full(460, 40, 32, 1e-3);
 
 /// Balanced transport: the scenes differ only by where the shadow lies, not by its mass.
 const REGULARISER: Regulariser = Regulariser::new(1e-3, 10, None);
