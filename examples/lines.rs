@@ -27,14 +27,8 @@ use serde::Serialize;
 
 #[path = "support/experiment.rs"]
 mod experiment;
-#[path = "support/interrupt.rs"]
-mod interrupt;
-#[path = "support/limits.rs"]
-mod limits;
 #[path = "support/lines_scoring.rs"]
 mod lines_scoring;
-#[path = "support/output.rs"]
-mod output;
 mod support;
 
 use experiment::{

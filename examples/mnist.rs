@@ -29,12 +29,6 @@ use serde::Serialize;
 
 #[path = "support/experiment.rs"]
 mod experiment;
-#[path = "support/interrupt.rs"]
-mod interrupt;
-#[path = "support/limits.rs"]
-mod limits;
-#[path = "support/output.rs"]
-mod output;
 mod support;
 
 use experiment::{
@@ -75,7 +69,7 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {
-    limits::check_range("--frames", args.frames, 1, limits::MAX_STEPS)?;
+    experiment::limits::check_range("--frames", args.frames, 1, experiment::limits::MAX_STEPS)?;
     let mnist = load_mnist(&args.data, 32)?;
     let budget = args
         .common

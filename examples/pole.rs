@@ -27,12 +27,6 @@ use serde::Serialize;
 
 #[path = "support/experiment.rs"]
 mod experiment;
-#[path = "support/interrupt.rs"]
-mod interrupt;
-#[path = "support/limits.rs"]
-mod limits;
-#[path = "support/output.rs"]
-mod output;
 #[path = "support/pole_scoring.rs"]
 mod pole_scoring;
 mod support;

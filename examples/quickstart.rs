@@ -189,38 +189,12 @@ fn main() -> ExitCode {
 
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let started = Instant::now();
-    check_flags(args)?;
-    let problem = load_problem(args)?;
-    check_problem(args, &problem)?;
-    let (channels, rows, cols) = problem.source.dim();
-    let base = training_config(args, channels)?;
-    base.check_image_size(rows, cols)?;
-    let grid = problem
-        .obstacles
-        .as_ref()
-        .map(|mask| obstacle_grid(mask, &base))
-        .transpose()
-        .map_err(|e| with_obstacle_hint(args, e))?;
-    // The decoded paths are measured as every binary measures paths (dotae_metrics::PathMeasure,
-    // relative floor), not through the training bridge and its ε; building the measure before
-    // any training also checks τ and the grid.
-    let measure = PathMeasure::new(
-        measure_config(&base),
-        problem.obstacles.as_ref().map(|mask| mask.view()),
-    )?;
-    if let Some(mask) = &problem.obstacles {
-        check_obstacles(args, mask, &problem, &base)?;
-    }
-    // Measuring the cross-dissolve finds, before any training, endpoints the measure refuses
-    // (an obstacle that walls off unequal masses, for one).
-    let dissolve = cross_dissolve_pairs(
-        problem.source.clone().insert_axis(Axis(0)).view(),
-        problem.target.clone().insert_axis(Axis(0)).view(),
-        args.steps,
-    )?;
-    measure
-        .measure(dissolve.index_axis(Axis(0), 0))
-        .map_err(|e| with_obstacle_hint(args, e.into()))?;
+    let Checked {
+        problem,
+        base,
+        grid,
+        measure,
+    } = check(args)?;
     let output = Output::stage(&args.out)?;
     let out = output.dir();
     let device = args.backend.training_device()?;
@@ -259,6 +233,56 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     println!("{}", serde_json::to_string_pretty(&report)?);
     println!("wrote {}", args.out.display());
     Ok(())
+}
+
+/// What a run needs, every part checked before anything is written.
+struct Checked {
+    problem: Problem,
+    base: TrainingConfig,
+    grid: Option<Grid>,
+    measure: PathMeasure,
+}
+
+/// Reads and checks the flags, the images and the obstacle, and builds the measure.
+fn check(args: &Args) -> Result<Checked, Box<dyn Error>> {
+    check_flags(args)?;
+    let problem = load_problem(args)?;
+    check_problem(args, &problem)?;
+    let (channels, rows, cols) = problem.source.dim();
+    let base = training_config(args, channels)?;
+    base.check_image_size(rows, cols)?;
+    let grid = problem
+        .obstacles
+        .as_ref()
+        .map(|mask| obstacle_grid(mask, &base))
+        .transpose()
+        .map_err(|e| with_obstacle_hint(args, e))?;
+    // The decoded paths are measured as every binary measures paths (dotae_metrics::PathMeasure,
+    // relative floor), not through the training bridge and its ε; building the measure before
+    // any training also checks τ and the grid.
+    let measure = PathMeasure::new(
+        measure_config(&base),
+        problem.obstacles.as_ref().map(|mask| mask.view()),
+    )?;
+    if let Some(mask) = &problem.obstacles {
+        check_obstacles(args, mask, &problem, &base)?;
+    }
+    // Measuring the cross-dissolve finds, before any training, endpoints the measure refuses
+    // (an obstacle that walls off unequal masses, for one).
+    let dissolve = cross_dissolve_pairs(
+        problem.source.clone().insert_axis(Axis(0)).view(),
+        problem.target.clone().insert_axis(Axis(0)).view(),
+        args.steps,
+    )?;
+    measure
+        .measure(dissolve.index_axis(Axis(0), 0))
+        .map_err(|e| with_obstacle_hint(args, e.into()))?;
+    Ok(Checked {
+        problem,
+        base,
+        grid,
+        measure,
+    })
 }
 
 /// Trains `method` (the path energy, or the plain autoencoder: α = β = 0, same seed, schedule

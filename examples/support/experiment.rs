@@ -30,9 +30,16 @@ use indicatif::{ProgressBar, ProgressStyle};
 use ndarray::{Array4, Array5, ArrayView4, ArrayView5, Axis, Ix5, s};
 use serde::Serialize;
 
-use crate::interrupt;
-use crate::limits::{MAX_PAIRS, check_range};
-use crate::output::Output;
+// The experiments' own helpers, declared here so each experiment binary names only this module.
+#[path = "interrupt.rs"]
+mod interrupt;
+#[path = "limits.rs"]
+pub mod limits;
+#[path = "output.rs"]
+mod output;
+
+use limits::{MAX_PAIRS, check_range};
+use output::Output;
 
 /// A method on the command line; `all` expands to every method.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
