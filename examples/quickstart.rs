@@ -383,13 +383,14 @@ fn check_flags(args: &Args) -> Result<(), Box<dyn Error>> {
 /// The images must carry mass, and ε must lie below their mean brightness: a floor at or
 /// above it would flatten them and measure nothing.
 fn check_problem(args: &Args, problem: &Problem) -> Result<(), Box<dyn Error>> {
-    let named = [("--source", &problem.source), ("--target", &problem.target)];
-    for (flag, image) in named {
-        let file = match flag {
-            "--source" => args.source.as_deref(),
-            _ => args.target.as_deref(),
-        };
-        let name = file.map_or("(embedded)".into(), |f| f.display().to_string());
+    let named = [
+        ("--source", &args.source, &problem.source),
+        ("--target", &args.target, &problem.target),
+    ];
+    for (flag, file, image) in named {
+        let name = file
+            .as_ref()
+            .map_or("(embedded)".into(), |f| f.display().to_string());
         for (c, channel) in image.outer_iter().enumerate() {
             let mean = channel.mean().unwrap_or(0.0);
             if mean <= 0.0 {

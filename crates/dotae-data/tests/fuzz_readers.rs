@@ -4,8 +4,7 @@
 //! test per failure seen before the readers checked declared sizes.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::path::Path;
 
 use dotae_data::{
     Channels, DataError, MAX_IDX_BYTES, MAX_NPY_BYTES, MAX_NPY_HEADER_BYTES, MAX_PNG_SAMPLES,
@@ -13,44 +12,16 @@ use dotae_data::{
     read_npy, read_paths_npy, read_png, read_png_frames, write_gray_png, write_npy, write_png,
 };
 use flate2::Compression;
-use flate2::write::{GzEncoder, ZlibEncoder};
+use flate2::write::ZlibEncoder;
 use ndarray::{Array2, Array3, ArrayD, Dimension, IxDyn, ShapeBuilder};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::FileFailurePersistence;
 
-const IMAGES: u32 = 0x0000_0803;
-const LABELS: u32 = 0x0000_0801;
+mod common;
+use common::{IMAGES, LABELS, Scratch, gzip, idx, idx_reason};
+
 const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
-
-/// A directory under the system temp dir that no other case or test uses, removed on drop.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new() -> Self {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "dotae-data-fuzz-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-
-    fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
-        let path = self.0.join(name);
-        std::fs::write(&path, bytes).unwrap();
-        path
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// Any outcome but a panic is a pass, as long as an error names `path`.
 fn named<T>(path: &Path, result: Result<T, DataError>) {
@@ -69,7 +40,7 @@ fn error_of<T: std::fmt::Debug>(result: Result<T, DataError>) -> DataError {
 }
 
 fn read_all_npy(bytes: &[u8]) {
-    let scratch = Scratch::new();
+    let scratch = Scratch::new("fuzz");
     let path = scratch.write("hostile.npy", bytes);
     named(&path, read_npy(&path));
     named(&path, read_paths_npy(&path));
@@ -78,7 +49,7 @@ fn read_all_npy(bytes: &[u8]) {
 
 /// Reads the bytes as a PNG on its own, and as the first of a path's frames.
 fn read_all_png(bytes: &[u8]) {
-    let scratch = Scratch::new();
+    let scratch = Scratch::new("fuzz");
     let path = scratch.write("frame_00.png", bytes);
     named(&path, read_png(&path));
     named(&path, read_gray_png(&path));
@@ -90,7 +61,7 @@ fn read_all_png(bytes: &[u8]) {
 /// Reads the bytes as images and labels, and as the training images of an otherwise valid
 /// MNIST directory.
 fn read_all_idx(bytes: &[u8]) {
-    let scratch = Scratch::new();
+    let scratch = Scratch::new("fuzz");
     let path = scratch.write("train-images-idx3-ubyte", bytes);
     named(&path, read_idx_images(&path));
     named(&path, read_idx_labels(&path));
@@ -130,22 +101,6 @@ fn npy_dict(descr: &str, fortran_order: &str, shape: &[String]) -> String {
         "{{'descr': '{descr}', 'fortran_order': {fortran_order}, 'shape': ({}{trailing}), }}",
         shape.join(", ")
     )
-}
-
-/// An IDX file: magic, one big-endian `u32` per dimension, then the data.
-fn idx(magic: u32, dims: &[u32], data: &[u8]) -> Vec<u8> {
-    let mut bytes = magic.to_be_bytes().to_vec();
-    for d in dims {
-        bytes.extend(d.to_be_bytes());
-    }
-    bytes.extend(data);
-    bytes
-}
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = GzEncoder::new(Vec::new(), Compression::fast());
-    encoder.write_all(bytes).unwrap();
-    encoder.finish().unwrap()
 }
 
 fn crc32(bytes: &[u8]) -> u32 {
@@ -353,7 +308,7 @@ proptest! {
     /// read, never a panic.
     #[test]
     fn npy_mutated_files((shape, fortran, single) in npy_array(), edits in mutations()) {
-        let scratch = Scratch::new();
+        let scratch = Scratch::new("fuzz");
         let path = scratch.0.join("valid.npy");
         let values = write_array(&path, &shape, fortran, single);
         let read = read_npy(&path).unwrap();
@@ -372,7 +327,7 @@ proptest! {
         edits in mutations(),
         fix_crcs in any::<bool>(),
     ) {
-        let scratch = Scratch::new();
+        let scratch = Scratch::new("fuzz");
         let path = scratch.0.join("valid.png");
         let image = Array3::from_shape_fn((if rgb { 3 } else { 1 }, rows, cols), |(c, i, j)| {
             ((c * 7 + i * 3 + j) % 10) as f64 / 9.0
@@ -498,18 +453,11 @@ fn npy_reason(err: DataError) -> String {
     }
 }
 
-fn idx_reason(err: DataError) -> String {
-    match err {
-        DataError::Idx { reason, .. } => reason,
-        other => panic!("expected an IDX error, got {other}"),
-    }
-}
-
 /// A file shorter than 200 bytes claiming a terabyte used to abort the process in the
 /// allocator; its shape is now checked against the bytes that follow the header.
 #[test]
 fn huge_npy_shape_is_an_error_naming_the_file() {
-    let scratch = Scratch::new();
+    let scratch = Scratch::new("fuzz");
     let dict = npy_dict(
         "<f8",
         "False",
@@ -548,7 +496,7 @@ fn huge_npy_shape_is_an_error_naming_the_file() {
 /// writes nothing), are refused as too large before anything is allocated.
 #[test]
 fn npy_limits_are_named() {
-    let scratch = Scratch::new();
+    let scratch = Scratch::new("fuzz");
     let long = format!(
         "{{'descr': '<f8', 'fortran_order': False, 'shape': (1,), {:1$}}}",
         "", 10_000
@@ -597,7 +545,7 @@ fn npy_limits_are_named() {
 /// layout, in either byte order and either float width, as NumPy's own files do.
 #[test]
 fn fortran_order_npy_reads_transposed_into_standard_layout() {
-    let scratch = Scratch::new();
+    let scratch = Scratch::new("fuzz");
     let expected = Array3::from_shape_fn((2, 3, 4), |(t, i, j)| (t * 100 + i * 10 + j) as f64);
     let column_major: Vec<f64> = expected.t().iter().copied().collect();
     let shape = ["2", "3", "4"].map(String::from);
@@ -623,7 +571,7 @@ fn fortran_order_npy_reads_transposed_into_standard_layout() {
 /// that does not match, used to be reported as "bytes after the data".
 #[test]
 fn corrupt_gzip_is_reported_as_such() {
-    let scratch = Scratch::new();
+    let scratch = Scratch::new("fuzz");
     let promised = idx(LABELS, &[3], &[1, 2, 3]);
     let inflated = [&promised[..], &[4]].concat();
     // A stored deflate block holding the inflated bytes, behind a trailer for the promised
@@ -660,7 +608,7 @@ fn corrupt_gzip_is_reported_as_such() {
 /// that really is longer than the limit (a sparse file here) is too large.
 #[test]
 fn idx_declared_size_is_checked_against_the_data() {
-    let scratch = Scratch::new();
+    let scratch = Scratch::new("fuzz");
     let file = idx(IMAGES, &[1000, 28, 28], &[0; 10]);
     for (name, bytes) in [("raw", file.clone()), ("gz", gzip(&file))] {
         let path = scratch.write(name, &bytes);
@@ -691,7 +639,7 @@ fn idx_declared_size_is_checked_against_the_data() {
 /// the limit, before its pixels are allocated.
 #[test]
 fn png_sizes_are_checked_before_allocating() {
-    let scratch = Scratch::new();
+    let scratch = Scratch::new("fuzz");
     let path = scratch.write("wide.png", &png_file(100_000, 100_000, 8, 2, 0, &[0; 16]));
     let err = error_of(read_png(&path));
     assert!(

@@ -1,53 +1,10 @@
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use dotae_data::{DataError, MNIST_SIDE, load_mnist, read_idx_images, read_idx_labels};
-use flate2::Compression;
-use flate2::write::GzEncoder;
 use ndarray::{Array3, s};
 
-const IMAGES: u32 = 0x0000_0803;
-const LABELS: u32 = 0x0000_0801;
-
-/// A per-test directory under the system temp dir, removed when the test ends.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Self {
-        let dir =
-            std::env::temp_dir().join(format!("dotae-data-mnist-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-
-    fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
-        let path = self.0.join(name);
-        std::fs::write(&path, bytes).unwrap();
-        path
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn idx(magic: u32, dims: &[u32], data: &[u8]) -> Vec<u8> {
-    let mut bytes = magic.to_be_bytes().to_vec();
-    for d in dims {
-        bytes.extend_from_slice(&d.to_be_bytes());
-    }
-    bytes.extend_from_slice(data);
-    bytes
-}
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
-    encoder.write_all(bytes).unwrap();
-    encoder.finish().unwrap()
-}
+mod common;
+use common::{IMAGES, LABELS, Scratch, gzip, idx, idx_reason};
 
 /// `n` distinct 28x28 digits: image k holds `(k * 31 + i * 9 + j) % 256` at (i, j).
 fn digits(n: usize) -> Array3<u8> {
@@ -71,13 +28,6 @@ fn fake_mnist(scratch: &Scratch) {
     scratch.write("train-labels-idx1-ubyte.gz", &gzip(&label_file(&[5, 0, 9])));
     scratch.write("t10k-images-idx3-ubyte", &image_file(&digits(2)));
     scratch.write("t10k-labels-idx1-ubyte", &label_file(&[7, 2]));
-}
-
-fn idx_reason(err: DataError) -> String {
-    match err {
-        DataError::Idx { reason, .. } => reason,
-        other => panic!("expected an IDX error, got {other}"),
-    }
 }
 
 #[test]

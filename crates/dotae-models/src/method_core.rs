@@ -36,13 +36,18 @@ impl<O: Objective> MethodCore<O> {
     /// seeded from the config.
     pub fn new(config: O::Config, device: &Device) -> Result<Self, ModelError> {
         config.check()?;
-        Self::from_objective(O::from_config(config)?, device)
+        Self::from_checked(O::from_config(config)?, device)
     }
 
     /// Like [`MethodCore::new`], for an objective built by other means (a path energy on a
     /// grid with obstacles, for example).
     pub fn from_objective(objective: O, device: &Device) -> Result<Self, ModelError> {
         objective.config().check()?;
+        Self::from_checked(objective, device)
+    }
+
+    /// The networks and optimisers of an objective whose configuration has been checked.
+    fn from_checked(objective: O, device: &Device) -> Result<Self, ModelError> {
         let seed = objective.schedule().seed;
         let (model, adversary) = objective.init(device, seed)?;
         Ok(Self {
