@@ -33,3 +33,4 @@ pub use dotae_grid as grid;
 pub use dotae_kernels as kernels;
 pub use dotae_metrics as metrics;
 pub use dotae_models as models;
+pub use dotae_ot as ot;

@@ -1,0 +1,96 @@
+//! Validation of the inputs every solver shares, before any work is done.
+
+use ndarray::{ArrayBase, Data, Dimension, IntoDimension};
+
+use crate::OtError;
+
+/// Checks that `values` (named `what`) is non-empty, finite and non-negative, and carries
+/// mass; returns its total mass.
+pub fn mass<S, D>(what: &'static str, values: &ArrayBase<S, D>) -> Result<f64, OtError>
+where
+    S: Data<Elem = f64>,
+    D: Dimension,
+{
+    non_negative(what, values)?;
+    let total: f64 = values.iter().sum();
+    if total > 0.0 {
+        Ok(total)
+    } else {
+        Err(OtError::ZeroMass { what })
+    }
+}
+
+/// Checks that `values` (named `what`) is non-empty, finite and non-negative.
+pub fn non_negative<S, D>(what: &'static str, values: &ArrayBase<S, D>) -> Result<(), OtError>
+where
+    S: Data<Elem = f64>,
+    D: Dimension,
+{
+    finite(what, values)?;
+    match values.indexed_iter().find(|(_, v)| **v < 0.0) {
+        Some((index, &value)) => Err(OtError::Negative {
+            what,
+            index: index_vec::<D>(index),
+            value,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Checks that `values` (named `what`) is non-empty and finite.
+pub fn finite<S, D>(what: &'static str, values: &ArrayBase<S, D>) -> Result<(), OtError>
+where
+    S: Data<Elem = f64>,
+    D: Dimension,
+{
+    if values.is_empty() {
+        return Err(OtError::Empty { what });
+    }
+    match values.indexed_iter().find(|(_, v)| !v.is_finite()) {
+        Some((index, &value)) => Err(OtError::NonFinite {
+            what,
+            index: index_vec::<D>(index),
+            value,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Checks that two masses agree to the relative `tolerance`.
+pub fn equal_mass(
+    what: &'static str,
+    first: f64,
+    second: f64,
+    tolerance: f64,
+) -> Result<(), OtError> {
+    let relative = (first - second).abs() / first.max(second);
+    if relative <= tolerance {
+        Ok(())
+    } else {
+        Err(OtError::UnequalMass {
+            what,
+            first,
+            second,
+            relative,
+            tolerance,
+        })
+    }
+}
+
+/// Checks that a parameter is finite and strictly positive.
+pub fn positive(name: &'static str, value: f64) -> Result<f64, OtError> {
+    if value.is_finite() && value > 0.0 {
+        Ok(value)
+    } else {
+        Err(OtError::Parameter {
+            name,
+            value,
+            rule: "it must be finite and > 0",
+        })
+    }
+}
+
+/// An index pattern (a `usize` or a tuple of them) as a vector, for error messages.
+fn index_vec<D: Dimension>(pattern: D::Pattern) -> Vec<usize> {
+    pattern.into_dimension().slice().to_vec()
+}

@@ -1,0 +1,17 @@
+//! Reference optimal-transport solvers in pure Rust, with ndarray in and out: the ground truth
+//! that dotae's interpolations are judged against, and a crate of its own.
+//!
+//! - **Exact** discrete OT by the network simplex: plan, cost and dual potentials.
+//! - **Entropic** OT: log-domain Sinkhorn (balanced and unbalanced) and convolutional
+//!   Wasserstein barycentres of images.
+//! - **Dynamic** OT (Benamou–Brenier) by proximal splitting on dotae-grid's staggered grid,
+//!   with obstacles: the geodesic frames themselves.
+//!
+//! Inputs are checked before any work (negative or non-finite mass, mismatched shapes, zero
+//! mass are [`OtError`]s); solvers never print.
+
+#![warn(missing_docs)]
+mod check;
+mod error;
+
+pub use error::OtError;
