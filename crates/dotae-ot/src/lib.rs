@@ -13,5 +13,7 @@
 #![warn(missing_docs)]
 mod check;
 mod error;
+mod progress;
 
 pub use error::OtError;
+pub use progress::{Observer, Progress, Silent};
