@@ -15,5 +15,12 @@ mod check;
 mod error;
 mod progress;
 
+mod entropic;
+pub use entropic::{
+    Barycentre, BarycentreConfig, EntropicTransport, SinkhornConfig, convolutional_barycentre,
+    convolutional_barycentre_with, sinkhorn, sinkhorn_unbalanced, sinkhorn_unbalanced_with,
+    sinkhorn_with,
+};
+
 pub use error::OtError;
 pub use progress::{Observer, Progress, Silent};
