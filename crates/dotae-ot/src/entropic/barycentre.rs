@@ -121,7 +121,14 @@ pub fn convolutional_barycentre_with(
     let (count, height, width) = images.dim();
     let kernel = GibbsKernel::new(height, width, config.epsilon);
     let pixels = kernel.pixels();
-    let targets: Vec<f64> = images.iter().copied().collect();
+    // Every per-image array below is interleaved by row (`height × count × width`), the
+    // layout in which the kernel blurs all the images with one matrix product per axis.
+    let targets: Vec<f64> = images
+        .view()
+        .permuted_axes([1, 0, 2])
+        .iter()
+        .copied()
+        .collect();
     let weights = weights.to_vec();
 
     let mut barycentre = vec![1.0 / pixels as f64; pixels];
@@ -137,11 +144,14 @@ pub fn convolutional_barycentre_with(
     let mut converged = false;
     while iterations < config.max_iterations {
         iterations += 1;
-        for (v, blurred_u) in v
-            .chunks_exact_mut(pixels)
-            .zip(blurred_u.chunks_exact(pixels))
+        for (row, (v, blurred_u)) in v
+            .chunks_exact_mut(width)
+            .zip(blurred_u.chunks_exact(width))
+            .enumerate()
         {
-            for ((v, b), ku) in v.iter_mut().zip(&barycentre).zip(blurred_u) {
+            let image_row = row / count;
+            let barycentre = &barycentre[image_row * width..(image_row + 1) * width];
+            for ((v, b), ku) in v.iter_mut().zip(barycentre).zip(blurred_u) {
                 *v = b / ku;
             }
         }
@@ -150,11 +160,11 @@ pub fn convolutional_barycentre_with(
             *u = a / kv;
         }
         kernel.apply(&u, &mut scratch, &mut blurred_u);
-        geometric_mean(&blurred_u, &weights, &mut barycentre);
+        geometric_mean(&blurred_u, &weights, width, &mut barycentre);
         if iterations % CHECK_EVERY != 0 {
             continue;
         }
-        change = disagreement(&v, &blurred_u, pixels);
+        change = disagreement(&v, &blurred_u, count, width);
         if !change.is_finite() {
             return Err(underflow(config.epsilon));
         }
@@ -228,12 +238,15 @@ fn check_inputs(
     Ok(())
 }
 
-/// `out = Π_k (blurred_k + STABILISER)^weight_k`, pixel by pixel.
-fn geometric_mean(blurred: &[f64], weights: &[f64], out: &mut [f64]) {
+/// `out = Π_k (blurred_k + STABILISER)^weight_k`, pixel by pixel, from images interleaved
+/// by row (`height × count × width`, `count = weights.len()`).
+fn geometric_mean(blurred: &[f64], weights: &[f64], width: usize, out: &mut [f64]) {
     out.fill(0.0);
-    for (blurred, &weight) in blurred.chunks_exact(out.len()).zip(weights) {
+    for (row, blurred) in blurred.chunks_exact(width).enumerate() {
+        let (image_row, image) = (row / weights.len(), row % weights.len());
+        let out = &mut out[image_row * width..(image_row + 1) * width];
         for (out, b) in out.iter_mut().zip(blurred) {
-            *out += weight * (b + STABILISER).ln();
+            *out += weights[image] * (b + STABILISER).ln();
         }
     }
     for out in out.iter_mut() {
@@ -241,22 +254,28 @@ fn geometric_mean(blurred: &[f64], weights: &[f64], out: &mut [f64]) {
     }
 }
 
-/// `Σ_pixels std_k(v_k · blurred_u_k)` (population standard deviation over the images): the
-/// images' plans' second marginals, and how far they are from one common barycentre.
-fn disagreement(v: &[f64], blurred_u: &[f64], pixels: usize) -> f64 {
-    let count = (v.len() / pixels) as f64;
-    let marginal = |k: usize, p: usize| v[k * pixels + p] * blurred_u[k * pixels + p];
-    let images = v.len() / pixels;
-    (0..pixels)
-        .map(|p| {
-            let mean = (0..images).map(|k| marginal(k, p)).sum::<f64>() / count;
-            let variance = (0..images)
-                .map(|k| (marginal(k, p) - mean).powi(2))
+/// `Σ_pixels std_k(v_k · blurred_u_k)` (population standard deviation over the `count`
+/// images, interleaved by row): the images' plans' second marginals, and how far they are
+/// from one common barycentre.
+fn disagreement(v: &[f64], blurred_u: &[f64], count: usize, width: usize) -> f64 {
+    let images = count as f64;
+    let mut total = 0.0;
+    // One image row of every image at a time: the count values of a pixel are width apart.
+    for (v, blurred_u) in v
+        .chunks_exact(count * width)
+        .zip(blurred_u.chunks_exact(count * width))
+    {
+        for column in 0..width {
+            let marginal = |c: usize| v[c * width + column] * blurred_u[c * width + column];
+            let mean = (0..count).map(marginal).sum::<f64>() / images;
+            let variance = (0..count)
+                .map(|c| (marginal(c) - mean).powi(2))
                 .sum::<f64>()
-                / count;
-            variance.sqrt()
-        })
-        .sum()
+                / images;
+            total += variance.sqrt();
+        }
+    }
+    total
 }
 
 fn underflow(epsilon: f64) -> OtError {

@@ -45,13 +45,15 @@ impl GibbsKernel {
         self.height * self.width
     }
 
-    /// Applies the kernel to each of the images stacked in `images` (row-major
-    /// `count × height × width`), writing the results to `out` (same layout). `scratch` holds
-    /// the half-blurred images and must have the same length; nothing is allocated.
+    /// Applies the kernel to each of `count` images stored *interleaved by row* in `images`
+    /// (row-major `height × count × width`: row `r` of every image, then row `r + 1`),
+    /// writing the results to `out` in the same layout. `scratch` holds the half-blurred
+    /// images and must have the same length; nothing is allocated. The layout makes each pass
+    /// one matrix product for all the images: `(height·count) × width` times `K_width`, then
+    /// `K_height` times `height × (count·width)`.
     pub(super) fn apply(&self, images: &[f64], scratch: &mut [f64], out: &mut [f64]) {
         let (h, w) = (self.height, self.width);
         let rows = images.len() / w;
-        // All images at once as a (count·h) × w matrix: each row blurred by K_width.
         matmul(
             MatMut::from_row_major_slice_mut(scratch, rows, w),
             Accum::Replace,
@@ -60,20 +62,15 @@ impl GibbsKernel {
             1.0,
             Par::Seq,
         );
-        let along_height = MatRef::from_row_major_slice(&self.along_height, h, h);
-        for (half, out) in scratch
-            .chunks_exact(self.pixels())
-            .zip(out.chunks_exact_mut(self.pixels()))
-        {
-            matmul(
-                MatMut::from_row_major_slice_mut(out, h, w),
-                Accum::Replace,
-                along_height,
-                MatRef::from_row_major_slice(half, h, w),
-                1.0,
-                Par::Seq,
-            );
-        }
+        let columns = images.len() / h;
+        matmul(
+            MatMut::from_row_major_slice_mut(out, h, columns),
+            Accum::Replace,
+            MatRef::from_row_major_slice(&self.along_height, h, h),
+            MatRef::from_row_major_slice(scratch, h, columns),
+            1.0,
+            Par::Seq,
+        );
     }
 }
 
@@ -120,14 +117,26 @@ mod tests {
 
     #[test]
     fn separable_passes_equal_the_dense_kernel() {
-        let (h, w, epsilon) = (5, 7, 0.05);
-        let images: Vec<f64> = (0..2 * h * w).map(|i| ((i * 37) % 11) as f64).collect();
+        let (count, h, w, epsilon) = (3, 5, 7, 0.05);
+        let images: Vec<Vec<f64>> = (0..count)
+            .map(|c| (0..h * w).map(|i| ((i * 37 + c) % 11) as f64).collect())
+            .collect();
+        // Interleave the images by row, as `apply` takes them.
+        let interleaved: Vec<f64> = (0..h)
+            .flat_map(|r| {
+                images
+                    .iter()
+                    .flat_map(move |image| &image[r * w..(r + 1) * w])
+            })
+            .copied()
+            .collect();
         let kernel = GibbsKernel::new(h, w, epsilon);
-        let mut scratch = vec![0.0; images.len()];
-        let mut out = vec![0.0; images.len()];
-        kernel.apply(&images, &mut scratch, &mut out);
-        for (image, out) in images.chunks(h * w).zip(out.chunks(h * w)) {
-            for (x, y) in dense(image, h, w, epsilon).iter().zip(out) {
+        let mut scratch = vec![0.0; interleaved.len()];
+        let mut out = vec![0.0; interleaved.len()];
+        kernel.apply(&interleaved, &mut scratch, &mut out);
+        for (c, image) in images.iter().enumerate() {
+            for (p, x) in dense(image, h, w, epsilon).iter().enumerate() {
+                let y = out[(p / w * count + c) * w + p % w];
                 assert!((x - y).abs() <= 1e-12 * x.abs());
             }
         }
