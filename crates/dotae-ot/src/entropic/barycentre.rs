@@ -1,5 +1,17 @@
 //! Convolutional Wasserstein barycentres of images (Solomon et al., 2015), as POT computes
 //! them in `ot.bregman.convolutional_barycenter2d`.
+//!
+//! **The blur the kernel predicts.** At the fixed point each plan `πₖ = diag(Uₖ) K diag(Vₖ)`
+//! carries `Aₖ` to the barycentre `b`, and `b = Π (K Uₖ)^wₖ` forces `Σ wₖ log Vₖ = 0`. For
+//! Gaussians (per axis, away from the borders; the kernel is a Gaussian of variance σ²)
+//! every factor is a Gaussian, and a Gaussian plan with marginal variances `s²`, `β` and
+//! coupling precision `1/σ²` has precision matrix `[[A, −1/σ²], [−1/σ², B]]` with
+//! `B = 1/σ² + q`, `q` the precision of `Vₖ`. With equal variances `s²`, symmetry makes `q`
+//! the same for every image, so `Σ wₖ qₖ = 0` gives `q = 0`, `B = 1/σ²`; inverting the
+//! precision matrix then gives `s² = 1 / (A − 1/σ²)` and `β = s² + σ²`. The means solve a
+//! linear system whose solution is `Σ wₖ μₖ`. So the barycentre of `N(μₖ, s²I)` is
+//! `N(Σ wₖ μₖ, (s² + σ²) I)`: the exact (ε → 0) displacement interpolation blurred once by the
+//! kernel.
 
 use std::ops::ControlFlow;
 
