@@ -15,5 +15,8 @@ mod check;
 mod error;
 mod progress;
 
+mod dynamic;
+pub use dynamic::{Geodesic, GeodesicConfig, REGION_MASS_TOLERANCE, geodesic, geodesic_with};
+
 pub use error::OtError;
 pub use progress::{Observer, Progress, Silent};
