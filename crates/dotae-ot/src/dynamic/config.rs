@@ -7,8 +7,11 @@ use crate::check::positive;
 
 /// Settings of [`geodesic_with`](crate::geodesic_with).
 ///
-/// The defaults make a 32×32 translation with `T = 16` converge in a few hundred iterations
-/// (see the crate's `dynamic` bench):
+/// With the defaults a Gaussian translated by a quarter of the image converges in 516, 690
+/// and 1546 iterations on 16×16, 32×32 and 64×64 grids with `T = 16`, with `W₂²` within
+/// 0.5 % of `d²` (`cargo bench -p dotae-ot --bench dynamic` prints these numbers). A tighter
+/// `tolerance` buys accuracy at a roughly proportional number of iterations (32×32: 1e-5
+/// takes about 5200 iterations and brings the frames to 3e-4 relative L2 error).
 ///
 /// | field | default |
 /// | --- | --- |
