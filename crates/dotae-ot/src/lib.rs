@@ -12,15 +12,16 @@
 
 #![warn(missing_docs)]
 mod check;
+mod dynamic;
+mod entropic;
 mod error;
 mod progress;
 
-mod entropic;
+pub use dynamic::{Geodesic, GeodesicConfig, REGION_MASS_TOLERANCE, geodesic, geodesic_with};
 pub use entropic::{
     Barycentre, BarycentreConfig, EntropicTransport, SinkhornConfig, convolutional_barycentre,
     convolutional_barycentre_with, sinkhorn, sinkhorn_unbalanced, sinkhorn_unbalanced_with,
     sinkhorn_with,
 };
-
 pub use error::OtError;
 pub use progress::{Observer, Progress, Silent};
