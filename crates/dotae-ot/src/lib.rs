@@ -15,5 +15,12 @@ mod check;
 mod error;
 mod progress;
 
+// Exact discrete OT (network simplex).
+mod emd;
+pub use emd::{
+    EMD_MAX_ARCS, EMD_PRICING_TOLERANCE, EmdConfig, ExactTransport, OptimalityCertificate,
+    PlanEntry, emd, emd_with, squared_euclidean_cost, w2_squared_images, w2_squared_points,
+};
+
 pub use error::OtError;
 pub use progress::{Observer, Progress, Silent};
