@@ -133,6 +133,13 @@ impl ArcCosts for SquaredEuclidean {
     #[inline]
     fn cost(&self, i: usize, j: usize) -> f64 {
         let source = &self.sources[i * self.dim..(i + 1) * self.dim];
+        if let [s0, s1] = *source {
+            let (d0, d1) = (
+                s0 - self.targets_by_coordinate[j],
+                s1 - self.targets_by_coordinate[self.cols + j],
+            );
+            return d0 * d0 + d1 * d1;
+        }
         source
             .iter()
             .enumerate()

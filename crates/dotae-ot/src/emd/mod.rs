@@ -138,9 +138,10 @@ struct Histograms {
     a: Vec<f64>,
     /// `b` rescaled to the mass of `a`.
     b: Vec<f64>,
-    /// The indices of the sources with mass, when some have none.
+    /// The sources the simplex sees, in the order it sees them: the indices of those with mass
+    /// (`None`: all of them, in order).
     sources: Option<Vec<usize>>,
-    /// The indices of the targets with mass, when some have none.
+    /// The targets the simplex sees, likewise.
     targets: Option<Vec<usize>>,
 }
 
