@@ -70,6 +70,20 @@ impl<'a> DenseCosts<'a> {
     }
 }
 
+impl DenseCosts<'static> {
+    /// The dense matrix of `costs` over `rows × cols` pairs: pricing reads it faster than it
+    /// recomputes implicit costs.
+    pub(super) fn materialise(costs: &impl ArcCosts, rows: usize, cols: usize) -> Self {
+        let values = (0..rows)
+            .flat_map(|i| (0..cols).map(move |j| costs.cost(i, j)))
+            .collect();
+        Self {
+            values: Cow::Owned(values),
+            cols,
+        }
+    }
+}
+
 impl ArcCosts for DenseCosts<'_> {
     #[inline]
     fn cost(&self, i: usize, j: usize) -> f64 {

@@ -1,9 +1,11 @@
 //! Squared 2-Wasserstein distances between point clouds and between images on their pixel
-//! grids, with the squared Euclidean cost computed on demand instead of stored.
+//! grids. The simplex prices a dense matrix of the pairs with mass (measured faster than
+//! recomputing the squared distances at every scan); the whole problem's costs, for the
+//! potentials of massless pixels and the optimality certificate, are computed on demand.
 
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 
-use super::cost::{SquaredEuclidean, check_point_sets};
+use super::cost::{DenseCosts, SquaredEuclidean, check_point_sets};
 use super::{EmdConfig, ExactTransport, Histograms};
 use crate::{OtError, Silent, check};
 
@@ -76,8 +78,10 @@ fn weighted_points(
     let problem = Histograms::checked(a, b, &config)?;
     let all = |n: usize| (0..n).collect::<Vec<_>>();
     let full = SquaredEuclidean::new(x, &all(x.nrows()), y, &all(y.nrows()));
+    let (rows, cols) = problem.kept_shape();
     if problem.sources.is_none() && problem.targets.is_none() {
-        return problem.solve(&full, &full, &config, &mut Silent);
+        let dense = DenseCosts::materialise(&full, rows, cols);
+        return problem.solve(&dense, &full, &config, &mut Silent);
     }
     let kept_sources = problem
         .kept_sources()
@@ -86,5 +90,6 @@ fn weighted_points(
         .kept_targets()
         .map_or_else(|| all(y.nrows()), <[usize]>::to_vec);
     let kept = SquaredEuclidean::new(x, &kept_sources, y, &kept_targets);
-    problem.solve(&kept, &full, &config, &mut Silent)
+    let dense = DenseCosts::materialise(&kept, rows, cols);
+    problem.solve(&dense, &full, &config, &mut Silent)
 }

@@ -5,8 +5,8 @@
 //! `⟨P, C⟩`, together with dual potentials `u`, `v` that prove it optimal (the algorithm of
 //! POT's `ot.emd`, a primal network simplex with block-search pricing, written anew in Rust).
 //! [`w2_squared_images`] and [`w2_squared_points`] are the squared 2-Wasserstein distances
-//! between two images on their pixel grids and between two point clouds, without a dense cost
-//! matrix.
+//! between two images on their pixel grids and between two point clouds (a dense cost matrix
+//! only over the pairs with mass).
 //!
 //! Optimality is not taken on trust: after the simplex stops, every pair is checked against
 //! the duals ([`OptimalityCertificate`]), and a plan the duals do not certify is an
