@@ -13,11 +13,16 @@
 #![warn(missing_docs)]
 mod check;
 mod dynamic;
+mod emd;
 mod entropic;
 mod error;
 mod progress;
 
 pub use dynamic::{Geodesic, GeodesicConfig, REGION_MASS_TOLERANCE, geodesic, geodesic_with};
+pub use emd::{
+    EMD_MAX_ARCS, EMD_PRICING_TOLERANCE, EmdConfig, ExactTransport, OptimalityCertificate,
+    PlanEntry, emd, emd_with, squared_euclidean_cost, w2_squared_images, w2_squared_points,
+};
 pub use entropic::{
     Barycentre, BarycentreConfig, EntropicTransport, SinkhornConfig, convolutional_barycentre,
     convolutional_barycentre_with, sinkhorn, sinkhorn_unbalanced, sinkhorn_unbalanced_with,
