@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use dotae::data::lines::{LINE_FRAMES, line_pairs};
-use dotae::data::pole::{PoleGrid, pole_dataset, pole_path};
+use dotae::data::pole::{MIN_POLE_SIZE, PoleGrid, pole_dataset, pole_path};
 use dotae::data::synthetic::cross_dissolve_pairs;
 use dotae::data::{DataError, DiskProblem, SeededRng, load_mnist, write_npy, write_png_grid};
 use dotae::data::{acai_line_bank, acai_line_path};
@@ -44,7 +44,7 @@ struct Args {
     /// Frames per pole and disk path, endpoints included (lines use the protocol's 16).
     #[arg(long, default_value_t = 11)]
     frames: usize,
-    /// Image side of the lines and pole scenes.
+    /// Image side of the lines and pole scenes (at least 16).
     #[arg(long, default_value_t = 32)]
     size: usize,
     /// Seeds the line angles and the pole pairs.
@@ -62,8 +62,10 @@ fn main() -> ExitCode {
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     check_range("--pairs", args.pairs, 1, MAX_PAIRS)?;
     check_range("--frames", args.frames, 2, MAX_STEPS + 1)?;
-    // ACAI's renderer draws outside images under 10 pixels.
-    check_range("--size", args.size, 10, MAX_IMAGE_SIDE)?;
+    // ACAI's lines need 10 pixels (its renderer draws outside smaller images), the pole
+    // scenes 16.
+    check_range("--size", args.size, MIN_POLE_SIZE, MAX_IMAGE_SIDE)
+        .map_err(|e| format!("{e} (the pole scenes need {MIN_POLE_SIZE} pixels)"))?;
     let output = Output::stage(&args.out)?;
     let out = output.dir();
     let mut report = json!({});
@@ -75,7 +77,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         report["mnist_raw_pixels"] = mnist_references(dir)?;
     }
     output.publish()?;
-    println!("{}", serde_json::to_string_pretty(&report)?);
+    support::print(&serde_json::to_string_pretty(&report)?)?;
     Ok(())
 }
 
@@ -185,7 +187,7 @@ fn write_dataset_pictures(args: &Args, out: &Path) -> Result<(), Box<dyn Error>>
 
 /// Linear probe and k-means (k = 10) accuracy of the raw padded pixels.
 fn mnist_references(dir: &Path) -> Result<serde_json::Value, Box<dyn Error>> {
-    let mnist = load_mnist(dir, 32)?;
+    let mnist = load_mnist(dir, 32).map_err(|e| format!("--mnist: {e}"))?;
     let flat = |images: &Array4<f64>| -> Result<Array2<f64>, Box<dyn Error>> {
         let n = images.len_of(Axis(0));
         Ok(images.to_shape((n, images.len() / n.max(1)))?.to_owned())

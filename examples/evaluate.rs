@@ -18,7 +18,8 @@ use clap::{Parser, ValueEnum};
 use dotae::data::pole::PoleParams;
 use dotae::data::read_image_paths_npy;
 use dotae::metrics::{
-    Distance, MeanStd, NearestNeighbours, PathMeasure, PathMeasurement, adjacent_ssim,
+    BLANK_BELOW, Distance, MeanStd, NearestNeighbours, PathMeasure, PathMeasurement, adjacent_ssim,
+    first_blank_frame,
 };
 use ndarray::{Array5, ArrayView5, Axis};
 use serde_json::{Value, json};
@@ -33,6 +34,7 @@ mod measure;
 mod pole_scoring;
 mod support;
 
+use limits::{W2, check_real};
 use lines_scoring::Lines;
 use pole_scoring::{pole_scenes, pole_scores};
 
@@ -57,8 +59,9 @@ struct Args {
     benchmark: Option<Benchmark>,
     /// With `--benchmark lines`: ACAI's lines and official rules, or dotae's exact tent lines
     /// and original rules (for paths drawn with `lines --lines dotae`).
-    #[arg(long, value_enum, default_value_t = Lines::Acai)]
-    lines: Lines,
+    /// (Default: acai.)
+    #[arg(long, value_enum)]
+    lines: Option<Lines>,
     #[command(flatten)]
     measure: measure::MeasureArgs,
 }
@@ -97,8 +100,18 @@ fn main() -> ExitCode {
 
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     args.measure.check_flags()?;
+    if let Some(w2) = args.w2 {
+        check_real("--w2", w2, &W2)?;
+    }
+    if let (Some(lines), false) = (args.lines, matches!(args.benchmark, Some(Benchmark::Lines))) {
+        return Err(format!(
+            "--lines {lines:?} chooses how `--benchmark lines` scores, but --benchmark lines is not given: it would change nothing"
+        )
+        .into());
+    }
     let paths = read_image_paths_npy(&args.paths)?;
     check_unit_range(&args.paths, &paths)?;
+    warn_still_paths(&args.paths, &paths);
     args.measure.check_paths(&args.paths, paths.view())?;
     let (count, frames, channels, rows, cols) = paths.dim();
     let mut report = json!({
@@ -112,12 +125,34 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let mut per_path_ssim = Vec::with_capacity(count);
     let mut all_pairs = Vec::new();
     let mut energies = Vec::with_capacity(count);
+    let mut blank = 0;
     for (p, path) in paths.outer_iter().enumerate() {
         let in_file = |e: &dyn Error| format!("{}, path {p}: {e}", args.paths.display());
         let pairs = adjacent_ssim(path).map_err(|e| in_file(&e))?;
         per_path_ssim.push(pairs.iter().sum::<f64>() / pairs.len() as f64);
         all_pairs.extend(pairs);
-        energies.push(measure.measure(path).map_err(|e| in_file(&e))?);
+        // A blank frame has nothing to move: the path is counted, not measured, as in the
+        // experiments' own scores.
+        if first_blank_frame(path).is_some() {
+            blank += 1;
+            continue;
+        }
+        let measured = measure.measure(path);
+        energies.push(measured.map_err(|e| {
+            format!(
+                "{}, path {p}: {}",
+                args.paths.display(),
+                args.measure.explain(e)
+            )
+        })?);
+    }
+    report["blank_paths"] = json!(blank);
+    if energies.is_empty() {
+        return Err(format!(
+            "{}: every path has a black frame (no value reaches half a gray level, {BLANK_BELOW:e}): there is no motion to measure",
+            args.paths.display()
+        )
+        .into());
     }
     report["adjacent_ssim"] = mean_std(&per_path_ssim);
     report["adjacent_ssim_pairs"] = mean_std(&all_pairs);
@@ -130,19 +165,18 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         report["reference"] = against_reference(&paths, file, &measure)?;
     }
     match args.benchmark {
-        Some(Benchmark::Lines) => report["lines"] = lines(paths.view(), args.lines)?,
+        Some(Benchmark::Lines) => {
+            report["lines"] = lines(paths.view(), args.lines.unwrap_or(Lines::Acai))?
+        }
         Some(Benchmark::Pole) => report["pole"] = pole(paths.view())?,
         None => {}
     }
-    println!("{}", serde_json::to_string_pretty(&report)?);
+    support::print(&serde_json::to_string_pretty(&report)?)?;
     Ok(())
 }
 
 /// `T·J / W₂²` of each measured path against the given squared distance.
 fn w2_ratios(measured: &[PathMeasurement], w2: f64) -> Result<Value, Box<dyn Error>> {
-    if !(w2.is_finite() && w2 > 0.0) {
-        return Err(format!("--w2 = {w2} is invalid: it must be finite and > 0").into());
-    }
     let ratios = measured
         .iter()
         .map(|m| {
@@ -232,6 +266,30 @@ fn check_unit_range(file: &Path, paths: &Array5<f64>) -> Result<(), Box<dyn Erro
             file.display()
         )
         .into()),
+    }
+}
+
+/// Warns about paths whose frames are all the same image: their scores (energy 0, SSIM 1)
+/// describe a still picture, not an interpolation.
+fn warn_still_paths(file: &Path, paths: &Array5<f64>) {
+    let still: Vec<usize> = paths
+        .outer_iter()
+        .enumerate()
+        .filter(|(_, path)| {
+            path.outer_iter()
+                .all(|frame| frame == path.index_axis(Axis(0), 0))
+        })
+        .map(|(p, _)| p)
+        .collect();
+    if !still.is_empty() {
+        eprintln!(
+            "warning: {}: {} of {} paths do not move (every frame equals the first; paths {:?}{}): their scores describe still images",
+            file.display(),
+            still.len(),
+            paths.len_of(Axis(0)),
+            &still[..still.len().min(10)],
+            if still.len() > 10 { ", …" } else { "" }
+        );
     }
 }
 

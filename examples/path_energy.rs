@@ -19,13 +19,17 @@ use clap::Parser;
 use dotae::data::{self, synthetic};
 use dotae::energy::{Grid, mass_on_obstacles};
 use dotae::metrics::{PathMeasure, PathMeasurement};
-use ndarray::{Array2, Array4, Axis};
+use ndarray::{Array4, Axis};
 use serde::Serialize;
 
 #[path = "support/limits.rs"]
 mod limits;
 #[path = "support/measure.rs"]
 mod measure;
+#[path = "support/obstacle.rs"]
+mod obstacle;
+
+use obstacle::read_obstacle_mask;
 mod support;
 
 #[derive(Debug, Parser)]
@@ -69,21 +73,8 @@ fn main() -> ExitCode {
 
 /// The measure for frames of `rows × cols`, measured on their own grid.
 fn path_measure(args: &Args, rows: usize, cols: usize) -> Result<PathMeasure, Box<dyn Error>> {
-    let mask: Option<Array2<bool>> = match &args.obstacle {
-        Some(file) => {
-            let mask = data::read_gray_png(file)
-                .map_err(|e| format!("--obstacle {}: {e}", file.display()))?;
-            if mask.dim() != (rows, cols) {
-                return Err(format!(
-                    "--obstacle {} is {}x{}, but the frames are {rows}x{cols}: the mask must have the frames' size",
-                    file.display(),
-                    mask.nrows(),
-                    mask.ncols()
-                )
-                .into());
-            }
-            Some(mask.mapv(|v| v > 0.5))
-        }
+    let mask = match &args.obstacle {
+        Some(file) => Some(read_obstacle_mask(file, rows, cols, "frames")?),
         None => None,
     };
     PathMeasure::new(
@@ -116,14 +107,11 @@ fn measure(args: &Args, input: &Path) -> Result<(), Box<dyn Error>> {
     for (p, path) in paths.outer_iter().enumerate() {
         let measurement = measure
             .measure(path.insert_axis(Axis(1)))
-            .map_err(|e| format!("{}, path {p}: {e}", input.display()))?;
-        println!(
-            "{}",
-            serde_json::to_string(&Report {
-                path: p,
-                measurement: &measurement
-            })?
-        );
+            .map_err(|e| format!("{}, path {p}: {}", input.display(), args.measure.explain(e)))?;
+        support::print(&serde_json::to_string(&Report {
+            path: p,
+            measurement: &measurement,
+        })?)?;
     }
     Ok(())
 }
@@ -183,6 +171,6 @@ fn demo(args: &Args) -> Result<(), Box<dyn Error>> {
         energy_ratio_dissolve_over_translation: fading.energy / moving.energy,
         exact_w2_squared_translation: distance * distance,
     };
-    println!("{}", serde_json::to_string_pretty(&demo)?);
+    support::print(&serde_json::to_string_pretty(&demo)?)?;
     Ok(())
 }

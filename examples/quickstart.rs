@@ -43,11 +43,17 @@ use serde::Serialize;
 mod interrupt;
 #[path = "support/limits.rs"]
 mod limits;
+#[path = "support/obstacle.rs"]
+mod obstacle;
 #[path = "support/output.rs"]
 mod output;
 mod support;
 
-use limits::{MAX_IMAGE_SIDE, MAX_STEPS, check_range};
+use limits::{
+    ABSOLUTE_FLOOR, LEARNING_RATE, LOSS_WEIGHT, MAX_IMAGE_SIDE, MAX_STEPS, TAU, check_range,
+    check_real,
+};
+use obstacle::read_obstacle_mask;
 use output::Output;
 
 #[derive(Parser, Debug)]
@@ -70,8 +76,13 @@ struct Args {
     /// Unbalanced path energy (mass may appear and vanish), with source weight --tau.
     #[arg(long)]
     unbalanced: bool,
-    /// Source weight τ of the unbalanced path energy.
-    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
+    /// Source weight τ of the unbalanced path energy (with --unbalanced).
+    #[arg(
+        long,
+        default_value_t = 1.0,
+        allow_negative_numbers = true,
+        requires = "unbalanced"
+    )]
     tau: f64,
     /// Boundary of the energy grid: neumann (no flux through the image border), dirichlet (mass
     /// may leave and re-enter through the border, which the network learns to exploit on the
@@ -230,8 +241,8 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     };
     write_json(&out.join("metrics.json"), &report)?;
     output.publish()?;
-    println!("{}", serde_json::to_string_pretty(&report)?);
-    println!("wrote {}", args.out.display());
+    support::print(&serde_json::to_string_pretty(&report)?)?;
+    support::print(&format!("wrote {}", args.out.display()))?;
     Ok(())
 }
 
@@ -370,19 +381,39 @@ fn check_flags(args: &Args) -> Result<(), Box<dyn Error>> {
     check_range("--steps", args.steps, 2, MAX_STEPS)?;
     check_range("--epochs", args.epochs, 1, usize::MAX)?;
     check_range("--checkpoint-every", args.checkpoint_every, 1, usize::MAX)?;
-    if !(args.epsilon.is_finite() && args.epsilon > 0.0) {
-        return Err(format!(
-            "--epsilon {} is out of range: the density floor must be finite and > 0",
-            args.epsilon
-        )
-        .into());
+    check_range("--energy-size", args.energy_size, 2, MAX_IMAGE_SIDE)?;
+    check_real("--learning-rate", args.learning_rate, &LEARNING_RATE)?;
+    check_real("--alpha", args.alpha, &LOSS_WEIGHT)?;
+    check_real("--beta", args.beta, &LOSS_WEIGHT)?;
+    check_real("--epsilon", args.epsilon, &ABSOLUTE_FLOOR)?;
+    if args.unbalanced {
+        check_real("--tau", args.tau, &TAU)?;
     }
     Ok(())
 }
 
-/// The images must carry mass, and ε must lie below their mean brightness: a floor at or
-/// above it would flatten them and measure nothing.
+/// The images must fit the autoencoder and the energy grid and carry mass, and ε must lie
+/// below their mean brightness: a floor at or above it would flatten them and measure nothing.
 fn check_problem(args: &Args, problem: &Problem) -> Result<(), Box<dyn Error>> {
+    let (_, rows, cols) = problem.source.dim();
+    let images = match &args.source {
+        Some(file) => format!("--source {}", file.display()),
+        None => "the embedded images".into(),
+    };
+    // The autoencoder halves the images at each of its 3 blocks.
+    if rows % 8 != 0 || cols % 8 != 0 || rows == 0 || cols == 0 {
+        return Err(format!(
+            "{images} is {rows}x{cols}: the autoencoder needs both sides to be positive multiples of 8 (pass --size, e.g. --size 32)"
+        )
+        .into());
+    }
+    if args.energy_size > rows.min(cols) {
+        return Err(format!(
+            "--energy-size {} is larger than the images ({rows}x{cols}, {images}): the energy grid must fit the images (lower --energy-size or raise --size)",
+            args.energy_size
+        )
+        .into());
+    }
     let named = [
         ("--source", &args.source, &problem.source),
         ("--target", &args.target, &problem.target),
@@ -464,7 +495,7 @@ fn load_problem(args: &Args) -> Result<Problem, Box<dyn Error>> {
     };
     if let Some(path) = &args.obstacle {
         let (_, rows, cols) = problem.source.dim();
-        problem.obstacles = Some(read_obstacles(path, rows, cols)?);
+        problem.obstacles = Some(read_obstacle_mask(path, rows, cols, "images")?);
     }
     Ok(problem)
 }
@@ -516,21 +547,6 @@ fn embedded_problem(args: &Args) -> Result<Problem, Box<dyn Error>> {
             .map(|v| v.to_owned()),
         obstacles: None,
     })
-}
-
-/// The obstacle mask at `path`: pixels brighter than 0.5, at the images' size.
-fn read_obstacles(path: &Path, rows: usize, cols: usize) -> Result<Array2<bool>, Box<dyn Error>> {
-    let mask = read_image(path, Channels::Gray, None)?;
-    if (mask.dim().1, mask.dim().2) != (rows, cols) {
-        return Err(format!(
-            "--obstacle {} is {}x{}, but the images are {rows}x{cols}: the mask must have the image size",
-            path.display(),
-            mask.dim().1,
-            mask.dim().2
-        )
-        .into());
-    }
-    Ok(mask.index_axis(Axis(0), 0).mapv(|v| v > 0.5))
 }
 
 fn training_config(args: &Args, channels: usize) -> Result<TrainingConfig, ModelError> {
@@ -595,7 +611,7 @@ fn train(
         "{prefix:>12} [{bar:30}] {pos}/{len} epochs {elapsed_precise} {msg}",
     )?);
     let checkpoint = dir.join("model.bpk");
-    let mut history = Vec::with_capacity(args.epochs);
+    let mut history = Vec::new();
     let (count, batch_size) = (images.dims()[0], trainer.config().batch_size);
     for epoch in 1..=args.epochs {
         let order = trainer.epoch_order(count);

@@ -18,9 +18,8 @@ use dotae::data::synthetic::cross_dissolve_pairs;
 use dotae::data::{
     DataError, Series, write_atomically, write_line_plot, write_npy, write_png_grid,
 };
-use dotae::energy::EnergyError;
 use dotae::energy::Variant;
-use dotae::metrics::{MeanStd, MeasureConfig, MetricsError, PathMeasure, adjacent_ssim};
+use dotae::metrics::{MeanStd, MeasureConfig, PathMeasure, adjacent_ssim, first_blank_frame};
 use dotae::models::burn::prelude::*;
 use dotae::models::{
     AutoencoderConfig, Backend, InterpolationMethod, PathEnergyLossConfig, TrainLog, Trainer,
@@ -38,7 +37,7 @@ pub mod limits;
 #[path = "output.rs"]
 mod output;
 
-use limits::{MAX_PAIRS, check_range};
+use limits::{LEARNING_RATE, LOSS_WEIGHT, MAX_TEST_PAIRS, check_range, check_real};
 use output::Output;
 
 /// A method on the command line; `all` expands to every method.
@@ -200,16 +199,19 @@ impl CommonArgs {
         check_range("--epochs", budget.epochs, 1, usize::MAX)?;
         check_range("--batch-size", budget.batch_size, 1, budget.train_size)
             .map_err(|e| format!("{e} (--train-size)"))?;
-        check_range("--test-pairs", budget.test_pairs, 1, MAX_PAIRS)?;
+        check_range("--test-pairs", budget.test_pairs, 1, MAX_TEST_PAIRS)?;
         let batch_pairs = budget.batch_size * (budget.batch_size - 1) / 2;
         check_range("--pairs", self.pairs, 1, batch_pairs.max(1))
             .map_err(|e| format!("{e} (the pairs of one batch of --batch-size)"))?;
-        if !(budget.learning_rate.is_finite() && budget.learning_rate > 0.0) {
-            return Err(format!(
-                "--learning-rate {} is invalid: it must be finite and > 0",
-                budget.learning_rate
-            )
-            .into());
+        check_real("--learning-rate", budget.learning_rate, &LEARNING_RATE)?;
+        if let Some(alpha) = self.alpha {
+            check_real("--alpha", alpha, &LOSS_WEIGHT)?;
+            if !selected(&self.method).contains(&MethodName::PathEnergy) {
+                return Err(format!(
+                    "--alpha {alpha:e} weighs the path energy, but --method does not include path-energy: it would change nothing"
+                )
+                .into());
+            }
         }
         Ok(budget)
     }
@@ -354,20 +356,16 @@ impl TestPaths {
 }
 
 /// The path energy of each path, under the default measurement (unit mass, Neumann border);
-/// `None` for a path with a blank frame (no mass to move), which a collapsed decoder produces.
+/// `None` for a path with a blank frame (nothing to move), which a collapsed decoder produces.
 fn energies(
     paths: ArrayView5<f64>,
     measure: &PathMeasure,
 ) -> Result<Vec<Option<f64>>, Box<dyn Error>> {
     paths
         .outer_iter()
-        .map(|path| match measure.measure(path) {
-            Ok(measured) => Ok(Some(measured.energy)),
-            Err(MetricsError::Energy {
-                source: EnergyError::ZeroMass { .. },
-                ..
-            }) => Ok(None),
-            Err(other) => Err(other.into()),
+        .map(|path| match first_blank_frame(path) {
+            Some(_) => Ok(None),
+            None => Ok(Some(measure.measure(path)?.energy)),
         })
         .collect()
 }
@@ -553,6 +551,11 @@ impl<'a> Experiment<'a> {
             // Each method's row as soon as it is known, for watching a long run's staging folder.
             write_text(&dir.join("row.json"), &serde_json::to_string_pretty(&row)?)?;
             rows.push(row);
+            // A signal during decoding or scoring stops the run here, as one during training.
+            if interrupt::requested() {
+                let stopped = format!("interrupted by a signal after scoring {}", method.name());
+                return Err(self.output.fail_keeping_checkpoints(stopped.into()));
+            }
         }
         let views: Vec<ArrayView4<f64>> = picture.iter().flatten().map(|p| p.view()).collect();
         write_png_grid(&self.out.join("interpolations.png"), &views, 1)?;
@@ -627,8 +630,8 @@ impl<'a> Experiment<'a> {
         write_text(&self.out.join("results.json"), &json)?;
         write_text(&self.out.join("results.md"), table)?;
         self.output.publish()?;
-        println!("{table}");
-        println!("wrote {}", self.published.display());
+        crate::support::print(table)?;
+        crate::support::print(&format!("wrote {}", self.published.display()))?;
         Ok(())
     }
 }

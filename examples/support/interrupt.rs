@@ -1,5 +1,6 @@
-//! SIGINT and SIGTERM: the first one asks the run to stop after its current training step,
-//! keep its last good checkpoints and exit non-zero; a second one ends the process at once.
+//! SIGINT, SIGTERM and SIGHUP: the first one asks the run to stop after its current training step,
+//! keep its last good checkpoints and exit non-zero; a second one ends the process at once
+//! (exit 130), leaving its staging directory for the next run with the same `--out` to remove.
 
 use std::error::Error;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -7,16 +8,17 @@ use std::sync::atomic::{AtomicBool, Ordering};
 static REQUESTED: AtomicBool = AtomicBool::new(false);
 
 /// Runs in signal context: only async-signal-safe work (an atomic swap, `_exit`).
-extern "C" fn on_signal(_: libc::c_int) {
+extern "C" fn on_signal(signal: libc::c_int) {
     if REQUESTED.swap(true, Ordering::SeqCst) {
-        // 128 + SIGINT, as a shell reports an interrupted command.
-        unsafe { libc::_exit(130) };
+        // 128 + the signal, as a shell reports a command the signal ended.
+        unsafe { libc::_exit(128 + signal) };
     }
 }
 
-/// Installs the handler for SIGINT and SIGTERM; call once, before training.
+/// Installs the handler for SIGINT, SIGTERM and SIGHUP (a closed terminal); call once, before
+/// training.
 pub fn install() -> Result<(), Box<dyn Error>> {
-    for signal in [libc::SIGINT, libc::SIGTERM] {
+    for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
         // SAFETY: `on_signal` is an `extern "C" fn(c_int)` that only touches an atomic and
         // calls `_exit`, both async-signal-safe.
         let previous = unsafe {

@@ -11,8 +11,12 @@ pub const MAX_IMAGE_SIDE: usize = 512;
 /// The most time steps of a path (`--steps`, `--frames`).
 pub const MAX_STEPS: usize = 256;
 
-/// The most interpolation pairs scored or drawn (`--pairs`, `--test-pairs`).
+/// The most interpolation pairs scored or drawn (`--pairs`).
 pub const MAX_PAIRS: usize = 10_000;
+
+/// The most test pairs an experiment decodes and scores (`--test-pairs`): 400 pairs took
+/// 4.2 GB on MNIST (docs/reliability.md), and MNIST's 1 000 test digits make 500 disjoint pairs.
+pub const MAX_TEST_PAIRS: usize = 500;
 
 /// `value` of `flag` must lie in `min..=max` (`usize::MAX`: no upper bound); the message names
 /// the flag and the rule.
@@ -25,4 +29,73 @@ pub fn check_range(flag: &str, value: usize, min: usize, max: usize) -> Result<(
         _ => format!("it must be at least {min} and at most {max}"),
     };
     Err(format!("{flag} {value} is out of range: {rule}").into())
+}
+
+/// The documented range `[min, max]` of a real-valued flag, and why it has one.
+pub struct RealRange {
+    pub min: f64,
+    pub max: f64,
+    pub why: &'static str,
+}
+
+/// `--learning-rate`: below 1e-8 Adam's f32 steps vanish, so nothing trains.
+pub const LEARNING_RATE: RealRange = RealRange {
+    min: 1e-8,
+    max: 1.0,
+    why: "below it the networks' f32 updates vanish and nothing trains; above it no network here learns",
+};
+
+/// `--alpha`, `--beta`: loss weights, which overflow the networks' f32 loss above 1e6.
+pub const LOSS_WEIGHT: RealRange = RealRange {
+    min: 0.0,
+    max: 1e6,
+    why: "a larger weight overflows the networks' f32 loss",
+};
+
+/// `--tau`: the unbalanced source weight; outside this range the step's system is too badly
+/// conditioned to solve.
+pub const TAU: RealRange = RealRange {
+    min: 1e-6,
+    max: 1e6,
+    why: "outside it the unbalanced system is too badly conditioned to solve (1e6 is already balanced in effect)",
+};
+
+/// `--mass`: the mass frames are rescaled to; outside this range energies overflow or vanish.
+pub const MASS: RealRange = RealRange {
+    min: 1e-6,
+    max: 1e6,
+    why: "outside it the energies overflow or vanish in f64 (1 makes T·J an estimate of W₂² in pixels²)",
+};
+
+/// `--floor`: the relative density floor; below 1e-12 it no longer keeps the system definite.
+pub const RELATIVE_FLOOR: RealRange = RealRange {
+    min: 1e-12,
+    max: 0.5,
+    why: "below it the floor no longer keeps the step systems definite; above it the floor flattens the frames",
+};
+
+/// `--absolute-floor`, `--epsilon`: density floors in the frames' own units.
+pub const ABSOLUTE_FLOOR: RealRange = RealRange {
+    min: 1e-12,
+    max: 1e6,
+    why: "below it the floor no longer keeps the step systems definite",
+};
+
+/// `--w2`: a squared distance in pixels² between images of at most 512×512 pixels.
+pub const W2: RealRange = RealRange {
+    min: 1e-9,
+    max: 1e9,
+    why: "it is a squared distance in pixels² (at most 2 × 512² between the images here)",
+};
+
+/// `value` of `flag` must lie in `range`; the message names the flag, the range and its reason.
+pub fn check_real(flag: &str, value: f64, range: &RealRange) -> Result<(), Box<dyn Error>> {
+    if value >= range.min && value <= range.max {
+        return Ok(());
+    }
+    Err(format!(
+        "{flag} {value:?} is out of range: it must lie in [{:e}, {:e}] ({})",
+        range.min, range.max, range.why
+    )
+    .into())
 }

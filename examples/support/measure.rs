@@ -5,11 +5,14 @@ use std::error::Error;
 use std::path::Path;
 
 use clap::Args;
+use dotae::energy::EnergyError;
 use dotae::energy::{Boundary, Floor, TimeWeights, Variant};
-use dotae::metrics::{DEFAULT_RELATIVE_FLOOR, MeasureConfig};
+use dotae::metrics::{DEFAULT_RELATIVE_FLOOR, MeasureConfig, MetricsError};
 use ndarray::{ArrayView5, Axis};
 
-use crate::limits::{MAX_IMAGE_SIDE, MAX_STEPS};
+use crate::limits::{
+    ABSOLUTE_FLOOR, MASS, MAX_IMAGE_SIDE, MAX_STEPS, RELATIVE_FLOOR, TAU, check_real,
+};
 
 /// How paths are measured (see docs/metrics.md, "One way to measure").
 #[derive(Debug, Clone, Args)]
@@ -29,7 +32,7 @@ pub struct MeasureArgs {
     #[arg(long, default_value_t = 1.0)]
     pub mass: f64,
     /// Measure the frames as given, without rescaling them to --mass.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "mass")]
     pub no_normalize: bool,
     /// Relative density floor: densities of a frame below FLOOR × its mean density are raised
     /// to it, so that mass never crosses empty cells. It adds at most FLOOR × the frame's mass;
@@ -62,31 +65,37 @@ impl MeasureArgs {
         }
     }
 
-    /// Refuses flags outside their ranges, naming the flag: the floor is a fraction of the
-    /// mean density in (0, 1), the absolute floor, the mass and τ are finite and positive.
+    /// Refuses flags outside their documented ranges (`limits`), naming the flag.
     pub fn check_flags(&self) -> Result<(), Box<dyn Error>> {
-        if !(self.floor > 0.0 && self.floor < 1.0) {
-            return Err(format!(
-                "--floor {} is out of range: a relative floor must lie in (0, 1); at 1 or above every frame is flattened to its mean",
-                self.floor
-            )
-            .into());
+        check_real("--floor", self.floor, &RELATIVE_FLOOR)?;
+        check_real("--mass", self.mass, &MASS)?;
+        if let Some(floor) = self.absolute_floor {
+            check_real("--absolute-floor", floor, &ABSOLUTE_FLOOR)?;
         }
-        let positive = [
-            ("--absolute-floor", self.absolute_floor),
-            ("--mass", Some(self.mass)),
-            ("--tau", self.tau),
-        ];
-        for (flag, value) in positive {
-            if let Some(value) = value
-                && !(value.is_finite() && value > 0.0)
-            {
-                return Err(
-                    format!("{flag} {value} is out of range: it must be finite and > 0").into(),
-                );
-            }
+        if let Some(tau) = self.tau {
+            check_real("--tau", tau, &TAU)?;
         }
         Ok(())
+    }
+
+    /// `error` of a measurement, naming the density floor in use when a step's system was
+    /// singular: too small a floor against the frames' densities is then the cause.
+    pub fn explain(&self, error: MetricsError) -> String {
+        let singular = matches!(
+            &error,
+            MetricsError::Energy {
+                source: EnergyError::NotPositiveDefinite { .. },
+                ..
+            }
+        );
+        if !singular {
+            return error.to_string();
+        }
+        let floor = match self.absolute_floor {
+            Some(floor) => format!("--absolute-floor {floor:e}"),
+            None => format!("--floor {:e}", self.floor),
+        };
+        format!("{error}; the floor in use, {floor}, is too small for these frames: raise it")
     }
 
     /// Refuses paths `(P, frames, C, H, W)` read from `file` that would measure nothing: frames

@@ -1,8 +1,18 @@
-//! What every example binary shares: turning a failed run into one readable message and a
-//! non-zero exit code.
+//! What every example binary shares: printing that cannot panic, and turning a failed run
+//! into one readable message and a non-zero exit code.
 
 use std::error::Error;
+use std::io::Write;
 use std::process::ExitCode;
+
+/// Writes `text` and a newline to standard output; a closed or full stdout is an error, not
+/// a panic.
+pub fn print(text: &str) -> Result<(), Box<dyn Error>> {
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{text}")
+        .and_then(|()| stdout.flush())
+        .map_err(|e| format!("cannot write to standard output: {e}").into())
+}
 
 /// Exit code of a run: success, or the error and each distinct cause on stderr and failure.
 pub fn exit_code(result: Result<(), Box<dyn Error>>) -> ExitCode {

@@ -1,6 +1,7 @@
 //! A run's output directory, written through a staging directory beside it: the files appear
 //! in `--out` only when the run succeeds, and a failed run leaves nothing behind (not even an
-//! empty `--out`).
+//! empty `--out`). A run that could not clean up (ended at once by a second signal, or killed)
+//! leaves its staging directory, which the next run for the same `--out` removes.
 
 use std::error::Error;
 use std::path::{Path, PathBuf};
@@ -21,19 +22,25 @@ impl Output {
         let fail = |e: &dyn std::fmt::Display| {
             format!("--out {} is not a writable directory: {e}", out.display())
         };
-        if out.exists() && !out.is_dir() {
-            return Err(fail(&"it exists and is not a directory").into());
+        if std::fs::symlink_metadata(out).is_ok() && !out.is_dir() {
+            return Err(fail(&"it exists and is not a directory (or is a dangling link)").into());
         }
         let absolute = std::path::absolute(out).map_err(|e| fail(&e))?;
+        // The nearest existing ancestor must be a directory: under a file, nothing could be
+        // published, and finding that out after the work would waste it.
         let base = absolute
             .ancestors()
             .skip(1)
-            .find(|dir| dir.is_dir())
+            .find(|dir| std::fs::symlink_metadata(dir).is_ok())
             .ok_or_else(|| fail(&"no parent directory exists"))?;
+        if !base.is_dir() {
+            return Err(fail(&format!("{} is not a directory", base.display())).into());
+        }
         let name = absolute
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "out".into());
+        remove_abandoned_staging(base, &name);
         let staging = base.join(format!(".{name}.partial-{}", std::process::id()));
         std::fs::create_dir(&staging).map_err(|e| fail(&e))?;
         Ok(Self {
@@ -72,8 +79,10 @@ impl Output {
 #[allow(dead_code)]
 impl Output {
     /// After a failure: moves the checkpoints staged so far (`<method>/model.bpk`, with the
-    /// `config.json` beside it) into `--out` and returns what it kept; dropping the output then
-    /// removes everything else.
+    /// `config.json` beside it) out of the staging directory and returns what it kept;
+    /// dropping the output then removes everything else. They go into `--out`, unless that
+    /// would replace a file of an earlier run there: then into a new `<out>.interrupted-<pid>`
+    /// beside it, so that a failed run never overwrites a finished one.
     pub fn rescue_checkpoints(&self) -> Result<Vec<PathBuf>, Box<dyn Error>> {
         let fail = |e: std::io::Error| {
             format!(
@@ -81,20 +90,38 @@ impl Output {
                 self.out.display()
             )
         };
-        let mut kept = Vec::new();
+        let mut checkpoints = Vec::new();
         for entry in std::fs::read_dir(&self.staging).map_err(fail)? {
             let dir = entry.map_err(fail)?.path();
             if !dir.join("model.bpk").is_file() {
                 continue;
             }
-            let method = self.out.join(dir.file_name().unwrap_or_default());
-            std::fs::create_dir_all(&method).map_err(fail)?;
+            let method = dir.file_name().unwrap_or_default().to_owned();
             for name in ["model.bpk", "config.json"] {
                 if dir.join(name).is_file() {
-                    std::fs::rename(dir.join(name), method.join(name)).map_err(fail)?;
-                    kept.push(method.join(name));
+                    checkpoints.push((dir.join(name), PathBuf::from(&method).join(name)));
                 }
             }
+        }
+        let clobbers = checkpoints
+            .iter()
+            .any(|(_, relative)| self.out.join(relative).exists());
+        let keep_in = match clobbers {
+            false => self.out.clone(),
+            true => {
+                let mut name = self.out.file_name().unwrap_or_default().to_owned();
+                name.push(format!(".interrupted-{}", std::process::id()));
+                self.out.with_file_name(name)
+            }
+        };
+        let mut kept = Vec::new();
+        for (staged, relative) in checkpoints {
+            let target = keep_in.join(relative);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).map_err(fail)?;
+            }
+            std::fs::rename(staged, &target).map_err(fail)?;
+            kept.push(target);
         }
         Ok(kept)
     }
@@ -114,6 +141,33 @@ impl Output {
             Err(rescue) => format!("{error}; and {rescue}").into(),
         }
     }
+}
+
+/// Removes the staging directories for `--out` `name` in `base` whose process has ended: a run
+/// ended at once by a second signal, or killed, cannot clean up after itself, so the next run
+/// for the same `--out` does.
+fn remove_abandoned_staging(base: &Path, name: &str) {
+    let prefix = format!(".{name}.partial-");
+    let Ok(entries) = std::fs::read_dir(base) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let pid = file_name
+            .to_str()
+            .and_then(|n| n.strip_prefix(&prefix))
+            .and_then(|pid| pid.parse::<libc::pid_t>().ok());
+        if pid.is_some_and(|pid| pid > 0 && !process_exists(pid)) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Whether a process `pid` exists (when unsure, as for another user's process, it does).
+fn process_exists(pid: libc::pid_t) -> bool {
+    // SAFETY: signal 0 only checks that `pid` could be signalled; nothing is sent.
+    let probed = unsafe { libc::kill(pid, 0) };
+    probed == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
 }
 
 impl Drop for Output {

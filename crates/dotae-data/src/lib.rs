@@ -26,6 +26,8 @@ mod mnist;
 #[cfg(feature = "files")]
 mod npy_io;
 #[cfg(feature = "files")]
+mod open;
+#[cfg(feature = "files")]
 mod plot;
 #[cfg(feature = "files")]
 mod png_io;

@@ -2,7 +2,6 @@
 //! `u32` per dimension) followed by the unsigned bytes. Files may be gzip-compressed; that is
 //! decided by their first two bytes (`1f 8b`), not by their name.
 
-use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
@@ -72,6 +71,15 @@ pub fn load_mnist(dir: &Path, size: usize) -> Result<Mnist, DataError> {
             reason: format!("{size}: digits are {MNIST_SIDE}x{MNIST_SIDE}, so use at least 28"),
         });
     }
+    if !dir.is_dir() {
+        return Err(DataError::InvalidArgument {
+            what: "MNIST directory",
+            reason: match dir.exists() {
+                true => format!("{} is not a directory", dir.display()),
+                false => format!("{} does not exist", dir.display()),
+            },
+        });
+    }
     let (train_images, train_labels) = load_split(
         dir,
         "train-images-idx3-ubyte",
@@ -134,12 +142,13 @@ fn load_split(
 }
 
 fn find(dir: &Path, name: &'static str) -> Result<PathBuf, DataError> {
+    // The raw file wins; whichever exists is read, and the reader names it if it is no file.
     let raw = dir.join(name);
-    if raw.is_file() {
+    if raw.exists() {
         return Ok(raw);
     }
     let gz = dir.join(format!("{name}.gz"));
-    if gz.is_file() {
+    if gz.exists() {
         return Ok(gz);
     }
     Err(DataError::MissingFile {
@@ -164,7 +173,7 @@ fn read_idx(
         path: path.to_path_buf(),
         source,
     };
-    let file = File::open(path).map_err(read_err)?;
+    let file = crate::open::open_regular(path)?;
     let mut file = BufReader::new(file);
     let gzipped = file.fill_buf().map_err(read_err)?.starts_with(&GZIP_MAGIC);
     let mut reader: Box<dyn Read> = if gzipped {

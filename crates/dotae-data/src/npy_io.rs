@@ -4,7 +4,6 @@
 //! declares is checked against the file's length and [`MAX_NPY_BYTES`] before anything is
 //! allocated: a 200-byte file claiming a terabyte must be an error, not an abort.
 
-use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
@@ -39,7 +38,7 @@ pub fn read_npy(path: &Path) -> Result<ArrayD<f64>, DataError> {
         path: path.to_path_buf(),
         reason,
     };
-    let file = File::open(path).map_err(read_err)?;
+    let file = crate::open::open_regular(path)?;
     let file_len = file.metadata().map_err(read_err)?.len();
     let mut reader = BufReader::new(file);
     // Enough for the longest header within the limit, whatever the version.
@@ -52,10 +51,14 @@ pub fn read_npy(path: &Path) -> Result<ArrayD<f64>, DataError> {
 
     // Counting in bytes from the item size makes one overflow check cover the element count
     // and the byte count.
+    // An empty axis makes the array empty, but the other axes' product must still fit the
+    // address space (ndarray checks it), so the check skips only zero lengths.
     let Some(data_bytes) = header
         .shape
         .iter()
-        .try_fold(header.element.size(), |acc, &d| acc.checked_mul(d))
+        .try_fold(header.element.size(), |acc, &d| acc.checked_mul(d.max(1)))
+        .filter(|&bytes| isize::try_from(bytes).is_ok())
+        .map(|bytes| if header.shape.contains(&0) { 0 } else { bytes })
     else {
         return Err(invalid(format!(
             "shape {:?} overflows the address space",

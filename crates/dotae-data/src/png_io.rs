@@ -1,6 +1,5 @@
 //! PNG images in and out. Pixel values are mapped to `[0, 1]`.
 
-use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 
@@ -30,11 +29,13 @@ pub fn read_png(path: &Path) -> Result<Array3<f64>, DataError> {
         path: path.to_path_buf(),
         source,
     };
-    let file = File::open(path).map_err(read_err)?;
+    let file = crate::open::open_regular(path)?;
     let file_len = file.metadata().map_err(read_err)?.len();
     let mut decoder = png::Decoder::new(BufReader::new(file));
     decoder.set_transformations(png::Transformations::EXPAND);
-    let mut reader = decoder.read_info().map_err(|e| invalid(e.to_string()))?;
+    let mut reader = decoder
+        .read_info()
+        .map_err(|e| invalid(decoding_reason(&e)))?;
     let (width, height) = reader.info().size();
     let pixels = u128::from(width) * u128::from(height);
     let packed_bytes = (pixels * reader.info().bits_per_pixel() as u128).div_ceil(8);
@@ -52,13 +53,10 @@ pub fn read_png(path: &Path) -> Result<Array3<f64>, DataError> {
         MAX_PNG_SAMPLES,
         "MAX_PNG_SAMPLES",
     )?;
-    let size = reader
-        .output_buffer_size()
-        .ok_or_else(|| invalid("image too large".into()))?;
-    let mut buffer = vec![0u8; size];
-    let info = reader
-        .next_frame(&mut buffer)
-        .map_err(|e| invalid(e.to_string()))?;
+    let (info, buffer) = next_frame(path, &mut reader)?;
+    if let Some(palette) = &reader.info().palette {
+        check_palette_indices(path, palette.len() / 3)?;
+    }
     let (rows, cols) = (info.height as usize, info.width as usize);
     let (stored, color) = match info.color_type {
         png::ColorType::Grayscale => (1, 1),
@@ -80,6 +78,75 @@ pub fn read_png(path: &Path) -> Result<Array3<f64>, DataError> {
         };
         raw / max
     }))
+}
+
+/// The next frame of `reader`, decoding the file at `path`, with its layout.
+fn next_frame<R: std::io::BufRead + std::io::Seek>(
+    path: &Path,
+    reader: &mut png::Reader<R>,
+) -> Result<(png::OutputInfo, Vec<u8>), DataError> {
+    let invalid = |reason: String| DataError::Png {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let size = reader
+        .output_buffer_size()
+        .ok_or_else(|| invalid("image too large".into()))?;
+    let mut buffer = vec![0u8; size];
+    let info = reader
+        .next_frame(&mut buffer)
+        .map_err(|e| invalid(decoding_reason(&e)))?;
+    Ok((info, buffer))
+}
+
+/// The decoder's message in words: the png crate names chunks by their `Debug` form
+/// (`ChunkType { type: IHDR, critical: true, … }`), which is shortened to the chunk's name.
+fn decoding_reason(error: &png::DecodingError) -> String {
+    let mut text = error.to_string();
+    const DEBUG_CHUNK: &str = "ChunkType { type: ";
+    while let Some(start) = text.find(DEBUG_CHUNK) {
+        let name_start = start + DEBUG_CHUNK.len();
+        let Some(end) = text[start..].find('}').map(|e| start + e + 1) else {
+            break;
+        };
+        let name: String = text[name_start..end]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        text.replace_range(start..end, &name);
+    }
+    text
+}
+
+/// Every palette index of the indexed PNG at `path` must name one of its `entries` colours:
+/// the decoder turns an index past the palette into black, which would read as an image
+/// without mass instead of a broken file.
+fn check_palette_indices(path: &Path, entries: usize) -> Result<(), DataError> {
+    let invalid = |reason: String| DataError::Png {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let file = crate::open::open_regular(path)?;
+    let mut reader = png::Decoder::new(BufReader::new(file))
+        .read_info()
+        .map_err(|e| invalid(decoding_reason(&e)))?;
+    let (info, buffer) = next_frame(path, &mut reader)?;
+    let bits = info.bit_depth as usize;
+    let per_byte = 8 / bits;
+    let mask: u8 = if bits == 8 { 0xFF } else { (1u8 << bits) - 1 };
+    for row in buffer[..info.buffer_size()].chunks(info.line_size) {
+        for col in 0..info.width as usize {
+            let byte = row[col / per_byte];
+            let shift = 8 - bits * (col % per_byte + 1);
+            let index = (byte >> shift) & mask;
+            if usize::from(index) >= entries {
+                return Err(invalid(format!(
+                    "palette index {index} at column {col} lies past its {entries}-colour palette"
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Reads a PNG as one gray channel: the mean of its colour channels.

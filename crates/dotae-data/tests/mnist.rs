@@ -202,14 +202,16 @@ fn missing_files_name_the_directory_and_both_names() {
         message.contains("neither t10k-labels-idx1-ubyte nor t10k-labels-idx1-ubyte.gz"),
         "{message}"
     );
+    // A directory that does not exist is named as such, not searched.
     let err = load_mnist(&scratch.0.join("absent"), 32).unwrap_err();
     assert!(matches!(
         err,
-        DataError::MissingFile {
-            name: "train-images-idx3-ubyte",
+        DataError::InvalidArgument {
+            what: "MNIST directory",
             ..
         }
     ));
+    assert!(err.to_string().contains("does not exist"), "{err}");
     assert!(matches!(
         read_idx_labels(&scratch.0.join("absent")),
         Err(DataError::Read { .. })

@@ -36,6 +36,7 @@
 #![warn(missing_docs)]
 
 mod aeai;
+mod blank;
 mod check;
 mod error;
 mod geodesic;
@@ -50,6 +51,7 @@ mod retrieval;
 mod ssim;
 
 pub use aeai::{ALPHA_GRID_POINTS, AeaiDataset, AeaiScore, Quartiles, aeai_score};
+pub use blank::{BLANK_BELOW, first_blank_frame};
 pub use error::MetricsError;
 pub use geodesic::{GeodesicFidelity, geodesic_fidelity, path_energy, w2_energy_ratio};
 pub use hungarian::min_cost_assignment;

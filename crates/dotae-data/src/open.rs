@@ -1,0 +1,26 @@
+//! Opening an input file. Only regular files are read: a named pipe would block for ever and
+//! a device could stream without end, both before any size check could run.
+
+use std::fs::File;
+use std::io;
+use std::path::Path;
+
+use crate::DataError;
+
+/// `path` opened for reading, if it is a regular file (or a link to one).
+pub(crate) fn open_regular(path: &Path) -> Result<File, DataError> {
+    let read_err = |source| DataError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let metadata = std::fs::metadata(path).map_err(read_err)?;
+    if !metadata.is_file() {
+        let kind = if metadata.is_dir() {
+            "it is a directory, not a file"
+        } else {
+            "it is not a regular file (a pipe, socket or device)"
+        };
+        return Err(read_err(io::Error::new(io::ErrorKind::InvalidInput, kind)));
+    }
+    File::open(path).map_err(read_err)
+}

@@ -1,0 +1,34 @@
+//! Blank frames: images too dark to hold anything a picture of them would show.
+
+use ndarray::ArrayView4;
+
+/// The brightest value an image (values in `[0, 1]`) needs to count as holding anything: half
+/// of one 8-bit gray level. A darker image is black in any picture of it and its mass is
+/// rounding noise, so the motion measured between such frames would be the motion of noise.
+pub const BLANK_BELOW: f64 = 0.5 / 255.0;
+
+/// The first `(frame, channel)` of `path` `(frames, C, H, W)` whose every value lies below
+/// [`BLANK_BELOW`], if any: a collapsed decoder's output, which no path measure can score.
+pub fn first_blank_frame(path: ArrayView4<f64>) -> Option<(usize, usize)> {
+    path.outer_iter().enumerate().find_map(|(t, frame)| {
+        frame
+            .outer_iter()
+            .position(|channel| channel.iter().all(|&v| v < BLANK_BELOW))
+            .map(|c| (t, c))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::Array4;
+
+    #[test]
+    fn a_frame_of_subnormal_values_is_blank_and_one_gray_level_is_not() {
+        let mut path = Array4::from_elem((3, 2, 4, 4), 0.5);
+        path.slice_mut(ndarray::s![1, 1, .., ..]).fill(1e-44);
+        assert_eq!(first_blank_frame(path.view()), Some((1, 1)));
+        path[[1, 1, 2, 3]] = 1.0 / 255.0;
+        assert_eq!(first_blank_frame(path.view()), None);
+    }
+}

@@ -1,0 +1,424 @@
+//! Reference optimal transport on your own images (dotae-ot): the exact W₂² between two
+//! images, the entropic Wasserstein barycentre of several, and the Benamou–Brenier geodesic
+//! between two, around obstacles. Images are PNG (gray: the mean of the colour channels) or
+//! 2-D `.npy`; each is normalised to unit mass on its pixel grid, and distances are in pixels.
+//! Each subcommand prints one JSON object; `barycentre` and `geodesic` also write a PNG grid, a
+//! GIF or PNG of the result and its `.npy` to `--out`.
+//!
+//!     cargo run --release --example ot -- emd a.png b.png
+//!     cargo run --release --example ot -- barycentre a.png b.png c.png d.png --weights 0.4 0.3 0.2 0.1
+//!     cargo run --release --example ot -- geodesic a.png b.png --steps 16 --obstacle walls.png
+
+use std::error::Error;
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use dotae::data::{read_gray_png, read_npy, write_gif, write_npy, write_png_grid};
+use dotae::grid::{Boundary, Grid};
+use dotae::metrics::{MeasureConfig, PathMeasure};
+use dotae::ot::{
+    BarycentreConfig, GeodesicConfig, OtError, Progress, convolutional_barycentre_with,
+    geodesic_with, w2_squared_images,
+};
+use indicatif::{ProgressBar, ProgressStyle};
+use ndarray::{Array1, Array2, Array3, ArrayView2, Axis, Ix2, stack};
+use serde_json::json;
+
+#[path = "support/interrupt.rs"]
+mod interrupt;
+#[path = "support/limits.rs"]
+mod limits;
+#[path = "support/obstacle.rs"]
+mod obstacle;
+#[path = "support/output.rs"]
+mod output;
+mod support;
+
+use limits::{MAX_IMAGE_SIDE, MAX_STEPS, check_range};
+use obstacle::read_obstacle_mask;
+use output::Output;
+
+/// The largest image side of a geodesic: its cost grows with the space-time grid, and a
+/// 64×64, T = 16 problem already takes thousands of iterations (docs/ot.md).
+const MAX_GEODESIC_SIDE: usize = 128;
+
+/// The most iterations an iterative solver may be asked for.
+const MAX_ITERATIONS: usize = 1_000_000;
+
+#[derive(Debug, Parser)]
+#[command(about = "Reference optimal transport on images: exact W₂², barycentres, geodesics.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// The exact squared Wasserstein-2 distance between two images (network simplex).
+    Emd {
+        /// The first image (PNG or 2-D .npy).
+        a: PathBuf,
+        /// The second image, the same size.
+        b: PathBuf,
+    },
+    /// The convolutional Wasserstein barycentre of two or more images (entropic, POT's
+    /// `convolutional_barycenter2d`).
+    Barycentre(BarycentreArgs),
+    /// The Benamou–Brenier geodesic between two images (proximal splitting).
+    Geodesic(GeodesicArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct BarycentreArgs {
+    /// Two or more images of one size (PNG or 2-D .npy).
+    #[arg(num_args = 2.., required = true)]
+    images: Vec<PathBuf>,
+    /// One weight per image, non-negative, summing to 1 (default: equal weights).
+    #[arg(long, num_args = 1.., allow_negative_numbers = true)]
+    weights: Option<Vec<f64>>,
+    /// Entropic regularisation ε in POT's units (the image spans [0, 1]): the Gibbs kernel is
+    /// a Gaussian of σ = (n − 1)·√(ε/2) pixels on an n-pixel side.
+    #[arg(long, default_value_t = BarycentreConfig::default().epsilon, allow_negative_numbers = true)]
+    epsilon: f64,
+    /// Iteration limit.
+    #[arg(long, default_value_t = BarycentreConfig::default().max_iterations)]
+    max_iterations: usize,
+    /// Output directory.
+    #[arg(long, default_value = "runs/barycentre")]
+    out: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+struct GeodesicArgs {
+    /// The source image (PNG or 2-D .npy).
+    source: PathBuf,
+    /// The target image, the same size.
+    target: PathBuf,
+    /// Time steps T (T + 1 frames).
+    #[arg(long, default_value_t = GeodesicConfig::default().steps)]
+    steps: usize,
+    /// Obstacle mask, a PNG of the images' size: pixels brighter than 0.5 are walls that no
+    /// mass crosses (the images must be empty there).
+    #[arg(long)]
+    obstacle: Option<PathBuf>,
+    /// Iteration limit.
+    #[arg(long, default_value_t = GeodesicConfig::default().max_iterations)]
+    max_iterations: usize,
+    /// Stopping rule: the Douglas–Rachford residual below which the solver stops.
+    #[arg(long, default_value_t = GeodesicConfig::default().tolerance, allow_negative_numbers = true)]
+    tolerance: f64,
+    /// Output directory.
+    #[arg(long, default_value = "runs/geodesic")]
+    out: PathBuf,
+}
+
+fn main() -> ExitCode {
+    support::exit_code(match Cli::parse().command {
+        Command::Emd { a, b } => emd(&a, &b),
+        Command::Barycentre(args) => barycentre(&args),
+        Command::Geodesic(args) => geodesic(&args),
+    })
+}
+
+fn emd(a: &Path, b: &Path) -> Result<(), Box<dyn Error>> {
+    let first = read_density(a)?;
+    let second = read_density(b)?;
+    same_size(&[(a, &first), (b, &second)])?;
+    let w2_squared = w2_squared_images(first.view(), second.view())?;
+    let report = json!({
+        "a": a.display().to_string(),
+        "b": b.display().to_string(),
+        "image": first.dim(),
+        "w2_squared": w2_squared,
+    });
+    support::print(&serde_json::to_string_pretty(&report)?)
+}
+
+fn barycentre(args: &BarycentreArgs) -> Result<(), Box<dyn Error>> {
+    check_range("--max-iterations", args.max_iterations, 1, MAX_ITERATIONS)?;
+    let images = args
+        .images
+        .iter()
+        .map(|file| read_density(file))
+        .collect::<Result<Vec<_>, _>>()?;
+    let named: Vec<(&Path, &Array2<f64>)> = args
+        .images
+        .iter()
+        .map(PathBuf::as_path)
+        .zip(&images)
+        .collect();
+    same_size(&named)?;
+    let weights = match &args.weights {
+        Some(weights) if weights.len() != images.len() => {
+            return Err(format!(
+                "--weights has {} values for {} images: give one weight per image",
+                weights.len(),
+                images.len()
+            )
+            .into());
+        }
+        Some(weights) => Array1::from(weights.clone()),
+        None => Array1::from_elem(images.len(), 1.0 / images.len() as f64),
+    };
+    let config = BarycentreConfig {
+        epsilon: args.epsilon,
+        max_iterations: args.max_iterations,
+        ..BarycentreConfig::default()
+    };
+    let output = Output::stage(&args.out)?;
+    interrupt::install()?;
+    let views: Vec<ArrayView2<f64>> = images.iter().map(|i| i.view()).collect();
+    let stacked = stack(Axis(0), &views)?;
+    let mut progress = Bar::new("barycentre", args.max_iterations)?;
+    let result = convolutional_barycentre_with(
+        stacked.view(),
+        weights.view(),
+        &config,
+        &mut |p: Progress| progress.observe(p),
+    )
+    .map_err(named_flag)?;
+    progress.finish(result.converged)?;
+
+    let out = output.dir();
+    write_npy(&out.join("barycentre.npy"), &result.image)?;
+    let mut row: Vec<Array2<f64>> = images.clone();
+    row.push(result.image.clone());
+    write_pictures(out, "barycentre", &row)?;
+    output.publish()?;
+    let report = json!({
+        "images": args.images.iter().map(|f| f.display().to_string()).collect::<Vec<_>>(),
+        "weights": weights.to_vec(),
+        "epsilon": config.epsilon,
+        "iterations": result.iterations,
+        "converged": result.converged,
+        "change": result.change,
+        "blur_sigma_pixels": blur_sigma(config.epsilon, images[0].ncols()),
+        "out": args.out.display().to_string(),
+    });
+    support::print(&serde_json::to_string_pretty(&report)?)
+}
+
+fn geodesic(args: &GeodesicArgs) -> Result<(), Box<dyn Error>> {
+    check_range("--steps", args.steps, 1, MAX_STEPS)?;
+    check_range("--max-iterations", args.max_iterations, 1, MAX_ITERATIONS)?;
+    let source = read_density(&args.source)?;
+    let target = read_density(&args.target)?;
+    same_size(&[(&args.source, &source), (&args.target, &target)])?;
+    let (rows, cols) = source.dim();
+    if rows.max(cols) > MAX_GEODESIC_SIDE {
+        return Err(format!(
+            "{} is {rows}x{cols}: a geodesic is solved on images of at most {MAX_GEODESIC_SIDE}x{MAX_GEODESIC_SIDE} here (its cost grows with the space-time grid)",
+            args.source.display()
+        )
+        .into());
+    }
+    let walls = match &args.obstacle {
+        Some(file) => Some(read_obstacle_mask(file, rows, cols, "images")?),
+        None => None,
+    };
+    let grid = match &walls {
+        Some(walls) => Grid::with_obstacles(rows, cols, Boundary::Neumann, walls.view())
+            .map_err(|e| with_obstacle_hint(e.into(), args.obstacle.as_deref()))?,
+        None => Grid::new(rows, cols, Boundary::Neumann)?,
+    };
+    let config = GeodesicConfig {
+        steps: args.steps,
+        max_iterations: args.max_iterations,
+        tolerance: args.tolerance,
+        ..GeodesicConfig::default()
+    };
+    let output = Output::stage(&args.out)?;
+    interrupt::install()?;
+    let mut progress = Bar::new("geodesic", args.max_iterations)?;
+    let path = geodesic_with(
+        &grid,
+        source.view(),
+        target.view(),
+        &config,
+        &mut |p: Progress| progress.observe(p),
+    )
+    .map_err(|e| with_obstacle_hint(named_flag(e).into(), args.obstacle.as_deref()))?;
+    progress.finish(path.converged)?;
+
+    // dotae-energy's measure of the same frames, as a check of the solver's own W₂².
+    let measure = PathMeasure::new(
+        MeasureConfig::on_grid(rows, cols),
+        walls.as_ref().map(|w| w.view()),
+    )?;
+    let frames_nonnegative = path.frames.mapv(|v| v.max(0.0));
+    let measured = measure.measure(frames_nonnegative.view().insert_axis(Axis(1)))?;
+
+    let out = output.dir();
+    write_npy(&out.join("geodesic.npy"), &path.frames)?;
+    let frames: Vec<Array2<f64>> = path.frames.outer_iter().map(|f| f.to_owned()).collect();
+    write_pictures(out, "geodesic", &frames)?;
+    output.publish()?;
+    let report = json!({
+        "source": args.source.display().to_string(),
+        "target": args.target.display().to_string(),
+        "obstacle": args.obstacle.as_ref().map(|f| f.display().to_string()),
+        "steps": args.steps,
+        "w2_squared": path.w2_squared,
+        "path_energy_w2_estimate": measured.w2_estimate,
+        "iterations": path.iterations,
+        "converged": path.converged,
+        "residual": path.history.last().map(|p| p.residual),
+        "out": args.out.display().to_string(),
+    });
+    support::print(&serde_json::to_string_pretty(&report)?)
+}
+
+/// An image file as a density: a PNG's gray levels or a 2-D `.npy`, finite, non-negative,
+/// with mass, at most [`MAX_IMAGE_SIDE`] a side, normalised to unit mass.
+fn read_density(file: &Path) -> Result<Array2<f64>, Box<dyn Error>> {
+    let image = match file.extension().and_then(|e| e.to_str()) {
+        Some("npy") => {
+            let array = read_npy(file)?;
+            let shape = array.shape().to_vec();
+            array.into_dimensionality::<Ix2>().map_err(|_| {
+                format!(
+                    "{} has shape {shape:?}: an image must be a 2-D array",
+                    file.display()
+                )
+            })?
+        }
+        _ => read_gray_png(file)?,
+    };
+    let (rows, cols) = image.dim();
+    if rows.max(cols) > MAX_IMAGE_SIDE || rows.min(cols) < 2 {
+        return Err(format!(
+            "{} is {rows}x{cols}: images must have sides of 2 to {MAX_IMAGE_SIDE} pixels",
+            file.display()
+        )
+        .into());
+    }
+    if let Some(((i, j), v)) = image
+        .indexed_iter()
+        .find(|(_, v)| !(v.is_finite() && **v >= 0.0))
+    {
+        return Err(format!(
+            "{} holds {v} at row {i}, column {j}: a density must be finite and >= 0",
+            file.display()
+        )
+        .into());
+    }
+    let mass = image.sum();
+    if mass <= 0.0 {
+        return Err(format!(
+            "{} has no mass (every pixel is 0): there is nothing to transport",
+            file.display()
+        )
+        .into());
+    }
+    Ok(image / mass)
+}
+
+/// Every image must have the first one's size.
+fn same_size(images: &[(&Path, &Array2<f64>)]) -> Result<(), Box<dyn Error>> {
+    let (first, reference) = images[0];
+    for (file, image) in &images[1..] {
+        if image.dim() != reference.dim() {
+            return Err(format!(
+                "{} is {}x{} but {} is {}x{}: the images must have one size",
+                file.display(),
+                image.nrows(),
+                image.ncols(),
+                first.display(),
+                reference.nrows(),
+                reference.ncols()
+            )
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// `<name>.png`, the images in one row, and `<name>.gif`, one per frame, each scaled by the
+/// row's brightest value so that the densities show as gray levels.
+fn write_pictures(out: &Path, name: &str, row: &[Array2<f64>]) -> Result<(), Box<dyn Error>> {
+    let views: Vec<ArrayView2<f64>> = row.iter().map(|i| i.view()).collect();
+    let frames: Array3<f64> = stack(Axis(0), &views)?;
+    let brightest = frames.iter().fold(0.0_f64, |m, &v| m.max(v));
+    let shown = frames
+        .mapv(|v| (v / brightest).clamp(0.0, 1.0))
+        .insert_axis(Axis(1));
+    write_png_grid(&out.join(format!("{name}.png")), &[shown.view()], 1)?;
+    write_gif(&out.join(format!("{name}.gif")), shown.view(), 120, 4)?;
+    Ok(())
+}
+
+/// The Gibbs kernel's standard deviation in pixels on a side of `n` pixels, for ε in POT's
+/// units.
+fn blur_sigma(epsilon: f64, n: usize) -> f64 {
+    (n - 1) as f64 * (epsilon / 2.0).sqrt()
+}
+
+/// A solver's error, led by the flag it concerns where it concerns one: the solvers name
+/// their parameters as their configurations do (`max_iterations`), and the weights `weights`.
+fn named_flag(error: OtError) -> String {
+    let flag = match &error {
+        OtError::Parameter { name, .. } => Some(name.replace('_', "-")),
+        OtError::Negative { what, .. }
+        | OtError::NonFinite { what, .. }
+        | OtError::ZeroMass { what }
+        | OtError::Shape { what, .. }
+            if what.contains("weights") =>
+        {
+            Some("weights".to_string())
+        }
+        _ => None,
+    };
+    match flag {
+        Some(flag) => format!("--{flag}: {error}"),
+        None => error.to_string(),
+    }
+}
+
+/// With obstacles, a refused problem is most often a wall between unequal masses.
+fn with_obstacle_hint(error: Box<dyn Error>, obstacle: Option<&Path>) -> Box<dyn Error> {
+    match obstacle {
+        Some(file) => format!("with --obstacle {}: {error}", file.display()).into(),
+        None => error,
+    }
+}
+
+/// A progress bar over a solver's iterations; a signal stops the solver.
+struct Bar {
+    bar: ProgressBar,
+}
+
+impl Bar {
+    fn new(solver: &str, max_iterations: usize) -> Result<Self, Box<dyn Error>> {
+        let bar = ProgressBar::new(max_iterations as u64).with_prefix(solver.to_string());
+        bar.set_style(ProgressStyle::with_template(
+            "{prefix:>10} {pos} iterations {elapsed_precise} {msg}",
+        )?);
+        Ok(Self { bar })
+    }
+
+    fn observe(&mut self, progress: Progress) -> ControlFlow<()> {
+        self.bar.set_position(progress.iteration as u64);
+        self.bar.set_message(format!(
+            "residual {:.2e} (stops below {:.0e})",
+            progress.residual, progress.tolerance
+        ));
+        match interrupt::requested() {
+            true => ControlFlow::Break(()),
+            false => ControlFlow::Continue(()),
+        }
+    }
+
+    /// Ends the bar; a signal makes the run an error, so nothing is written.
+    fn finish(self, converged: bool) -> Result<(), Box<dyn Error>> {
+        self.bar.finish();
+        if interrupt::requested() {
+            return Err("interrupted by a signal: nothing was written".into());
+        }
+        if !converged {
+            eprintln!("warning: the iteration limit came first; the result is not converged");
+        }
+        Ok(())
+    }
+}
