@@ -17,7 +17,7 @@ use clap::Parser;
 use dotae::data::lines::{LINE_FRAMES, line_pairs};
 use dotae::data::pole::{MIN_POLE_SIZE, PoleGrid, pole_dataset, pole_path};
 use dotae::data::synthetic::cross_dissolve_pairs;
-use dotae::data::{DataError, DiskProblem, SeededRng, load_mnist, write_npy, write_png_grid};
+use dotae::data::{DataError, DiskProblem, SeededRng, write_npy, write_png_grid};
 use dotae::data::{acai_line_bank, acai_line_path};
 use dotae::metrics::{KMeansConfig, ProbeConfig, clustering_accuracy, kmeans, linear_probe};
 use ndarray::{Array2, Array4, Array5, ArrayView4, Axis, stack};
@@ -25,11 +25,13 @@ use serde_json::json;
 
 #[path = "support/limits.rs"]
 mod limits;
+#[path = "support/mnist_data.rs"]
+mod mnist_data;
 #[path = "support/output.rs"]
 mod output;
 mod support;
 
-use limits::{MAX_IMAGE_SIDE, MAX_PAIRS, MAX_STEPS, check_range};
+use limits::{MAX_IMAGE_SIDE, MAX_PAIRS, MAX_STEPS, check_path_values, check_range};
 use output::Output;
 
 #[derive(Parser, Debug)]
@@ -66,6 +68,12 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     // scenes 16.
     check_range("--size", args.size, MIN_POLE_SIZE, MAX_IMAGE_SIDE)
         .map_err(|e| format!("{e} (the pole scenes need {MIN_POLE_SIZE} pixels)"))?;
+    check_path_values(
+        "--pairs, --frames and --size",
+        args.pairs,
+        args.frames.max(LINE_FRAMES),
+        args.size,
+    )?;
     let output = Output::stage(&args.out)?;
     let out = output.dir();
     let mut report = json!({});
@@ -187,7 +195,7 @@ fn write_dataset_pictures(args: &Args, out: &Path) -> Result<(), Box<dyn Error>>
 
 /// Linear probe and k-means (k = 10) accuracy of the raw padded pixels.
 fn mnist_references(dir: &Path) -> Result<serde_json::Value, Box<dyn Error>> {
-    let mnist = load_mnist(dir, 32).map_err(|e| format!("--mnist: {e}"))?;
+    let mnist = mnist_data::load("--mnist", dir)?;
     let flat = |images: &Array4<f64>| -> Result<Array2<f64>, Box<dyn Error>> {
         let n = images.len_of(Axis(0));
         Ok(images.to_shape((n, images.len() / n.max(1)))?.to_owned())

@@ -114,6 +114,16 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     warn_still_paths(&args.paths, &paths);
     args.measure.check_paths(&args.paths, paths.view())?;
     let (count, frames, channels, rows, cols) = paths.dim();
+    if let Some(w2) = args.w2 {
+        // No unit mass moves farther than corner to corner.
+        let farthest = ((rows - 1).pow(2) + (cols - 1).pow(2)) as f64;
+        if w2 > farthest {
+            return Err(format!(
+                "--w2 {w2:?} is larger than any squared distance between images of {rows}x{cols} ({farthest} pixels², corner to corner)"
+            )
+            .into());
+        }
+    }
     let mut report = json!({
         "paths_file": args.paths.display().to_string(),
         "paths": count,
@@ -182,7 +192,7 @@ fn w2_ratios(measured: &[PathMeasurement], w2: f64) -> Result<Value, Box<dyn Err
         .map(|m| {
             m.w2_estimate
                 .map(|estimate| estimate / w2)
-                .ok_or("--w2 needs frames rescaled to a mass: drop --no-normalize")
+                .ok_or("--w2 needs the balanced energy of frames rescaled to a mass: drop --no-normalize and --tau")
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(mean_std(&ratios))

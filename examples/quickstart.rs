@@ -625,7 +625,7 @@ fn train(
                 bar.abandon();
                 trainer.model().save_checkpoint(&checkpoint)?;
                 return Err(format!(
-                    "{} training stopped in epoch {epoch}: {error}",
+                    "{} training stopped in epoch {epoch}: {error} (a smaller --learning-rate, --alpha or --beta may train)",
                     method.title
                 )
                 .into());

@@ -6,35 +6,14 @@
 //! test (`cargo test --test hostile_input` alone does not rebuild them: build the examples
 //! first).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
+mod common;
+
+use common::{binary, scratch};
 use dotae::data::{write_gray_png, write_npy};
 use ndarray::{Array, Array2, Array3, Array5};
-
-/// The example binary `name`, built by `cargo test` into `target/<profile>/examples/`.
-fn binary(name: &str) -> PathBuf {
-    let deps = std::env::current_exe().expect("the test's own path");
-    let profile = deps
-        .parent()
-        .and_then(Path::parent)
-        .expect("the test runs from target/<profile>/deps");
-    let path = profile.join("examples").join(name);
-    assert!(
-        path.is_file(),
-        "{} is missing: `cargo test` builds the examples before the tests",
-        path.display()
-    );
-    path
-}
-
-/// A fresh scratch directory for this test process.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("dotae-hostile-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// One bad input: the binary, its arguments, and the words its message must contain.
 struct Case {
@@ -240,6 +219,7 @@ fn fixtures(dir: &Path) {
     )
     .unwrap();
     write_gray_png(&f("one_pixel.png"), &Array2::from_elem((1, 1), 1.0)).unwrap();
+    std::os::unix::fs::symlink(f("loop"), f("loop")).unwrap();
     std::fs::create_dir_all(f("mnist_blank")).unwrap();
     let blank = f("mnist_blank");
     for (name, count) in [("train", 40u32), ("t10k", 10)] {
@@ -548,6 +528,17 @@ fn cases(dir: &Path) -> Vec<Case> {
         mnist("mnist_blank", &[], &["--data", "black"]),
         mnist("no_such_dir", &[], &["--data", "does not exist"]),
         mnist("a_file", &[], &["--data", "not a directory"]),
+        bm(
+            &["--pairs", "10000", "--size", "512", "--frames", "257"],
+            &["--pairs", "values"],
+        ),
+        bm(
+            &["--pairs", "2", "--mnist", &p("mnist_blank")],
+            &["--mnist", "black"],
+        ),
+        ev(&[&img_ok, "--w2", "1e8"], &["--w2", "corner to corner"]),
+        ev(&[&img_ok, "--w2", "10", "--tau", "1"], &["--w2", "--tau"]),
+        mnist("loop", &[], &["--data", "leads nowhere"]),
         // ot: images that cannot be transported, solver settings out of range.
         ot(
             &["emd", &src, &p("one_pixel.png")],

@@ -504,6 +504,13 @@ impl<'a> Experiment<'a> {
         test: &TestPaths,
         mut evaluate: impl FnMut(&dyn InterpolationMethod, ArrayView5<f64>) -> Result<S, Box<dyn Error>>,
     ) -> Result<Vec<MethodRow<S>>, Box<dyn Error>> {
+        let (pairs, _, rows, cols) = test.sources.dim();
+        limits::check_path_values(
+            "--test-pairs and the frames per path",
+            pairs,
+            test.frames,
+            rows.max(cols),
+        )?;
         let images: Tensor<4> = from_array(images.view().into_dyn(), &self.device)?;
         let yardstick = Yardstick::new(test)?;
         if let Some(exact) = &test.exact {
@@ -705,11 +712,12 @@ fn decode(
     steps: usize,
     device: &Device,
 ) -> Result<Array5<f64>, Box<dyn Error>> {
-    const CHUNK: usize = 64;
+    // About 700 decoded images per forward pass, whatever the frames per path.
+    let chunk = (704 / (steps + 1)).max(1);
     let mut parts = Vec::new();
-    for start in (0..sources.len_of(Axis(0))).step_by(CHUNK) {
+    for start in (0..sources.len_of(Axis(0))).step_by(chunk) {
         let range = s![
-            start..(start + CHUNK).min(sources.len_of(Axis(0))),
+            start..(start + chunk).min(sources.len_of(Axis(0))),
             ..,
             ..,
             ..

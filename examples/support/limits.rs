@@ -31,6 +31,31 @@ pub fn check_range(flag: &str, value: usize, min: usize, max: usize) -> Result<(
     Err(format!("{flag} {value} is out of range: {rule}").into())
 }
 
+/// The most values (pairs × frames × pixels) one set of paths may hold: 2^26 f64 are 512 MiB,
+/// and a run keeps a few such sets (decoded, cross-dissolve, exact) at once.
+pub const MAX_PATH_VALUES: usize = 1 << 26;
+
+/// Paths of `pairs × frames` frames of `side × side` pixels must hold at most
+/// [`MAX_PATH_VALUES`] values; `flags` names the flags that set them.
+pub fn check_path_values(
+    flags: &str,
+    pairs: usize,
+    frames: usize,
+    side: usize,
+) -> Result<(), Box<dyn Error>> {
+    let values = [frames, side, side]
+        .iter()
+        .try_fold(pairs, |acc, &n| acc.checked_mul(n));
+    match values {
+        Some(values) if values <= MAX_PATH_VALUES => Ok(()),
+        _ => Err(format!(
+            "{flags} ask for {pairs} paths of {frames} frames of {side}x{side} pixels, more than {MAX_PATH_VALUES} values ({} MiB of f64) in all: lower one of them",
+            (MAX_PATH_VALUES * 8) >> 20
+        )
+        .into()),
+    }
+}
+
 /// The documented range `[min, max]` of a real-valued flag, and why it has one.
 pub struct RealRange {
     pub min: f64,

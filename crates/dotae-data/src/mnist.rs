@@ -74,9 +74,13 @@ pub fn load_mnist(dir: &Path, size: usize) -> Result<Mnist, DataError> {
     if !dir.is_dir() {
         return Err(DataError::InvalidArgument {
             what: "MNIST directory",
-            reason: match dir.exists() {
-                true => format!("{} is not a directory", dir.display()),
-                false => format!("{} does not exist", dir.display()),
+            reason: match (dir.exists(), std::fs::symlink_metadata(dir).is_ok()) {
+                (true, _) => format!("{} is not a directory", dir.display()),
+                (false, true) => format!(
+                    "{} is a link that leads nowhere (broken, or a loop)",
+                    dir.display()
+                ),
+                (false, false) => format!("{} does not exist", dir.display()),
             },
         });
     }

@@ -86,7 +86,8 @@ pub struct PathMeasurement {
     pub per_channel: Vec<f64>,
     /// Number of steps `T` (frames − 1).
     pub steps: usize,
-    /// `T·J / mass` when frames are rescaled to a standard mass, else `None`: for unit-mass
+    /// `T·J / mass` when frames are rescaled to a standard mass and the energy is balanced, else
+    /// `None` (the unbalanced energy lets mass appear and vanish): for unit-mass
     /// frames and distances in pixels, an estimate of the squared Wasserstein-2 distance between
     /// the endpoints (summed over channels) when the path is a geodesic, an upper bound
     /// otherwise. (W₂² scales with the mass, so the division makes it the unit-mass value.)
@@ -187,7 +188,11 @@ impl PathMeasure {
             per_step,
             per_channel: per_channel.iter().map(|c| c.energy).collect(),
             steps,
-            w2_estimate: self.config.mass.map(|mass| steps as f64 * energy / mass),
+            // The unbalanced energy lets mass appear and vanish: T·J no longer estimates W₂².
+            w2_estimate: match self.config.variant {
+                Variant::Balanced => self.config.mass.map(|mass| steps as f64 * energy / mass),
+                Variant::Unbalanced { .. } => None,
+            },
         })
     }
 
