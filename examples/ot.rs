@@ -2,8 +2,9 @@
 //! images, the entropic Wasserstein barycentre of several, and the Benamou–Brenier geodesic
 //! between two, around obstacles. Images are PNG (gray: the mean of the colour channels) or
 //! 2-D `.npy`; each is normalised to unit mass on its pixel grid, and distances are in pixels.
-//! Each subcommand prints one JSON object; `barycentre` and `geodesic` also write a PNG grid, a
-//! GIF or PNG of the result and its `.npy` to `--out`.
+//! Each subcommand prints one JSON object with the costs (`w2_squared`; for a barycentre
+//! `cost`, `Σ_k w_k W₂²(barycentre, image_k)` by the exact solver); `barycentre` and `geodesic`
+//! also write a PNG row, a GIF and the result's `.npy` to `--out`.
 //!
 //!     cargo run --release --example ot -- emd a.png b.png
 //!     cargo run --release --example ot -- barycentre a.png b.png c.png d.png --weights 0.4 0.3 0.2 0.1
@@ -19,8 +20,8 @@ use dotae::data::{read_gray_png, read_npy, write_gif, write_npy, write_png_grid}
 use dotae::grid::{Boundary, Grid};
 use dotae::metrics::{MeasureConfig, PathMeasure};
 use dotae::ot::{
-    BarycentreConfig, GeodesicConfig, OtError, Progress, convolutional_barycentre_with,
-    geodesic_with, w2_squared_images,
+    BarycentreConfig, EMD_MAX_ARCS, GeodesicConfig, OtError, Progress,
+    convolutional_barycentre_with, geodesic_with, w2_squared_images,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use ndarray::{Array1, Array2, Array3, ArrayView2, Axis, Ix2, stack};
@@ -181,6 +182,7 @@ fn barycentre(args: &BarycentreArgs) -> Result<(), Box<dyn Error>> {
     .map_err(named_flag)?;
     progress.finish(result.converged)?;
 
+    let costs = barycentre_cost(&result.image, &images, &weights)?;
     let out = output.dir();
     write_npy(&out.join("barycentre.npy"), &result.image)?;
     let mut row: Vec<Array2<f64>> = images.clone();
@@ -195,6 +197,8 @@ fn barycentre(args: &BarycentreArgs) -> Result<(), Box<dyn Error>> {
         "converged": result.converged,
         "change": result.change,
         "blur_sigma_pixels": blur_sigma(config.epsilon, images[0].ncols()),
+        "cost": costs.as_ref().map(|c| c.cost),
+        "w2_squared_to_images": costs.as_ref().map(|c| &c.w2_squared_to_images),
         "out": args.out.display().to_string(),
     });
     support::print(&serde_json::to_string_pretty(&report)?)
@@ -313,6 +317,34 @@ fn read_density(file: &Path) -> Result<Array2<f64>, Box<dyn Error>> {
         .into());
     }
     Ok(image / mass)
+}
+
+/// A barycentre's cost `Σ_k w_k W₂²(barycentre, image_k)`, and each exact `W₂²`.
+#[derive(serde::Serialize)]
+struct BarycentreCost {
+    cost: f64,
+    w2_squared_to_images: Vec<f64>,
+}
+
+/// The barycentre's [`BarycentreCost`], where the network simplex can hold the images
+/// (`EMD_MAX_ARCS`); `None` for larger images.
+fn barycentre_cost(
+    barycentre: &Array2<f64>,
+    images: &[Array2<f64>],
+    weights: &Array1<f64>,
+) -> Result<Option<BarycentreCost>, Box<dyn Error>> {
+    if barycentre.len().saturating_mul(barycentre.len()) > EMD_MAX_ARCS {
+        return Ok(None);
+    }
+    let to_images = images
+        .iter()
+        .map(|image| w2_squared_images(barycentre.view(), image.view()))
+        .collect::<Result<Vec<f64>, _>>()?;
+    let cost = to_images.iter().zip(weights).map(|(w2, w)| w * w2).sum();
+    Ok(Some(BarycentreCost {
+        cost,
+        w2_squared_to_images: to_images,
+    }))
 }
 
 /// Every image must have the first one's size.

@@ -1,5 +1,6 @@
 //! The `ot` example end to end on two disks 16 pixels apart: the exact W₂² is 16² (the disks are
-//! the same shape), the geodesic's W₂² agrees with it, and each subcommand writes what it says.
+//! the same shape), the geodesic's W₂² agrees with it, the barycentre costs at least the exact
+//! midpoint's W₂²/4, and each subcommand writes what it says.
 
 mod common;
 
@@ -60,6 +61,12 @@ fn emd_barycentre_and_geodesic_of_two_disks() {
         &out,
     ]);
     assert!(barycentre["converged"].as_bool().unwrap());
+    // The exact midpoint disk costs W₂²/4; the entropic blur can only add to it.
+    let cost = barycentre["cost"].as_f64().unwrap();
+    assert!(
+        cost >= exact / 4.0 - 1e-9 && cost < exact / 4.0 * 1.1,
+        "{cost}"
+    );
     assert!(dir.join("barycentre/barycentre.npy").is_file());
     let _ = std::fs::remove_dir_all(&dir);
 }
