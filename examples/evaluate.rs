@@ -19,7 +19,7 @@ use dotae::data::pole::PoleParams;
 use dotae::data::read_image_paths_npy;
 use dotae::metrics::{
     BLANK_BELOW, Distance, MeanStd, NearestNeighbours, PathMeasure, PathMeasurement, adjacent_ssim,
-    first_blank_frame,
+    first_blank_frame, still_paths,
 };
 use ndarray::{Array5, ArrayView5, Axis};
 use serde_json::{Value, json};
@@ -282,15 +282,7 @@ fn check_unit_range(file: &Path, paths: &Array5<f64>) -> Result<(), Box<dyn Erro
 /// Warns about paths whose frames are all the same image: their scores (energy 0, SSIM 1)
 /// describe a still picture, not an interpolation.
 fn warn_still_paths(file: &Path, paths: &Array5<f64>) {
-    let still: Vec<usize> = paths
-        .outer_iter()
-        .enumerate()
-        .filter(|(_, path)| {
-            path.outer_iter()
-                .all(|frame| frame == path.index_axis(Axis(0), 0))
-        })
-        .map(|(p, _)| p)
-        .collect();
+    let still = still_paths(paths.view());
     if !still.is_empty() {
         eprintln!(
             "warning: {}: {} of {} paths do not move (every frame equals the first; paths {:?}{}): their scores describe still images",

@@ -37,7 +37,7 @@ mod obstacle;
 mod output;
 mod support;
 
-use limits::{MAX_IMAGE_SIDE, MAX_STEPS, check_range};
+use limits::{MAX_IMAGE_SIDE, MAX_STEPS, RealRange, check_range, check_real};
 use obstacle::read_obstacle_mask;
 use output::Output;
 
@@ -47,6 +47,21 @@ const MAX_GEODESIC_SIDE: usize = 128;
 
 /// The most iterations an iterative solver may be asked for.
 const MAX_ITERATIONS: usize = 1_000_000;
+
+/// The barycentre's ε in POT's units: the kernel's σ is (n − 1)·√(ε/2) pixels on an n-pixel
+/// side, so at 0.1 it is already a fifth of the image.
+const BARYCENTRE_EPSILON: RealRange = RealRange {
+    min: 1e-6,
+    max: 0.1,
+    why: "the Gibbs kernel's σ is (n − 1)·√(ε/2) pixels: above it the barycentre is blurred flat, below it the kernel underflows",
+};
+
+/// The geodesic's stopping rule: a relative residual above 0.1 stops before anything is solved.
+const GEODESIC_TOLERANCE: RealRange = RealRange {
+    min: 1e-12,
+    max: 0.1,
+    why: "the Douglas–Rachford residual is relative: above it the solver stops before the path is a geodesic",
+};
 
 #[derive(Debug, Parser)]
 #[command(about = "Reference optimal transport on images: exact W₂², barycentres, geodesics.")]
@@ -127,7 +142,14 @@ fn emd(a: &Path, b: &Path) -> Result<(), Box<dyn Error>> {
     let first = read_density(a)?;
     let second = read_density(b)?;
     same_size(&[(a, &first), (b, &second)])?;
-    let w2_squared = w2_squared_images(first.view(), second.view())?;
+    let w2_squared = w2_squared_images(first.view(), second.view()).map_err(|e| match e {
+        OtError::TooLarge { .. } => format!(
+            "{} and {}: {e} (the exact solver holds images of up to about {EXACT_SIDE}x{EXACT_SIDE} pixels with mass: crop or downsample them)",
+            a.display(),
+            b.display()
+        ),
+        other => other.to_string(),
+    })?;
     let report = json!({
         "a": a.display().to_string(),
         "b": b.display().to_string(),
@@ -139,6 +161,7 @@ fn emd(a: &Path, b: &Path) -> Result<(), Box<dyn Error>> {
 
 fn barycentre(args: &BarycentreArgs) -> Result<(), Box<dyn Error>> {
     check_range("--max-iterations", args.max_iterations, 1, MAX_ITERATIONS)?;
+    check_real("--epsilon", args.epsilon, &BARYCENTRE_EPSILON)?;
     let images = args
         .images
         .iter()
@@ -183,6 +206,11 @@ fn barycentre(args: &BarycentreArgs) -> Result<(), Box<dyn Error>> {
     progress.finish(result.converged)?;
 
     let costs = barycentre_cost(&result.image, &images, &weights)?;
+    if costs.is_none() {
+        eprintln!(
+            "warning: cost and w2_squared_to_images are null: the exact solver holds images of up to about {EXACT_SIDE}x{EXACT_SIDE} pixels"
+        );
+    }
     let out = output.dir();
     write_npy(&out.join("barycentre.npy"), &result.image)?;
     let mut row: Vec<Array2<f64>> = images.clone();
@@ -207,6 +235,7 @@ fn barycentre(args: &BarycentreArgs) -> Result<(), Box<dyn Error>> {
 fn geodesic(args: &GeodesicArgs) -> Result<(), Box<dyn Error>> {
     check_range("--steps", args.steps, 1, MAX_STEPS)?;
     check_range("--max-iterations", args.max_iterations, 1, MAX_ITERATIONS)?;
+    check_real("--tolerance", args.tolerance, &GEODESIC_TOLERANCE)?;
     let source = read_density(&args.source)?;
     let target = read_density(&args.target)?;
     same_size(&[(&args.source, &source), (&args.target, &target)])?;
@@ -309,6 +338,13 @@ fn read_density(file: &Path) -> Result<Array2<f64>, Box<dyn Error>> {
         .into());
     }
     let mass = image.sum();
+    if !mass.is_finite() {
+        return Err(format!(
+            "{}: its values are too large to add up (their sum overflows): rescale the image",
+            file.display()
+        )
+        .into());
+    }
     if mass <= 0.0 {
         return Err(format!(
             "{} has no mass (every pixel is 0): there is nothing to transport",
@@ -318,6 +354,9 @@ fn read_density(file: &Path) -> Result<Array2<f64>, Box<dyn Error>> {
     }
     Ok(image / mass)
 }
+
+/// The side of the largest square images the network simplex holds: `EMD_MAX_ARCS` pairs.
+const EXACT_SIDE: usize = 107;
 
 /// A barycentre's cost `Σ_k w_k W₂²(barycentre, image_k)`, and each exact `W₂²`.
 #[derive(serde::Serialize)]
@@ -391,7 +430,8 @@ fn blur_sigma(epsilon: f64, n: usize) -> f64 {
 /// their parameters as their configurations do (`max_iterations`), and the weights `weights`.
 fn named_flag(error: OtError) -> String {
     let flag = match &error {
-        OtError::Parameter { name, .. } => Some(name.replace('_', "-")),
+        // A parameter's name may carry a qualifier ("weights (their sum)").
+        OtError::Parameter { name, .. } => name.split(' ').next().map(|n| n.replace('_', "-")),
         OtError::Negative { what, .. }
         | OtError::NonFinite { what, .. }
         | OtError::ZeroMass { what }

@@ -219,6 +219,7 @@ fn fixtures(dir: &Path) {
     )
     .unwrap();
     write_gray_png(&f("one_pixel.png"), &Array2::from_elem((1, 1), 1.0)).unwrap();
+    write_npy(&f("huge.npy"), &Array2::<f64>::from_elem((32, 32), 1e308)).unwrap();
     std::os::unix::fs::symlink(f("loop"), f("loop")).unwrap();
     std::fs::create_dir_all(f("mnist_blank")).unwrap();
     let blank = f("mnist_blank");
@@ -565,6 +566,18 @@ fn cases(dir: &Path) -> Vec<Case> {
             &["--max-iterations"],
         ),
         ot(&["geodesic", &src, &tgt, "--steps", "0"], &["--steps"]),
+        ot(
+            &["emd", &src, &p("huge.npy")],
+            &["huge.npy", "too large to add up"],
+        ),
+        ot(
+            &["barycentre", &src, &tgt, "--epsilon", "1e6"],
+            &["--epsilon", "blurred flat"],
+        ),
+        ot(
+            &["geodesic", &src, &tgt, "--tolerance", "1e9"],
+            &["--tolerance"],
+        ),
         ot(
             &["geodesic", &src, &tgt, "--steps", "100000"],
             &["--steps", "256"],

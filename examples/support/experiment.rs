@@ -19,7 +19,9 @@ use dotae::data::{
     DataError, Series, write_atomically, write_line_plot, write_npy, write_png_grid,
 };
 use dotae::energy::Variant;
-use dotae::metrics::{MeanStd, MeasureConfig, PathMeasure, adjacent_ssim, first_blank_frame};
+use dotae::metrics::{
+    MeanStd, MeasureConfig, PathMeasure, adjacent_ssim, first_blank_frame, still_paths,
+};
 use dotae::models::burn::prelude::*;
 use dotae::models::{
     AutoencoderConfig, Backend, InterpolationMethod, PathEnergyLossConfig, TrainLog, Trainer,
@@ -385,6 +387,9 @@ pub struct PathScores {
     pub energy_vs_exact: Option<MeanStd>,
     /// Decoded paths left out of the energy ratios: a frame of theirs is blank.
     pub blank_paths: usize,
+    /// Decoded paths whose frames never change (a collapsed decoder's): their energy 0 and
+    /// SSIM 1 are in the scores, and the run warns about them.
+    pub still_paths: usize,
 }
 
 /// The references every method's paths are measured against, computed once.
@@ -436,6 +441,7 @@ impl Yardstick {
             energy_vs_dissolve: ratios(&self.dissolve),
             energy_vs_exact: self.exact.as_deref().and_then(ratios),
             blank_paths: decoded.iter().filter(|d| d.is_none()).count(),
+            still_paths: still_paths(paths).len(),
         })
     }
 }
@@ -555,6 +561,14 @@ impl<'a> Experiment<'a> {
                 paths: yardstick.score(paths.view(), test)?,
                 scores: evaluate(method.as_ref(), paths.view())?,
             };
+            if row.paths.still_paths > 0 {
+                eprintln!(
+                    "warning: {}: {} of {} decoded test paths do not move (a collapsed decoder): their scores are a still picture's",
+                    row.method,
+                    row.paths.still_paths,
+                    paths.len_of(Axis(0))
+                );
+            }
             // Each method's row as soon as it is known, for watching a long run's staging folder.
             write_text(&dir.join("row.json"), &serde_json::to_string_pretty(&row)?)?;
             rows.push(row);

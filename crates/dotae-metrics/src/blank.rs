@@ -1,6 +1,7 @@
-//! Blank frames: images too dark to hold anything a picture of them would show.
+//! Paths that cannot be scored as motions: frames too dark to hold anything a picture of them
+//! would show, and paths whose frames never change.
 
-use ndarray::ArrayView4;
+use ndarray::{ArrayView4, ArrayView5, Axis};
 
 /// The brightest value an image (values in `[0, 1]`) needs to count as holding anything: half
 /// of one 8-bit gray level. A darker image is black in any picture of it and its mass is
@@ -18,6 +19,21 @@ pub fn first_blank_frame(path: ArrayView4<f64>) -> Option<(usize, usize)> {
     })
 }
 
+/// The indices of the paths of `paths` `(P, frames, C, H, W)` whose every frame equals the
+/// first: their energy is 0 and their adjacent SSIM 1, the scores of a still picture (a
+/// collapsed decoder's), not of an interpolation.
+pub fn still_paths(paths: ArrayView5<f64>) -> Vec<usize> {
+    paths
+        .outer_iter()
+        .enumerate()
+        .filter(|(_, path)| {
+            let first = path.index_axis(Axis(0), 0);
+            path.outer_iter().all(|frame| frame == first)
+        })
+        .map(|(p, _)| p)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -30,5 +46,12 @@ mod tests {
         assert_eq!(first_blank_frame(path.view()), Some((1, 1)));
         path[[1, 1, 2, 3]] = 1.0 / 255.0;
         assert_eq!(first_blank_frame(path.view()), None);
+    }
+
+    #[test]
+    fn only_paths_whose_frames_never_change_are_still() {
+        let mut paths = ndarray::Array5::from_elem((3, 4, 1, 2, 2), 0.5);
+        paths[[1, 3, 0, 1, 1]] = 0.6;
+        assert_eq!(still_paths(paths.view()), [0, 2]);
     }
 }

@@ -4,8 +4,8 @@ use ndarray::{ArrayBase, Data, Dimension, IntoDimension};
 
 use crate::OtError;
 
-/// Checks that `values` (named `what`) is non-empty, finite and non-negative, and carries
-/// mass; returns its total mass.
+/// Checks that `values` (named `what`) is non-empty, finite and non-negative, and carries a
+/// finite, positive mass; returns its total mass.
 pub fn mass<S, D>(what: &'static str, values: &ArrayBase<S, D>) -> Result<f64, OtError>
 where
     S: Data<Elem = f64>,
@@ -13,6 +13,14 @@ where
 {
     non_negative(what, values)?;
     let total: f64 = values.iter().sum();
+    if !total.is_finite() {
+        // Finite values whose sum overflows: normalising would turn every one of them into 0.
+        return Err(OtError::Parameter {
+            name: what,
+            value: total,
+            rule: "its total mass must be finite, and its values are too large to add up",
+        });
+    }
     if total > 0.0 {
         Ok(total)
     } else {
