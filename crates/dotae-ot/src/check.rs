@@ -1,6 +1,6 @@
 //! Validation of the inputs every solver shares, before any work is done.
 
-use ndarray::{ArrayBase, Data, Dimension, IntoDimension};
+use ndarray::{ArrayBase, ArrayView2, Data, Dimension, IntoDimension};
 
 use crate::OtError;
 
@@ -83,6 +83,18 @@ pub fn equal_mass(
             tolerance,
         })
     }
+}
+
+/// Checks that `cost` is an `a_len × b_len` matrix of finite values.
+pub fn cost_matrix(cost: &ArrayView2<f64>, a_len: usize, b_len: usize) -> Result<(), OtError> {
+    if cost.dim() != (a_len, b_len) {
+        return Err(OtError::Shape {
+            what: "cost",
+            found: cost.shape().to_vec(),
+            rule: format!("it must be a.len() × b.len() = {a_len} × {b_len}"),
+        });
+    }
+    finite("cost", cost)
 }
 
 /// Checks that a parameter is finite and strictly positive.

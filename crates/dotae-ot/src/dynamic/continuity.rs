@@ -149,14 +149,9 @@ mod tests {
 
     use super::*;
 
+    /// Uniform in [0, 1).
     fn pseudo_random(shape: (usize, usize, usize), seed: u64) -> Array3<f64> {
-        let mut state = seed;
-        Array3::from_shape_simple_fn(shape, || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        })
+        crate::dynamic::test_values(shape, seed) + 0.5
     }
 
     #[test]

@@ -122,3 +122,15 @@ pub fn geodesic_with(
         history: outcome.history,
     })
 }
+
+/// Reproducible values uniform in [−0.5, 0.5), for the solver's unit tests (a 64-bit LCG).
+#[cfg(test)]
+fn test_values(shape: (usize, usize, usize), seed: u64) -> ndarray::Array3<f64> {
+    let mut state = seed;
+    ndarray::Array3::from_shape_simple_fn(shape, || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 11) as f64 / (1u64 << 53) as f64 - 0.5
+    })
+}

@@ -324,16 +324,7 @@ mod tests {
     use ndarray::Array2;
 
     use super::*;
-
-    fn pseudo_random(shape: (usize, usize, usize), seed: u64) -> Array3<f64> {
-        let mut state = seed;
-        Array3::from_shape_simple_fn(shape, || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 11) as f64 / (1u64 << 53) as f64 - 0.5
-        })
-    }
+    use crate::dynamic::test_values as pseudo_random;
 
     /// `(T² L_time ⊗ Id + Id ⊗ L_space) λ`, assembled face by face from the grid.
     fn apply(grid: &Grid, lambda: &Array3<f64>) -> Array3<f64> {

@@ -282,16 +282,7 @@ pub(crate) fn linear_densities(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn pseudo_random(shape: (usize, usize, usize), seed: u64) -> Array3<f64> {
-        let mut state = seed;
-        Array3::from_shape_simple_fn(shape, || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 11) as f64 / (1u64 << 53) as f64 - 0.5
-        })
-    }
+    use crate::dynamic::test_values as pseudo_random;
 
     fn random_point(size: SpaceTime, seed: u64) -> Point {
         let mut p = Point::zeros(size);

@@ -117,14 +117,7 @@ pub fn emd_with(
     observer: &mut impl Observer,
 ) -> Result<ExactTransport, OtError> {
     let problem = Histograms::checked(a, b, config)?;
-    if cost.dim() != (a.len(), b.len()) {
-        return Err(OtError::Shape {
-            what: "cost",
-            found: cost.shape().to_vec(),
-            rule: format!("it must be a.len() × b.len() = {} × {}", a.len(), b.len()),
-        });
-    }
-    check::finite("cost", &cost)?;
+    check::cost_matrix(&cost, a.len(), b.len())?;
     let full = DenseCosts::new(cost, None, None);
     if problem.sources.is_none() && problem.targets.is_none() {
         return problem.solve(&full, &full, config, observer);

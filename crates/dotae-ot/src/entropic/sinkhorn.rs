@@ -154,14 +154,7 @@ pub(super) fn check_problem(
 ) -> Result<(f64, f64), OtError> {
     let mass_a = check::mass("a", &a)?;
     let mass_b = check::mass("b", &b)?;
-    if cost.dim() != (a.len(), b.len()) {
-        return Err(OtError::Shape {
-            what: "cost",
-            found: cost.shape().to_vec(),
-            rule: format!("it must be a.len() × b.len() = {} × {}", a.len(), b.len()),
-        });
-    }
-    check::finite("cost", &cost)?;
+    check::cost_matrix(&cost, a.len(), b.len())?;
     check::positive("epsilon", config.epsilon)?;
     check::positive("tolerance", config.tolerance)?;
     if config.max_iterations == 0 {
