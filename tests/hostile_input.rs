@@ -179,6 +179,7 @@ fn fixtures(dir: &Path) {
     write_npy(&f("img_neg.npy"), &image_paths(Some(-0.5))).unwrap();
     write_npy(&f("img_nan.npy"), &image_paths(Some(f64::NAN))).unwrap();
     write_npy(&f("img_zero.npy"), &image_paths(Some(0.0))).unwrap();
+    write_npy(&f("img_still.npy"), &image_paths(Some(0.5))).unwrap();
     write_npy(
         &f("img_rect.npy"),
         &Array5::<f64>::from_elem((1, 5, 1, 16, 32), 0.5),
@@ -443,6 +444,10 @@ fn cases(dir: &Path) -> Vec<Case> {
             &[&img_ok, "--reference", &p("img_rect.npy")],
             &["img_rect.npy", "shape"],
         ),
+        ev(
+            &[&img_ok, "--reference", &p("img_still.npy")],
+            &["--reference", "img_still.npy", "path 0"],
+        ),
         ev(&[&img_ok, "--w2", "0"], &["--w2"]),
         ev(
             &[&p("img_rect.npy"), "--benchmark", "lines"],
@@ -646,6 +651,33 @@ fn a_run_that_fails_keeps_what_was_there_and_adds_nothing() {
 
 /// A quickstart training for ever into `outs/run`, once its training has started (and its
 /// signal handler is installed): the first method's configuration is staged.
+/// A `--w2` that no path between the endpoints could cost less than is accepted (it is within
+/// the image's range) but warned about; the paths' own W₂² is not.
+#[test]
+fn evaluate_warns_when_w2_exceeds_what_the_paths_cost() {
+    let dir = scratch("w2");
+    let paths = dir.join("paths.npy");
+    // Each path moves a blob 16 pixels: W₂² = 256.
+    write_npy(&paths, &image_paths(None)).unwrap();
+    let stderr_with = |w2: &str| {
+        let output = Command::new(binary("evaluate"))
+            .arg(&paths)
+            .args(["--w2", w2])
+            .output()
+            .expect("the binary runs");
+        assert!(output.status.success(), "--w2 {w2}: {output:?}");
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    let too_large = stderr_with("1000");
+    assert!(
+        too_large.contains("warning: --w2 1000") && too_large.contains("2 of 2 paths"),
+        "{too_large}"
+    );
+    let true_value = stderr_with("256");
+    assert!(!true_value.contains("warning"), "{true_value}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 fn training_quickstart(outs: &Path) -> std::process::Child {
     let child = Command::new(binary("quickstart"))
         .args(["--epochs", "1000000", "--out"])
