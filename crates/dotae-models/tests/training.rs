@@ -157,6 +157,23 @@ fn a_non_finite_loss_stops_with_the_step_and_keeps_the_model() {
     assert_eq!(before, after);
 }
 
+/// A trained method interpolates without gradient tracking, the same numbers as its tracked
+/// networks: evaluation builds no autodiff graph that nothing consumes.
+#[test]
+fn a_method_encodes_and_decodes_untracked_and_unchanged() {
+    let device = Backend::Flex.training_device().unwrap();
+    let mut trainer = Trainer::new(tiny_config(), &device).unwrap();
+    let images = two_squares(&device);
+    trainer.step(images.clone()).unwrap();
+    let method: &dyn LatentModel = &trainer;
+    let codes = method.encode(images.clone());
+    let decoded = method.decode(codes.clone());
+    assert!(!codes.is_autodiff() && !decoded.is_autodiff());
+    let tracked = trainer.model().decode(trainer.model().encode(images));
+    assert!(tracked.is_autodiff());
+    assert_eq!(decoded.into_data(), tracked.into_data());
+}
+
 #[test]
 fn barycentre_corners_are_the_reconstructions() {
     let device = Backend::Flex.device().unwrap();
