@@ -1,0 +1,133 @@
+//! Hostile checkpoints: whatever a burnpack file holds, `load_checkpoint` returns the model or
+//! an error naming the file, and never panics. Random bytes, a valid checkpoint cut short, and
+//! a valid checkpoint with bytes overwritten.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use dotae_models::{Autoencoder, AutoencoderConfig, ModelError, cpu_device};
+use proptest::prelude::*;
+use proptest::sample::Index;
+use proptest::test_runner::FileFailurePersistence;
+
+mod common;
+use common::tiny_config;
+
+fn architecture() -> AutoencoderConfig {
+    tiny_config().model
+}
+
+/// A directory of its own per call (tests run in parallel threads), removed on drop.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Self {
+        static CALLS: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "dotae-fuzz-checkpoint-{}-{name}-{}",
+            std::process::id(),
+            CALLS.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The bytes of a valid checkpoint of the tiny architecture.
+fn valid_checkpoint() -> Vec<u8> {
+    let scratch = Scratch::new("valid");
+    let path = scratch.0.join("model.bpk");
+    architecture()
+        .init(&cpu_device())
+        .unwrap()
+        .save_checkpoint(&path)
+        .unwrap();
+    std::fs::read(&path).unwrap()
+}
+
+/// Loads `bytes` as a checkpoint: any outcome but a panic passes, as long as an error names
+/// the file.
+fn load(bytes: &[u8]) -> Result<Autoencoder, ModelError> {
+    let scratch = Scratch::new("hostile");
+    let path = scratch.0.join("hostile.bpk");
+    std::fs::write(&path, bytes).unwrap();
+    let result = architecture().load_checkpoint(&path, &cpu_device());
+    if let Err(err) = &result {
+        assert_names(&path, err);
+    }
+    result
+}
+
+fn assert_names(path: &Path, err: &ModelError) {
+    let message = err.to_string();
+    assert!(
+        message.contains(&path.display().to_string()),
+        "the error does not name {}: {message}",
+        path.display()
+    );
+}
+
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: 64,
+        failure_persistence: Some(Box::new(FileFailurePersistence::Off)),
+        ..ProptestConfig::default()
+    }
+}
+
+#[test]
+fn a_valid_checkpoint_loads() {
+    assert!(load(&valid_checkpoint()).is_ok());
+}
+
+#[test]
+fn an_empty_file_is_an_error() {
+    assert!(load(&[]).is_err());
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..4096)) {
+        let _ = load(&bytes);
+    }
+
+    #[test]
+    fn a_checkpoint_cut_short_is_an_error(cut in any::<Index>()) {
+        let valid = valid_checkpoint();
+        let length = cut.index(valid.len());
+        prop_assert!(load(&valid[..length]).is_err());
+    }
+
+    #[test]
+    fn overwritten_bytes_never_panic(
+        changes in proptest::collection::vec((any::<Index>(), any::<u8>()), 1..16),
+    ) {
+        let mut bytes = valid_checkpoint();
+        let length = bytes.len();
+        for (at, value) in changes {
+            bytes[at.index(length)] = value;
+        }
+        let _ = load(&bytes);
+    }
+
+    /// The header's bytes (the first 256) hold the sizes and offsets a reader trusts.
+    #[test]
+    fn overwritten_header_bytes_never_panic(
+        changes in proptest::collection::vec((0usize..256, any::<u8>()), 1..8),
+    ) {
+        let mut bytes = valid_checkpoint();
+        let length = bytes.len();
+        for (at, value) in changes {
+            bytes[at.min(length - 1)] = value;
+        }
+        let _ = load(&bytes);
+    }
+}
