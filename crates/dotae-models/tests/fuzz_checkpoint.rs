@@ -10,11 +10,13 @@ use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::FileFailurePersistence;
 
-mod common;
-use common::tiny_config;
-
+/// A small autoencoder, so that a checkpoint is a few kilobytes.
 fn architecture() -> AutoencoderConfig {
-    tiny_config().model
+    AutoencoderConfig::new()
+        .with_width(4)
+        .with_blocks(2)
+        .with_bottleneck(16)
+        .with_latent_channels(4)
 }
 
 /// A directory of its own per call (tests run in parallel threads), removed on drop.
