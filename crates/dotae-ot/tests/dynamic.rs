@@ -315,9 +315,8 @@ fn obstacles_reject_mass_on_them_and_separated_mass() {
     assert!(path.w2_squared < 1e-12);
 }
 
-/// A random image of `rows × cols` without vacuum: values in [0.05, 1]. (With empty regions
-/// the staggered frames of the discrete optimum itself can dip below zero; see
-/// `Geodesic::frames`.)
+/// A random image of `rows × cols` without vacuum: values in [0.05, 1]. (The frames can still
+/// dip below zero, by more with empty regions; see `Geodesic::frames`.)
 fn image(rows: usize, cols: usize) -> impl Strategy<Value = Array2<f64>> {
     prop::collection::vec(0.05f64..1.0, rows * cols)
         .prop_map(move |v| Array2::from_shape_vec((rows, cols), v).unwrap())
@@ -347,8 +346,11 @@ fn solve(source: &Array2<f64>, target: &Array2<f64>, steps: usize) -> Geodesic {
     .unwrap()
 }
 
+/// Cases per property; raised by hand to look for rare counterexamples.
+const CASES: u32 = 24;
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(24))]
+    #![proptest_config(ProptestConfig::with_cases(CASES))]
 
     #[test]
     fn frames_keep_unit_mass_and_the_endpoints((source, target, steps) in problem()) {
@@ -356,9 +358,16 @@ proptest! {
         prop_assert_eq!(path.frames.dim(), (steps + 1, source.nrows(), source.ncols()));
         for (t, frame) in path.frames.outer_iter().enumerate() {
             prop_assert!((frame.sum() - 1.0).abs() < 1e-10, "frame {} has mass {}", t, frame.sum());
-            let lowest = frame.iter().copied().fold(f64::INFINITY, f64::min);
-            let largest = frame.iter().copied().fold(0.0, f64::max);
-            prop_assert!(lowest >= -1e-3 * largest, "frame {} dips to {}", t, lowest);
+        }
+        // The energy sees the time averages of adjacent frames, which the solution keeps
+        // non-negative; a frame on its own may dip (`Geodesic::frames`).
+        for t in 0..steps {
+            let average = (&path.frames.index_axis(Axis(0), t)
+                + &path.frames.index_axis(Axis(0), t + 1))
+                / 2.0;
+            let lowest = average.iter().copied().fold(f64::INFINITY, f64::min);
+            let largest = average.iter().copied().fold(0.0, f64::max);
+            prop_assert!(lowest >= -1e-3 * largest, "frames {} and {} average {}", t, t + 1, lowest);
         }
         let first = path.frames.index_axis(Axis(0), 0);
         let last = path.frames.index_axis(Axis(0), steps);
