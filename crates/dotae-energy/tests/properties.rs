@@ -172,6 +172,11 @@ proptest! {
         let scale = norm(&gradient) * norm(v);
         // Relative to the directional scale, plus the round-off of the difference quotient.
         let roundoff = 1e-9 * (1.0 + plus.abs());
+        // A floor's kink within h of the path (a value within 1e-6 of the threshold) makes the
+        // one-sided quotients disagree, and no difference quotient is a derivative there.
+        let here = op.energy(case.path.view()).unwrap();
+        let (forward, backward) = ((plus - here) / h, (here - minus) / h);
+        prop_assume!((forward - backward).abs() <= 1e-3 * scale + 10.0 * roundoff / h);
         prop_assert!(
             (numeric - analytic).abs() <= 1e-5 * scale + roundoff,
             "directional derivative: analytic {analytic}, numeric {numeric}, scale {scale}"
