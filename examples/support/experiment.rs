@@ -285,12 +285,12 @@ pub fn build(
                 .with_seed(s.seed),
             device,
         )?),
-        // ACAI keeps its published learning rate unless one is given for all: at 1e-3 its MSE
-        // loss saturates the sigmoid decoder to black images on MNIST (docs/experiments.md).
+        // ACAI keeps its published learning rate unless one is given for all, and its published
+        // loss and linear decoder output on the shared architecture (docs/experiments.md).
         MethodName::Acai => Box::new(Acai::new(
             AcaiConfig::new()
-                .published()
                 .with_model(s.model.clone())
+                .published()
                 .with_learning_rate(s.acai_learning_rate)
                 .with_critic_learning_rate(s.acai_learning_rate)
                 .with_seed(s.seed),

@@ -16,12 +16,13 @@
 
 use burn::prelude::*;
 use dotae_models::{
-    AutoencoderConfig, LatentModel, Losses, MethodCore, ModelError, Reconstruction, Term,
+    AutoencoderConfig, LatentModel, Losses, MethodCore, ModelError, OutputActivation,
+    Reconstruction, Term,
 };
 
 use crate::common::values_like;
 use crate::with_critic::{CriticLoss, CriticStep, WithCritic};
-use dotae_models::config_checks::{non_negative, unit_interval};
+use dotae_models::config_checks::{non_negative, sigmoid_output, unit_interval};
 
 /// Everything that defines an ACAI run.
 #[derive(Config, Debug, PartialEq)]
@@ -60,12 +61,18 @@ pub const ACAI_PUBLISHED_LAMBDA: f64 = 0.5;
 pub const ACAI_PUBLISHED_LEARNING_RATE: f64 = 1e-4;
 
 impl AcaiConfig {
-    /// The reference implementation's loss: MSE reconstruction, γ = 0.2, and its λ = 0.5 on
-    /// `[−1, 1]` images expressed on this crate's `[0, 1]` scale (`0.5 / 4`; mapping `x ↦ 2x − 1`
-    /// multiplies every squared pixel error by 4, and Adam is blind to the common factor). The
-    /// learning rates stay those of `self`: the reference's is [`ACAI_PUBLISHED_LEARNING_RATE`].
+    /// The reference implementation's loss and decoder: MSE reconstruction of the decoder's
+    /// linear output (no sigmoid), γ = 0.2, and its λ = 0.5 on `[−1, 1]` images expressed on
+    /// this crate's `[0, 1]` scale (`0.5 / 4`; mapping `x ↦ 2x − 1` multiplies every squared
+    /// pixel error by 4, and Adam is blind to the common factor). The learning rates stay those
+    /// of `self`: the reference's is [`ACAI_PUBLISHED_LEARNING_RATE`].
     pub fn published(self) -> Self {
-        self.with_reconstruction(Reconstruction::Mse)
+        let model = self
+            .model
+            .clone()
+            .with_output_activation(OutputActivation::Linear);
+        self.with_model(model)
+            .with_reconstruction(Reconstruction::Mse)
             .with_lambda(ACAI_PUBLISHED_LAMBDA / 4.0)
             .with_gamma(0.2)
     }
@@ -73,7 +80,11 @@ impl AcaiConfig {
 
 dotae_models::method_config!(AcaiConfig, "acai", adversary: critic_learning_rate, checks: |config| {
     non_negative("lambda", config.lambda)?;
-    unit_interval("gamma", config.gamma)
+    unit_interval("gamma", config.gamma)?;
+    if config.reconstruction == Reconstruction::Bce {
+        sigmoid_output("the BCE reconstruction", config.model.output_activation)?;
+    }
+    Ok(())
 });
 
 /// `γ x + (1 − γ) x̂`: the blends of images and their reconstructions that the critic scores 0.
@@ -111,7 +122,8 @@ impl CriticLoss for AcaiConfig {
         // The autoencoder's forward pass: reconstructions and mixes in one decoder call.
         let z = model.encode(batch.clone());
         let mixes = acai_mix(z.clone(), alphas.clone());
-        let decoded = model.decode(Tensor::cat(vec![z, mixes], 0));
+        // The decoder's output as trained: with ACAI's linear output, not clipped.
+        let decoded = model.decoder.forward(Tensor::cat(vec![z, mixes], 0));
         let reconstructions = decoded.clone().slice([0..b, 0..c, 0..rows, 0..cols]);
         let decoded_mixes = decoded.slice([b..2 * b, 0..c, 0..rows, 0..cols]);
 

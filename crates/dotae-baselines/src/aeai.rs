@@ -42,7 +42,7 @@ use dotae_models::{
 };
 
 use crate::with_critic::{CriticLoss, CriticStep, WithCritic};
-use dotae_models::config_checks::{at_least_one, non_negative};
+use dotae_models::config_checks::{at_least_one, non_negative, sigmoid_output};
 
 /// Everything that defines an AEAI run.
 #[derive(Config, Debug, PartialEq)]
@@ -150,7 +150,8 @@ dotae_models::method_config!(AeaiConfig, "aeai", adversary: discriminator_learni
     non_negative("lambda_cycle", config.lambda_cycle)?;
     non_negative("lambda_smooth", config.lambda_smooth)?;
     at_least_one("intervals", config.intervals)?;
-    at_least_one("pairs_per_batch", config.pairs_per_batch)
+    at_least_one("pairs_per_batch", config.pairs_per_batch)?;
+    sigmoid_output("AEAI", config.model.output_activation)
 });
 
 /// AEAI's losses: the autoencoder against the discriminator (see the module documentation).

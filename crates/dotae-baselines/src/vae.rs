@@ -16,10 +16,11 @@ use dotae_models::{
 };
 
 use crate::common::values_like;
-use dotae_models::config_checks::non_negative;
+use dotae_models::config_checks::{non_negative, sigmoid_output};
 
 dotae_models::method_config!(VaeConfig, "vae", checks: |config| {
-    non_negative("beta", config.beta)
+    non_negative("beta", config.beta)?;
+    sigmoid_output("the VAE", config.model.output_activation)
 });
 
 /// Everything that defines a VAE run.

@@ -11,7 +11,8 @@ use dotae_baselines::{
     VaeConfig, kl_weight,
 };
 use dotae_models::{
-    AutoencoderConfig, Losses, Objective, Reconstruction, SeededRng, Step, Term, burn, cpu_device,
+    AutoencoderConfig, Losses, Objective, OutputActivation, Reconstruction, SeededRng, Step, Term,
+    burn, cpu_device,
 };
 
 const PIXELS: usize = 32 * 32;
@@ -117,6 +118,8 @@ fn aeai_weights_are_the_papers_sums_over_2p() {
 fn acai_published_is_the_reference_loss_on_zero_one_images() {
     let config = AcaiConfig::new().with_model(small(4)).published();
     assert_eq!(config.reconstruction, Reconstruction::Mse);
+    // The reference decoder ends with a convolution, no sigmoid.
+    assert_eq!(config.model.output_activation, OutputActivation::Linear);
     assert_eq!(config.gamma, 0.2);
     // MSE on [−1, 1] is 4 × MSE on [0, 1]: the reference's λ = 0.5 there is 0.125 here.
     close(config.lambda * 4.0, ACAI_PUBLISHED_LAMBDA);

@@ -4,7 +4,9 @@
 //! LeakyReLU(0.2), avg-pool 2×2] doubling the channels, then conv3×3 → `bottleneck`, LeakyReLU,
 //! conv3×3 → `latent_channels`. A 32×32 image with 3 blocks becomes a 16×4×4 latent. The decoder
 //! mirrors it with nearest-neighbour upsampling and halving channels, and ends with conv3×3 →
-//! image channels and a sigmoid, so decoded images are valid non-negative densities.
+//! image channels and a sigmoid, so decoded images are valid non-negative densities; ACAI's own
+//! decoder ends linearly instead ([`OutputActivation::Linear`]), its images clipped to `[0, 1]`
+//! when decoded for use.
 //!
 //! Each convolution runs together with its activation through
 //! [`conv2d_activated`](dotae_kernels::conv2d_activated): one fused kernel with its own backward
@@ -17,9 +19,9 @@ use burn::nn::{Initializer, LeakyRelu, LeakyReluConfig, PaddingConfig2d};
 use burn::prelude::*;
 use dotae_kernels::{Activation, avg_pool2d, conv2d_activated, upsample_nearest2d};
 
+use crate::ModelError;
 use crate::config_checks::at_least_one;
 use crate::weights::{WeightStream, draw_weights};
-use crate::{LatentModel, ModelError};
 
 /// Shape of the autoencoder.
 #[derive(Config, Debug, PartialEq)]
@@ -45,6 +47,24 @@ pub struct AutoencoderConfig {
     /// How the weights are drawn.
     #[config(default = "WeightInit::He")]
     pub init: WeightInit,
+    /// What ends the decoder.
+    #[config(default = "OutputActivation::Sigmoid")]
+    pub output_activation: OutputActivation,
+}
+
+/// What ends the decoder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutputActivation {
+    /// A sigmoid: every decoded image is in `(0, 1)`, a density the path energy can measure and
+    /// a probability BCE can score. The default.
+    #[default]
+    Sigmoid,
+    /// None, as ACAI's decoder on `[−1, 1]` images: trained with MSE on the raw output, whose
+    /// gradient never vanishes (MSE through a sigmoid has none left for a pixel saturated dark,
+    /// and ACAI's decoders went black; docs/experiments.md). Decoded images are clipped to
+    /// `[0, 1]` when the model is used ([`LatentModel::decode`](crate::LatentModel::decode)).
+    Linear,
 }
 
 /// How the convolutions' weights and biases are drawn.
@@ -149,11 +169,13 @@ pub struct Decoder {
     bottleneck: Conv2d,
     output: Conv2d,
     activation: LeakyRelu,
+    #[module(skip)]
+    output_activation: OutputActivation,
 }
 
 impl Decoder {
-    /// Decodes latents to images, each side `2^blocks` times larger, with values in `(0, 1)`
-    /// (a sigmoid output).
+    /// Decodes latents to images, each side `2^blocks` times larger: the output as trained, in
+    /// `(0, 1)` after a sigmoid, unbounded after a linear output.
     pub fn forward(&self, latent: Tensor<4>) -> Tensor<4> {
         let leaky = leaky(&self.activation);
         let mut x = conv2d_activated(&self.stem, latent, leaky);
@@ -161,7 +183,20 @@ impl Decoder {
         for block in &self.blocks {
             x = block.forward(upsample_nearest2d(x));
         }
-        conv2d_activated(&self.output, x, Activation::Sigmoid)
+        let last = match self.output_activation {
+            OutputActivation::Sigmoid => Activation::Sigmoid,
+            OutputActivation::Linear => Activation::Identity,
+        };
+        conv2d_activated(&self.output, x, last)
+    }
+
+    /// Decoded images in `[0, 1]`: [`Decoder::forward`], clipped when the output is linear.
+    pub fn images(&self, latent: Tensor<4>) -> Tensor<4> {
+        let output = self.forward(latent);
+        match self.output_activation {
+            OutputActivation::Sigmoid => output,
+            OutputActivation::Linear => output.clamp(0.0, 1.0),
+        }
     }
 }
 
@@ -230,6 +265,7 @@ impl AutoencoderConfig {
                 .collect(),
             output: conv(self.width, self.image_channels, init, device),
             activation: self.activation(),
+            output_activation: self.output_activation,
         })
     }
 
@@ -294,8 +330,9 @@ impl AutoencoderConfig {
 }
 
 impl Autoencoder {
-    /// `decode(encode(x))`.
+    /// The decoder's output of the encoder's codes, as trained ([`Decoder::forward`]: not
+    /// clipped after a linear output).
     pub fn reconstruct(&self, images: Tensor<4>) -> Tensor<4> {
-        self.decode(self.encode(images))
+        self.decoder.forward(self.encoder.forward(images))
     }
 }

@@ -1,7 +1,7 @@
 //! The range checks of configuration fields, each naming the field and the rule it broke, so
 //! that every method rejects a bad value with the same words.
 
-use crate::ModelError;
+use crate::{ModelError, OutputActivation};
 
 fn invalid(field: &'static str, reason: String) -> Result<(), ModelError> {
     Err(ModelError::InvalidConfig { field, reason })
@@ -54,6 +54,18 @@ pub fn at_least(
         false => invalid(
             field,
             format!("must be at least {minimum} ({why}), got {value}"),
+        ),
+    }
+}
+
+/// The sigmoid output that `needed_by` (BCE, the path energy, a VAE, AEAI's decoded frames)
+/// takes: images in `(0, 1)`. Only a model trained with MSE on its raw output may end linearly.
+pub fn sigmoid_output(needed_by: &str, output: OutputActivation) -> Result<(), ModelError> {
+    match output {
+        OutputActivation::Sigmoid => Ok(()),
+        OutputActivation::Linear => invalid(
+            "model.output_activation",
+            format!("{needed_by} needs the sigmoid output (images in (0, 1)), got linear"),
         ),
     }
 }

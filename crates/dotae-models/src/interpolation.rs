@@ -11,7 +11,7 @@ impl LatentModel for Autoencoder {
     }
 
     fn decode(&self, latents: Tensor<4>) -> Tensor<4> {
-        self.decoder.forward(latents)
+        self.decoder.images(latents)
     }
 }
 

@@ -25,7 +25,9 @@ mod reconstruction;
 mod trainer;
 mod weights;
 
-pub use autoencoder::{Autoencoder, AutoencoderConfig, ConvPair, Decoder, Encoder, WeightInit};
+pub use autoencoder::{
+    Autoencoder, AutoencoderConfig, ConvPair, Decoder, Encoder, OutputActivation, WeightInit,
+};
 pub use backend::{Backend, cpu_device};
 pub use bridge::{PathEnergyLoss, PathEnergyLossConfig, PathLoss};
 pub use error::ModelError;

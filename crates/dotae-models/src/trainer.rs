@@ -9,7 +9,7 @@
 use burn::prelude::*;
 use dotae_energy::{EnergyError, Grid};
 
-use crate::config_checks::{at_least, at_least_one, non_negative, positive};
+use crate::config_checks::{at_least, at_least_one, non_negative, positive, sigmoid_output};
 use crate::pairs::select_pairs;
 use crate::{
     Autoencoder, AutoencoderConfig, InterpolationMethod, LineEnds, Losses, MethodConfig,
@@ -70,6 +70,10 @@ impl TrainingConfig {
         if self.regularised() {
             // Without pairs the regulariser never acts: the run would be the plain baseline.
             at_least_one("pairs_per_batch", self.pairs_per_batch)?;
+            sigmoid_output("the path energy", self.model.output_activation)?;
+        }
+        if self.reconstruction == Reconstruction::Bce {
+            sigmoid_output("the BCE reconstruction", self.model.output_activation)?;
         }
         let [rows, cols] = self.energy.energy_size;
         // On fewer than 2×2 cells no mass can move, so every path would measure 0.

@@ -8,8 +8,8 @@ mod common;
 
 use common::{tiny_config, two_squares};
 use dotae_models::{
-    AutoencoderConfig, Backend, InterpolationMethod, LatentModel, ModelError, PathEnergyLossConfig,
-    Trainer, barycentre_grid, interpolate_pairs, shuffled_order, train_epoch,
+    AutoencoderConfig, Backend, InterpolationMethod, LatentModel, ModelError, OutputActivation,
+    PathEnergyLossConfig, Trainer, barycentre_grid, interpolate_pairs, shuffled_order, train_epoch,
 };
 
 fn run(backend: Backend, steps: usize) -> Vec<dotae_models::StepLog> {
@@ -172,6 +172,58 @@ fn a_method_encodes_and_decodes_untracked_and_unchanged() {
     let tracked = trainer.model().decode(trainer.model().encode(images));
     assert!(tracked.is_autodiff());
     assert_eq!(decoded.into_data(), tracked.into_data());
+}
+
+/// A linear output (ACAI's) trains on the raw decoder output and is clipped to `[0, 1]` only
+/// when the model is used; BCE and the path energy refuse it by name.
+#[test]
+fn a_linear_output_is_clipped_for_use_and_refused_where_images_must_be_densities() {
+    let device = Backend::Flex.device().unwrap();
+    let architecture = tiny_config()
+        .model
+        .with_output_activation(OutputActivation::Linear);
+    let model = architecture.init_seeded(&device, 3).unwrap();
+    let latents = Tensor::<4>::random(
+        [4, 4, 4, 4],
+        burn::tensor::Distribution::Normal(0.0, 3.0),
+        &device,
+    );
+    let raw: Vec<f32> = model
+        .decoder
+        .forward(latents.clone())
+        .into_data()
+        .try_to_vec()
+        .unwrap();
+    let used: Vec<f32> = LatentModel::decode(&model, latents)
+        .into_data()
+        .try_to_vec()
+        .unwrap();
+    assert!(
+        raw.iter().any(|v| *v < 0.0),
+        "the raw output is not bounded below by 0"
+    );
+    for (r, u) in raw.iter().zip(&used) {
+        assert_eq!(*u, r.clamp(0.0, 1.0));
+    }
+
+    let bce = tiny_config()
+        .with_alpha(0.0)
+        .with_beta(0.0)
+        .with_model(architecture.clone());
+    let err = Trainer::new(bce, &Backend::Flex.training_device().unwrap())
+        .err()
+        .expect("must fail");
+    assert!(
+        err.to_string().contains("model.output_activation") && err.to_string().contains("BCE"),
+        "{err}"
+    );
+    let path_energy = tiny_config()
+        .with_reconstruction(dotae_models::Reconstruction::Mse)
+        .with_model(architecture);
+    let err = Trainer::new(path_energy, &Backend::Flex.training_device().unwrap())
+        .err()
+        .expect("must fail");
+    assert!(err.to_string().contains("the path energy"), "{err}");
 }
 
 #[test]
