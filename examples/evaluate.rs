@@ -111,8 +111,8 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     }
     let paths = read_image_paths_npy(&args.paths)?;
     check_unit_range(&args.paths, &paths)?;
-    warn_still_paths(&args.paths, &paths);
     args.measure.check_paths(&args.paths, paths.view())?;
+    warn_still_paths(&args.paths, &paths);
     let (count, frames, channels, rows, cols) = paths.dim();
     if let Some(w2) = args.w2 {
         // No unit mass moves farther than corner to corner.
@@ -199,13 +199,13 @@ fn w2_ratios(measured: &[PathMeasurement], w2: f64) -> Result<Value, Box<dyn Err
         .filter(|&k| ratios[k] < W2_RATIO_FLOOR)
         .collect();
     if !below.is_empty() {
-        eprintln!(
+        support::print_to_stderr(&format!(
             "warning: --w2 {w2:?}: {} of {} paths cost less than it (T·J / W₂² below {W2_RATIO_FLOOR}; paths {:?}{}); no path between two images costs less than their W₂², so --w2 is larger than these endpoints' W₂² (unit mass, pixel units)",
             below.len(),
             ratios.len(),
             &below[..below.len().min(10)],
             if below.len() > 10 { ", …" } else { "" }
-        );
+        ));
     }
     Ok(mean_std(&ratios))
 }
@@ -232,7 +232,21 @@ fn against_reference(
     }
     let mut ratios = Vec::new();
     let mut errors = Vec::new();
+    let mut blank = 0;
     for (k, (path, truth)) in paths.outer_iter().zip(reference.outer_iter()).enumerate() {
+        // A black frame in the scored paths is theirs, counted as without --reference; one in
+        // the reference makes it no reference.
+        if first_blank_frame(path).is_some() {
+            blank += 1;
+            continue;
+        }
+        if let Some((t, c)) = first_blank_frame(truth) {
+            return Err(format!(
+                "--reference {}, path {k}: frame {t}, channel {c} is black (below half a gray level): a reference path must carry mass in every frame",
+                file.display()
+            )
+            .into());
+        }
         let fidelity = measure
             .fidelity(path, truth)
             .map_err(|e| format!("--reference {}, path {k}: {e}", file.display()))?;
@@ -243,19 +257,20 @@ fn against_reference(
         "file": file.display().to_string(),
         "energy_ratio": mean_std(&ratios),
         "frame_mse": mean_std(&errors),
+        "blank_paths": blank,
     }))
 }
 
 /// The lines scores of `lines` against their 10 000 true lines.
 fn lines(paths: ArrayView5<f64>, lines: Lines) -> Result<Value, Box<dyn Error>> {
-    let size = square_gray_side(paths, "lines")?;
+    let size = square_gray_side(paths, "lines", MAX_LINES_SIDE)?;
     Ok(serde_json::to_value(lines.scorer(size)?.score(paths)?)?)
 }
 
 /// AEAI metrics on the pole scenes. Each path's endpoints are identified with their nearest
 /// scene of the data set, and the ground truth is rendered between those two lights.
 fn pole(paths: ArrayView5<f64>) -> Result<Value, Box<dyn Error>> {
-    let size = square_gray_side(paths, "pole")?;
+    let size = square_gray_side(paths, "pole", MAX_POLE_SIDE)?;
     let frames = paths.len_of(Axis(1));
     let scenes = pole_scenes(size)?;
     let search = NearestNeighbours::new(scenes.images.view(), Distance::SquaredError)?;
@@ -269,15 +284,33 @@ fn pole(paths: ArrayView5<f64>) -> Result<Value, Box<dyn Error>> {
     )?)?)
 }
 
-/// The side of square one-channel frames, which both benchmarks render; anything else is an
-/// error that names the benchmark.
-fn square_gray_side(paths: ArrayView5<f64>, benchmark: &str) -> Result<usize, Box<dyn Error>> {
+/// The largest frames `--benchmark lines` scores: its bank of 10 000 reference lines is
+/// rendered at the frames' size (about 1 GB at 64×64, 3.9 GB at 128×128; ACAI's lines are 32×32).
+const MAX_LINES_SIDE: usize = 64;
+
+/// The largest frames `--benchmark pole` scores: its 576 scenes at 256×256 take about 1 GB
+/// (4.1 GB at 512×512; AEAI's scenes here are 32×32).
+const MAX_POLE_SIDE: usize = 256;
+
+/// The side of square one-channel frames of at most `largest` pixels, which both benchmarks
+/// render; anything else is an error that names the benchmark.
+fn square_gray_side(
+    paths: ArrayView5<f64>,
+    benchmark: &str,
+    largest: usize,
+) -> Result<usize, Box<dyn Error>> {
     let (_, _, channels, rows, cols) = paths.dim();
     if channels != 1 || rows != cols {
         return Err(format!(
             "--benchmark {benchmark} needs square one-channel frames, but the paths have frames of \
              shape {:?}",
             (channels, rows, cols)
+        )
+        .into());
+    }
+    if rows > largest {
+        return Err(format!(
+            "--benchmark {benchmark} scores frames of at most {largest}x{largest} (its ground truth is rendered at the frames' size), but the paths have frames of {rows}x{cols}"
         )
         .into());
     }
@@ -302,14 +335,14 @@ fn check_unit_range(file: &Path, paths: &Array5<f64>) -> Result<(), Box<dyn Erro
 fn warn_still_paths(file: &Path, paths: &Array5<f64>) {
     let still = still_paths(paths.view());
     if !still.is_empty() {
-        eprintln!(
+        support::print_to_stderr(&format!(
             "warning: {}: {} of {} paths do not move (every frame equals the first; paths {:?}{}): their scores describe still images",
             file.display(),
             still.len(),
             paths.len_of(Axis(0)),
             &still[..still.len().min(10)],
             if still.len() > 10 { ", …" } else { "" }
-        );
+        ));
     }
 }
 

@@ -207,9 +207,9 @@ fn barycentre(args: &BarycentreArgs) -> Result<(), Box<dyn Error>> {
 
     let costs = barycentre_cost(&result.image, &images, &weights)?;
     if costs.is_none() {
-        eprintln!(
+        support::print_to_stderr(&format!(
             "warning: cost and w2_squared_to_images are null: the exact solver holds images of up to about {EXACT_SIDE}x{EXACT_SIDE} pixels"
-        );
+        ));
     }
     let out = output.dir();
     write_npy(&out.join("barycentre.npy"), &result.image)?;
@@ -489,7 +489,9 @@ impl Bar {
             return Err("interrupted by a signal: nothing was written".into());
         }
         if !converged {
-            eprintln!("warning: the iteration limit came first; the result is not converged");
+            support::print_to_stderr(
+                "warning: the iteration limit came first; the result is not converged",
+            );
         }
         Ok(())
     }

@@ -181,6 +181,16 @@ fn fixtures(dir: &Path) {
     write_npy(&f("img_zero.npy"), &image_paths(Some(0.0))).unwrap();
     write_npy(&f("img_still.npy"), &image_paths(Some(0.5))).unwrap();
     write_npy(
+        &f("img_no_frames.npy"),
+        &Array5::<f64>::zeros((3, 0, 1, 16, 16)),
+    )
+    .unwrap();
+    write_npy(
+        &f("img_side128.npy"),
+        &Array5::<f64>::from_elem((1, 2, 1, 128, 128), 0.5),
+    )
+    .unwrap();
+    write_npy(
         &f("img_rect.npy"),
         &Array5::<f64>::from_elem((1, 5, 1, 16, 32), 0.5),
     )
@@ -448,6 +458,14 @@ fn cases(dir: &Path) -> Vec<Case> {
             &[&img_ok, "--reference", &p("img_still.npy")],
             &["--reference", "img_still.npy", "path 0"],
         ),
+        ev(
+            &[&p("img_no_frames.npy")],
+            &["img_no_frames.npy", "at least 2 frames"],
+        ),
+        ev(
+            &[&p("img_side128.npy"), "--benchmark", "lines"],
+            &["--benchmark lines", "64x64", "128x128"],
+        ),
         ev(&[&img_ok, "--w2", "0"], &["--w2"]),
         ev(
             &[&p("img_rect.npy"), "--benchmark", "lines"],
@@ -675,6 +693,32 @@ fn evaluate_warns_when_w2_exceeds_what_the_paths_cost() {
     );
     let true_value = stderr_with("256");
     assert!(!true_value.contains("warning"), "{true_value}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A black frame in the scored paths is counted in `blank_paths` with `--reference` as without
+/// it; the reference is not blamed for it.
+#[test]
+fn evaluate_counts_a_black_frame_against_a_reference_as_blank() {
+    let dir = scratch("blank-reference");
+    let (paths, reference) = (dir.join("paths.npy"), dir.join("reference.npy"));
+    let mut with_black_frame = image_paths(None);
+    with_black_frame
+        .slice_mut(ndarray::s![0, 2, .., .., ..])
+        .fill(0.0);
+    write_npy(&paths, &with_black_frame).unwrap();
+    write_npy(&reference, &image_paths(None)).unwrap();
+    let output = Command::new(binary("evaluate"))
+        .arg(&paths)
+        .arg("--reference")
+        .arg(&reference)
+        .output()
+        .expect("the binary runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{output:?}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["blank_paths"], 1);
+    assert_eq!(report["reference"]["blank_paths"], 1);
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -562,12 +562,12 @@ impl<'a> Experiment<'a> {
                 scores: evaluate(method.as_ref(), paths.view())?,
             };
             if row.paths.still_paths > 0 {
-                eprintln!(
+                crate::support::print_to_stderr(&format!(
                     "warning: {}: {} of {} decoded test paths do not move (a collapsed decoder): their scores are a still picture's",
                     row.method,
                     row.paths.still_paths,
                     paths.len_of(Axis(0))
-                );
+                ));
             }
             // Each method's row as soon as it is known, for watching a long run's staging folder.
             write_text(&dir.join("row.json"), &serde_json::to_string_pretty(&row)?)?;

@@ -102,10 +102,17 @@ impl MeasureArgs {
     /// of fewer than 2×2 cells (no mass can move), or an absolute floor at or above a frame's
     /// mean density (the floor would flatten it).
     pub fn check_paths(&self, file: &Path, paths: ArrayView5<f64>) -> Result<(), Box<dyn Error>> {
-        let (count, frames, _, rows, cols) = paths.dim();
+        let (count, frames, channels, rows, cols) = paths.dim();
         if count == 0 {
             return Err(format!(
                 "{} holds no paths: there is nothing to measure",
+                file.display()
+            )
+            .into());
+        }
+        if frames < 2 || channels == 0 {
+            return Err(format!(
+                "{}: paths of {frames} frame(s) of {channels} channel(s) cannot be measured: a path needs at least 2 frames of at least 1 channel",
                 file.display()
             )
             .into());

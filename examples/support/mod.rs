@@ -14,12 +14,18 @@ pub fn print(text: &str) -> Result<(), Box<dyn Error>> {
         .map_err(|e| format!("cannot write to standard output: {e}").into())
 }
 
+/// Writes `text` and a newline to standard error. A closed or full stderr is ignored: there is
+/// nowhere left to report it, and a warning or the final error must not become a panic.
+pub fn print_to_stderr(text: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
+}
+
 /// Exit code of a run: success, or the error and each distinct cause on stderr and failure.
 pub fn exit_code(result: Result<(), Box<dyn Error>>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {}", message(error.as_ref()));
+            print_to_stderr(&format!("error: {}", message(error.as_ref())));
             ExitCode::FAILURE
         }
     }

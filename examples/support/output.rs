@@ -19,6 +19,9 @@ impl Output {
     /// directory lies in the nearest existing ancestor of `out`, so publishing is a rename on
     /// one file system; nothing is created at `out` itself before [`Output::publish`].
     pub fn stage(out: &Path) -> Result<Self, Box<dyn Error>> {
+        // `new/.` names `new`; left as it is, creating it at publish time would fail after the
+        // work.
+        let out: &Path = &out.components().collect::<PathBuf>();
         let fail = |e: &dyn std::fmt::Display| {
             format!("--out {} is not a writable directory: {e}", out.display())
         };
@@ -61,8 +64,27 @@ impl Output {
         let fail =
             |e: std::io::Error| format!("cannot publish to --out {}: {e}", self.out.display());
         std::fs::create_dir_all(&self.out).map_err(fail)?;
-        for entry in std::fs::read_dir(&self.staging).map_err(fail)? {
-            let entry = entry.map_err(fail)?;
+        let entries = std::fs::read_dir(&self.staging)
+            .map_err(fail)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(fail)?;
+        // A file where a folder goes, or the reverse, would stop the moves half-way: find it
+        // before the first one.
+        for entry in &entries {
+            let target = self.out.join(entry.file_name());
+            if std::fs::symlink_metadata(&target).is_ok()
+                && target.is_dir() != entry.path().is_dir()
+            {
+                return Err(format!(
+                    "cannot publish to --out {}: {} is in the way (the run writes a {} there); nothing was moved into --out",
+                    self.out.display(),
+                    target.display(),
+                    if entry.path().is_dir() { "folder" } else { "file" },
+                )
+                .into());
+            }
+        }
+        for entry in entries {
             let target = self.out.join(entry.file_name());
             if target.is_dir() && entry.path().is_dir() {
                 std::fs::remove_dir_all(&target).map_err(fail)?;

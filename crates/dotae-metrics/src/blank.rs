@@ -21,8 +21,12 @@ pub fn first_blank_frame(path: ArrayView4<f64>) -> Option<(usize, usize)> {
 
 /// The indices of the paths of `paths` `(P, frames, C, H, W)` whose every frame equals the
 /// first: their energy is 0 and their adjacent SSIM 1, the scores of a still picture (a
-/// collapsed decoder's), not of an interpolation.
+/// collapsed decoder's), not of an interpolation. Paths without frames have none to compare
+/// and are not listed.
 pub fn still_paths(paths: ArrayView5<f64>) -> Vec<usize> {
+    if paths.len_of(Axis(1)) == 0 {
+        return Vec::new();
+    }
     paths
         .outer_iter()
         .enumerate()
@@ -53,5 +57,7 @@ mod tests {
         let mut paths = ndarray::Array5::from_elem((3, 4, 1, 2, 2), 0.5);
         paths[[1, 3, 0, 1, 1]] = 0.6;
         assert_eq!(still_paths(paths.view()), [0, 2]);
+        let no_frames = ndarray::Array5::<f64>::zeros((3, 0, 1, 2, 2));
+        assert!(still_paths(no_frames.view()).is_empty());
     }
 }
