@@ -373,10 +373,14 @@ fn scores(
     })
 }
 
+/// The smallest image side: a multiple of 8 (the autoencoder's 3 halvings) that holds the
+/// 11×11 window of the adjacent-frame SSIM the run reports.
+const SMALLEST_SIDE: usize = 16;
+
 /// The flags' ranges, before anything is read or written.
 fn check_flags(args: &Args) -> Result<(), Box<dyn Error>> {
     if let Some(size) = args.size {
-        check_range("--size", size, 8, MAX_IMAGE_SIDE)?;
+        check_range("--size", size, SMALLEST_SIDE, MAX_IMAGE_SIDE)?;
     }
     check_range("--steps", args.steps, 2, MAX_STEPS)?;
     check_range("--epochs", args.epochs, 1, usize::MAX)?;
@@ -401,9 +405,9 @@ fn check_problem(args: &Args, problem: &Problem) -> Result<(), Box<dyn Error>> {
         None => "the embedded images".into(),
     };
     // The autoencoder halves the images at each of its 3 blocks.
-    if rows % 8 != 0 || cols % 8 != 0 || rows == 0 || cols == 0 {
+    if rows % 8 != 0 || cols % 8 != 0 || rows < SMALLEST_SIDE || cols < SMALLEST_SIDE {
         return Err(format!(
-            "{images} is {rows}x{cols}: the autoencoder needs both sides to be positive multiples of 8 (pass --size, e.g. --size 32)"
+            "{images} is {rows}x{cols}: the autoencoder needs both sides to be multiples of 8, and the scores' 11x11 SSIM window at least {SMALLEST_SIDE} (pass --size, e.g. --size 32)"
         )
         .into());
     }

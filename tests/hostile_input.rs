@@ -346,7 +346,7 @@ fn cases(dir: &Path) -> Vec<Case> {
         // The quickstart: flags out of range, bad images, obstacles that would discard mass.
         q(&["--size", "100000"], &["--size", "512"]),
         q(&["--size", "0"], &["--size"]),
-        q(&["--size", "12"], &["12x12"]),
+        q(&["--size", "12"], &["--size", "16"]),
         q(&["--steps", "1"], &["--steps"]),
         q(&["--steps", "100000"], &["--steps", "256"]),
         q(&["--epochs", "0"], &["--epochs"]),
@@ -518,7 +518,7 @@ fn cases(dir: &Path) -> Vec<Case> {
         q(&["--beta", "1e308"], &["--beta"]),
         q(&["--tau", "0.5"], &["--unbalanced"]),
         q(&["--unbalanced", "--tau", "1e308"], &["--tau"]),
-        q(&["--size", "8"], &["--energy-size", "--size"]),
+        q(&["--size", "8"], &["--size", "16"]),
         q(&["--epsilon", "1e-320"], &["--epsilon"]),
         q(
             &[
