@@ -66,6 +66,9 @@ struct Scores {
     kmeans_accuracy: f64,
 }
 
+/// k-means clusters the test codes into one cluster per digit class.
+const KMEANS_CLUSTERS: usize = 10;
+
 fn main() -> ExitCode {
     support::exit_code(run(&Args::parse()))
 }
@@ -85,6 +88,17 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         return Err(format!(
             "--train-size {train_size} holds {} distinct digit(s): the linear probe needs at least 2",
             digits.len()
+        )
+        .into());
+    }
+    // Pairs of distinct digits, and k-means with one cluster per digit class, on the test set.
+    let test_images = mnist.test_images.len_of(Axis(0));
+    if test_images < 2 * budget.test_pairs || test_images < KMEANS_CLUSTERS {
+        return Err(format!(
+            "--data {}: its test set holds {test_images} digit(s), but --test-pairs {} needs {} (disjoint pairs) and k-means at least {KMEANS_CLUSTERS}",
+            args.data.display(),
+            budget.test_pairs,
+            2 * budget.test_pairs
         )
         .into());
     }
@@ -157,7 +171,7 @@ fn representation(
         test_codes.view(),
         &KMeansConfig {
             seed,
-            ..KMeansConfig::with_k(10)
+            ..KMeansConfig::with_k(KMEANS_CLUSTERS)
         },
     )?;
     Ok(Scores {

@@ -241,6 +241,26 @@ fn fixtures(dir: &Path) {
         raw_idx(&labels, 8, &[count], &vec![1; count as usize]);
     }
 
+    // Ten test digits: enough for k-means, and for at most five disjoint test pairs.
+    std::fs::create_dir_all(f("mnist_small")).unwrap();
+    let small = f("mnist_small");
+    for (name, count) in [("train", 40u32), ("t10k", 10)] {
+        let images = small.join(format!("{name}-images-idx3-ubyte"));
+        raw_idx(
+            &images,
+            8,
+            &[count, 28, 28],
+            &vec![128; count as usize * 784],
+        );
+        let labels: Vec<u8> = (0..count).map(|i| (i % 10) as u8).collect();
+        raw_idx(
+            &small.join(format!("{name}-labels-idx1-ubyte")),
+            8,
+            &[count],
+            &labels,
+        );
+    }
+
     std::fs::create_dir_all(f("mnist_missing")).unwrap();
     std::fs::create_dir_all(f("mnist_corrupt")).unwrap();
     for name in [
@@ -550,6 +570,11 @@ fn cases(dir: &Path) -> Vec<Case> {
         lines(&["--test-pairs", "501"], &["--test-pairs", "500"]),
         pole(&["--alpha", "0.5"], &["--alpha", "path-energy"]),
         mnist("mnist_blank", &[], &["--data", "black"]),
+        mnist(
+            "mnist_small",
+            &["--test-pairs", "6"],
+            &["--data", "mnist_small", "10 digit", "--test-pairs 6"],
+        ),
         mnist("no_such_dir", &[], &["--data", "does not exist"]),
         mnist("a_file", &[], &["--data", "not a directory"]),
         bm(
