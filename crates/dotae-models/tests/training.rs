@@ -194,6 +194,11 @@ fn a_linear_output_is_clipped_for_use_and_refused_where_images_must_be_densities
         .into_data()
         .try_to_vec()
         .unwrap();
+    // A trained method decodes through such a snapshot: it must keep the linear output.
+    let snapshot: Vec<f32> = LatentModel::decode(&model.valid(), latents.clone())
+        .into_data()
+        .try_to_vec()
+        .unwrap();
     let used: Vec<f32> = LatentModel::decode(&model, latents)
         .into_data()
         .try_to_vec()
@@ -205,6 +210,7 @@ fn a_linear_output_is_clipped_for_use_and_refused_where_images_must_be_densities
     for (r, u) in raw.iter().zip(&used) {
         assert_eq!(*u, r.clamp(0.0, 1.0));
     }
+    assert_eq!(snapshot, used);
 
     let bce = tiny_config()
         .with_alpha(0.0)
