@@ -323,7 +323,7 @@ fn check_unit_range(file: &Path, paths: &Array5<f64>) -> Result<(), Box<dyn Erro
     match paths.indexed_iter().find(|(_, v)| !(0.0..=1.0).contains(*v)) {
         None => Ok(()),
         Some(((p, t, c, i, j), value)) => Err(format!(
-            "{} holds {value} at path {p}, frame {t}, channel {c}, row {i}, column {j}: evaluate scores images with values in [0, 1]",
+            "{} holds {value:?} at path {p}, frame {t}, channel {c}, row {i}, column {j}: evaluate scores images with values in [0, 1]",
             file.display()
         )
         .into()),

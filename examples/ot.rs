@@ -332,7 +332,7 @@ fn read_density(file: &Path) -> Result<Array2<f64>, Box<dyn Error>> {
         .find(|(_, v)| !(v.is_finite() && **v >= 0.0))
     {
         return Err(format!(
-            "{} holds {v} at row {i}, column {j}: a density must be finite and >= 0",
+            "{} holds {v:?} at row {i}, column {j}: a density must be finite and >= 0",
             file.display()
         )
         .into());

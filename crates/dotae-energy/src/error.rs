@@ -43,7 +43,7 @@ pub enum EnergyError {
 
     /// Densities must be non-negative.
     #[error(
-        "frame {frame} has a negative density ({value}) at row {row}, column {col}: densities must be >= 0"
+        "frame {frame} has a negative density ({value:?}) at row {row}, column {col}: densities must be >= 0"
     )]
     Negative {
         /// The frame's index in the path.

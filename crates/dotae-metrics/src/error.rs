@@ -73,7 +73,7 @@ pub enum MetricsError {
     },
 
     /// A field of [`crate::SsimConfig`] is outside its valid range.
-    #[error("SsimConfig.{field} = {value} is invalid: it must be {rule}")]
+    #[error("SsimConfig.{field} = {value:?} is invalid: it must be {rule}")]
     InvalidConfig {
         /// Name of the field.
         field: &'static str,
@@ -124,7 +124,7 @@ pub enum MetricsError {
     },
 
     /// A numeric argument or a field of a metric's configuration is out of range.
-    #[error("{name} = {value} is invalid: it must be {rule}")]
+    #[error("{name} = {value:?} is invalid: it must be {rule}")]
     InvalidValue {
         /// Name of the argument, or `Config.field` for a configuration field.
         name: &'static str,

@@ -13,7 +13,7 @@ pub fn non_negative(field: &'static str, value: f64) -> Result<(), ModelError> {
         true => Ok(()),
         false => invalid(
             field,
-            format!("must be finite and non-negative, got {value}"),
+            format!("must be finite and non-negative, got {value:?}"),
         ),
     }
 }
@@ -22,7 +22,7 @@ pub fn non_negative(field: &'static str, value: f64) -> Result<(), ModelError> {
 pub fn positive(field: &'static str, value: f64) -> Result<(), ModelError> {
     match value.is_finite() && value > 0.0 {
         true => Ok(()),
-        false => invalid(field, format!("must be finite and positive, got {value}")),
+        false => invalid(field, format!("must be finite and positive, got {value:?}")),
     }
 }
 
@@ -30,7 +30,7 @@ pub fn positive(field: &'static str, value: f64) -> Result<(), ModelError> {
 pub fn unit_interval(field: &'static str, value: f64) -> Result<(), ModelError> {
     match (0.0..=1.0).contains(&value) {
         true => Ok(()),
-        false => invalid(field, format!("must lie in [0, 1], got {value}")),
+        false => invalid(field, format!("must lie in [0, 1], got {value:?}")),
     }
 }
 

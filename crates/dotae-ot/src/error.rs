@@ -39,7 +39,7 @@ pub enum OtError {
     },
 
     /// A mass, weight or cost that must be non-negative is negative.
-    #[error("{what} has a negative value ({value}) at index {index:?}: it must be >= 0")]
+    #[error("{what} has a negative value ({value:?}) at index {index:?}: it must be >= 0")]
     Negative {
         /// The input.
         what: &'static str,
@@ -74,7 +74,7 @@ pub enum OtError {
     },
 
     /// A scalar parameter outside its allowed range.
-    #[error("{name} = {value} is not allowed: {rule}")]
+    #[error("{name} = {value:?} is not allowed: {rule}")]
     Parameter {
         /// The parameter's name, as in the configuration.
         name: &'static str,
