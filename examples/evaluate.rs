@@ -135,7 +135,8 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let mut per_path_ssim = Vec::with_capacity(count);
     let mut all_pairs = Vec::new();
     let mut energies = Vec::with_capacity(count);
-    let mut blank = 0;
+    // The paths measured, by index: every path but those with a blank frame.
+    let mut measured_paths = Vec::with_capacity(count);
     for (p, path) in paths.outer_iter().enumerate() {
         let in_file = |e: &dyn Error| format!("{}, path {p}: {e}", args.paths.display());
         let pairs = adjacent_ssim(path).map_err(|e| in_file(&e))?;
@@ -144,7 +145,6 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         // A blank frame has nothing to move: the path is counted, not measured, as in the
         // experiments' own scores.
         if first_blank_frame(path).is_some() {
-            blank += 1;
             continue;
         }
         let measured = measure.measure(path);
@@ -155,8 +155,9 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
                 args.measure.explain(e)
             )
         })?);
+        measured_paths.push(p);
     }
-    report["blank_paths"] = json!(blank);
+    report["blank_paths"] = json!(count - measured_paths.len());
     if energies.is_empty() {
         return Err(format!(
             "{}: every path has a black frame (no value reaches half a gray level, {BLANK_BELOW:e}): there is no motion to measure",
@@ -169,10 +170,10 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     report["path_energy"] = mean_std(&energies.iter().map(|m| m.energy).collect::<Vec<_>>());
 
     if let Some(w2) = args.w2 {
-        report["energy_ratio_w2"] = w2_ratios(&energies, w2)?;
+        report["energy_ratio_w2"] = w2_ratios(&energies, &measured_paths, w2)?;
     }
     if let Some(file) = &args.reference {
-        report["reference"] = against_reference(&paths, file, &measure)?;
+        report["reference"] = against_reference(&paths, &measured_paths, file, &measure)?;
     }
     match args.benchmark {
         Some(Benchmark::Lines) => {
@@ -186,7 +187,12 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
 }
 
 /// `T·J / W₂²` of each measured path against the given squared distance.
-fn w2_ratios(measured: &[PathMeasurement], w2: f64) -> Result<Value, Box<dyn Error>> {
+/// `measured[i]` is path `paths[i]` of the file, whose index the warning names.
+fn w2_ratios(
+    measured: &[PathMeasurement],
+    paths: &[usize],
+    w2: f64,
+) -> Result<Value, Box<dyn Error>> {
     let ratios = measured
         .iter()
         .map(|m| {
@@ -197,14 +203,14 @@ fn w2_ratios(measured: &[PathMeasurement], w2: f64) -> Result<Value, Box<dyn Err
         .collect::<Result<Vec<_>, _>>()?;
     let below: Vec<usize> = (0..ratios.len())
         .filter(|&k| ratios[k] < W2_RATIO_FLOOR)
+        .map(|k| paths[k])
         .collect();
     if !below.is_empty() {
         support::print_to_stderr(&format!(
-            "warning: --w2 {w2:?}: {} of {} paths cost less than it (T·J / W₂² below {W2_RATIO_FLOOR}; paths {:?}{}); no path between two images costs less than their W₂², so --w2 is larger than these endpoints' W₂² (unit mass, pixel units)",
+            "warning: --w2 {w2:?}: {} of {} paths cost less than it (T·J / W₂² below {W2_RATIO_FLOOR}; paths {}); no path between two images costs less than their W₂², so --w2 is larger than these endpoints' W₂² (unit mass, pixel units)",
             below.len(),
             ratios.len(),
-            &below[..below.len().min(10)],
-            if below.len() > 10 { ", …" } else { "" }
+            first_indices(&below)
         ));
     }
     Ok(mean_std(&ratios))
@@ -214,8 +220,11 @@ fn w2_ratios(measured: &[PathMeasurement], w2: f64) -> Result<Value, Box<dyn Err
 /// W₂², and the discretisation of docs/ot.md errs by under 1 %; 5 % leaves room for coarse grids.
 const W2_RATIO_FLOOR: f64 = 0.95;
 
+/// J(path) / J(reference) and the per-frame MSE of each of the `measured` paths; the others
+/// have a black frame and are counted, as without `--reference`.
 fn against_reference(
     paths: &Array5<f64>,
+    measured: &[usize],
     file: &Path,
     measure: &PathMeasure,
 ) -> Result<Value, Box<dyn Error>> {
@@ -232,14 +241,12 @@ fn against_reference(
     }
     let mut ratios = Vec::new();
     let mut errors = Vec::new();
-    let mut blank = 0;
-    for (k, (path, truth)) in paths.outer_iter().zip(reference.outer_iter()).enumerate() {
-        // A black frame in the scored paths is theirs, counted as without --reference; one in
-        // the reference makes it no reference.
-        if first_blank_frame(path).is_some() {
-            blank += 1;
-            continue;
-        }
+    for &k in measured {
+        let (path, truth) = (
+            paths.index_axis(Axis(0), k),
+            reference.index_axis(Axis(0), k),
+        );
+        // A black frame in the reference makes it no reference.
         if let Some((t, c)) = first_blank_frame(truth) {
             return Err(format!(
                 "--reference {}, path {k}: frame {t}, channel {c} is black (below half a gray level): a reference path must carry mass in every frame",
@@ -257,7 +264,7 @@ fn against_reference(
         "file": file.display().to_string(),
         "energy_ratio": mean_std(&ratios),
         "frame_mse": mean_std(&errors),
-        "blank_paths": blank,
+        "blank_paths": paths.len_of(Axis(0)) - measured.len(),
     }))
 }
 
@@ -336,14 +343,19 @@ fn warn_still_paths(file: &Path, paths: &Array5<f64>) {
     let still = still_paths(paths.view());
     if !still.is_empty() {
         support::print_to_stderr(&format!(
-            "warning: {}: {} of {} paths do not move (every frame equals the first; paths {:?}{}): their scores describe still images",
+            "warning: {}: {} of {} paths do not move (every frame equals the first; paths {}): their scores describe still images",
             file.display(),
             still.len(),
             paths.len_of(Axis(0)),
-            &still[..still.len().min(10)],
-            if still.len() > 10 { ", …" } else { "" }
+            first_indices(&still)
         ));
     }
+}
+
+/// The first ten of `indices` for a warning, followed by `, …` when there are more.
+fn first_indices(indices: &[usize]) -> String {
+    let more = if indices.len() > 10 { ", …" } else { "" };
+    format!("{:?}{more}", &indices[..indices.len().min(10)])
 }
 
 fn mean_std(values: &[f64]) -> Value {

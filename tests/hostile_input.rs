@@ -702,15 +702,19 @@ fn evaluate_warns_when_w2_exceeds_what_the_paths_cost() {
     let paths = dir.join("paths.npy");
     // Each path moves a blob 16 pixels: W₂² = 256.
     write_npy(&paths, &image_paths(None)).unwrap();
-    let stderr_with = |w2: &str| {
-        let output = Command::new(binary("evaluate"))
-            .arg(&paths)
-            .args(["--w2", w2])
-            .output()
-            .expect("the binary runs");
-        assert!(output.status.success(), "--w2 {w2}: {output:?}");
-        String::from_utf8_lossy(&output.stderr).into_owned()
-    };
+    let stderr_with = |w2: &str| stderr_of(&paths, w2);
+    // With path 0 black and left out, the warning still names the file's path 1.
+    let one_black = dir.join("one_black.npy");
+    let mut with_black_frame = image_paths(None);
+    with_black_frame
+        .slice_mut(ndarray::s![0, 2, .., .., ..])
+        .fill(0.0);
+    write_npy(&one_black, &with_black_frame).unwrap();
+    let named = stderr_of(&one_black, "1000");
+    assert!(
+        named.contains("1 of 1 paths") && named.contains("paths [1]"),
+        "{named}"
+    );
     let too_large = stderr_with("1000");
     assert!(
         too_large.contains("warning: --w2 1000") && too_large.contains("2 of 2 paths"),
@@ -719,6 +723,17 @@ fn evaluate_warns_when_w2_exceeds_what_the_paths_cost() {
     let true_value = stderr_with("256");
     assert!(!true_value.contains("warning"), "{true_value}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// What `evaluate PATHS --w2 W2` writes to stderr; it must succeed.
+fn stderr_of(paths: &Path, w2: &str) -> String {
+    let output = Command::new(binary("evaluate"))
+        .arg(paths)
+        .args(["--w2", w2])
+        .output()
+        .expect("the binary runs");
+    assert!(output.status.success(), "--w2 {w2}: {output:?}");
+    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 /// A black frame in the scored paths is counted in `blank_paths` with `--reference` as without
