@@ -110,6 +110,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         .into());
     }
     let paths = read_image_paths_npy(&args.paths)?;
+    check_channels(&args.paths, &paths)?;
     check_unit_range(&args.paths, &paths)?;
     args.measure.check_paths(&args.paths, paths.view())?;
     warn_still_paths(&args.paths, &paths);
@@ -326,6 +327,21 @@ fn square_gray_side(
 
 /// The scores compare images in [0, 1] (SSIM's constants, the benchmarks' ground truth): a
 /// value outside it is an error naming the file and the index.
+/// Gray or RGB images only: a density file `(paths, frames, H, W)`, as `path_energy` reads it,
+/// would otherwise be scored as one path of `paths` frames with `frames` channels.
+fn check_channels(file: &Path, paths: &Array5<f64>) -> Result<(), Box<dyn Error>> {
+    let channels = paths.len_of(Axis(2));
+    if channels == 1 || channels == 3 {
+        return Ok(());
+    }
+    let (count, frames) = (paths.len_of(Axis(0)), paths.len_of(Axis(1)));
+    Err(format!(
+        "{}: read as {count} path(s) of {frames} frame(s) with {channels} channels, but evaluate scores gray (C = 1) or RGB (C = 3) images in (frames, C, H, W) or (paths, frames, C, H, W); a (paths, frames, H, W) density file needs a channel axis of length 1 (NumPy: a[:, :, None])",
+        file.display()
+    )
+    .into())
+}
+
 fn check_unit_range(file: &Path, paths: &Array5<f64>) -> Result<(), Box<dyn Error>> {
     match paths.indexed_iter().find(|(_, v)| !(0.0..=1.0).contains(*v)) {
         None => Ok(()),

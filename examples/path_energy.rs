@@ -2,7 +2,8 @@
 //!
 //! With no input, runs a demo: a disk translated across a 32×32 grid against the
 //! cross-dissolve between the same endpoint frames. With a `.npy` file (`(T+1, H, W)` or
-//! `(P, T+1, H, W)`, f32 or f64) or a folder of PNG frames, prints one JSON object per path.
+//! `(P, T+1, H, W)`, or gray image paths as the methods write them, `(T+1, 1, H, W)` or
+//! `(P, T+1, 1, H, W)`; f32 or f64) or a folder of PNG frames, prints one JSON object per path.
 //!
 //! Every path is measured by `dotae_metrics::PathMeasure` (docs/metrics.md, "One way to
 //! measure"): frames rescaled to unit mass after a relative density floor of 1e-6 × each
@@ -35,7 +36,8 @@ mod support;
 #[derive(Debug, Parser)]
 #[command(about = "Dynamic optimal-transport path energy of image sequences")]
 struct Args {
-    /// A `.npy` path file ((T+1, H, W) or (P, T+1, H, W); f32 or f64) or a folder of PNG frames
+    /// A `.npy` path file ((T+1, H, W) or (P, T+1, H, W), or gray image paths (T+1, 1, H, W)
+    /// or (P, T+1, 1, H, W) such as a method's paths.npy; f32 or f64) or a folder of PNG frames
     /// (sorted by name). Without it, the embedded demo runs.
     input: Option<PathBuf>,
     /// Obstacle mask PNG of the frames' size: pixels brighter than 0.5 are obstacles.

@@ -68,7 +68,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let scenes = pole_scenes(SIZE)?;
     let budget = args.common.budget(FULL, training_scenes(&scenes))?;
     let train = training_split(&scenes, budget.train_size, seed);
-    let (sources, targets) = test_intervals(&scenes, budget.test_pairs, seed);
+    let (sources, targets) = test_intervals(&scenes, budget.test_pairs, seed)?;
     let test = test_paths(&sources, &targets)?;
     let schedule = args
         .common
@@ -101,23 +101,30 @@ fn training_scenes(scenes: &PoleDataset) -> usize {
 }
 
 /// `count` intervals of the light's azimuth at one elevation, each `INTERVAL_STEPS` grid steps
-/// long and starting at a random grid light.
+/// long, starting at distinct grid lights of a seeded shuffle, so no interval is scored twice.
 fn test_intervals(
     scenes: &PoleDataset,
     count: usize,
     seed: u64,
-) -> (Vec<PoleParams>, Vec<PoleParams>) {
-    let mut rng = SeededRng::stream(seed, "pole test intervals");
-    (0..count)
-        .map(|_| {
-            let from = scenes.params[rng.below(scenes.params.len())];
+) -> Result<(Vec<PoleParams>, Vec<PoleParams>), String> {
+    let lights = scenes.params.len();
+    if count > lights {
+        return Err(format!(
+            "--test-pairs {count}: the pole grid has {lights} lights, one per test interval"
+        ));
+    }
+    let order = shuffled_order(lights, &mut SeededRng::stream(seed, "pole test intervals"));
+    Ok(order[..count]
+        .iter()
+        .map(|&start| {
+            let from = scenes.params[start];
             let to = PoleParams {
                 azimuth_deg: (from.azimuth_deg + INTERVAL_STEPS as f64 * AZIMUTH_STEP) % 360.0,
                 ..from
             };
             (from, to)
         })
-        .unzip()
+        .unzip())
 }
 
 fn test_paths(sources: &[PoleParams], targets: &[PoleParams]) -> Result<TestPaths, Box<dyn Error>> {

@@ -13,7 +13,7 @@ mod common;
 
 use common::{binary, scratch};
 use dotae::data::{write_gray_png, write_npy};
-use ndarray::{Array, Array2, Array3, Array5};
+use ndarray::{Array, Array2, Array3, Array5, Axis};
 
 /// One bad input: the binary, its arguments, and the words its message must contain.
 struct Case {
@@ -175,6 +175,11 @@ fn fixtures(dir: &Path) {
     std::fs::write(f("empty.npy"), b"").unwrap();
 
     write_npy(&f("img_ok.npy"), &image_paths(None)).unwrap();
+    write_npy(
+        &f("density_batch.npy"),
+        &ndarray::stack(Axis(0), &[squares.view(), squares.view()]).unwrap(),
+    )
+    .unwrap();
     write_npy(&f("img_big.npy"), &image_paths(Some(3.0))).unwrap();
     write_npy(&f("img_neg.npy"), &image_paths(Some(-0.5))).unwrap();
     write_npy(&f("img_nan.npy"), &image_paths(Some(f64::NAN))).unwrap();
@@ -463,6 +468,10 @@ fn cases(dir: &Path) -> Vec<Case> {
         ev(&[&p("img_nan.npy")], &["img_nan.npy", "NaN"]),
         ev(&[&p("img_zero.npy")], &["img_zero.npy", "black"]),
         ev(&[&ok], &["ok.npy", "shape"]),
+        ev(
+            &[&p("density_batch.npy")],
+            &["density_batch.npy", "5 channels", "a[:, :, None]"],
+        ),
         ev(&[&p("huge.npy")], &["huge.npy"]),
         ev(&[&p("img_no_paths.npy")], &["img_no_paths.npy", "no paths"]),
         ev(&[&p("nope.npy")], &["nope.npy"]),
@@ -759,6 +768,45 @@ fn evaluate_counts_a_black_frame_against_a_reference_as_blank() {
     let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(report["blank_paths"], 1);
     assert_eq!(report["reference"]["blank_paths"], 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `path_energy` reads the gray image paths every method writes, `(P, frames, 1, H, W)` and
+/// quickstart's `(frames, 1, H, W)`, as the same densities without their channel axis.
+#[test]
+fn path_energy_reads_the_gray_image_paths_methods_write() {
+    let dir = scratch("gray-image-paths");
+    let paths = image_paths(None);
+    let files = [
+        ("methods.npy", paths.clone().into_dyn()),
+        (
+            "quickstart.npy",
+            paths.index_axis(Axis(0), 1).to_owned().into_dyn(),
+        ),
+        ("density.npy", paths.remove_axis(Axis(2)).into_dyn()),
+    ];
+    let energies: Vec<Vec<f64>> = files
+        .iter()
+        .map(|(name, array)| {
+            let file = dir.join(name);
+            write_npy(&file, array).unwrap();
+            let output = Command::new(binary("path_energy"))
+                .arg(&file)
+                .output()
+                .expect("the binary runs");
+            assert!(output.status.success(), "{name}: {output:?}");
+            String::from_utf8_lossy(&output.stdout)
+                .lines()
+                .map(|line| {
+                    let report: serde_json::Value = serde_json::from_str(line).unwrap();
+                    report["energy"].as_f64().unwrap()
+                })
+                .collect()
+        })
+        .collect();
+    assert_eq!(energies[0].len(), 2, "one line per path");
+    assert_eq!(energies[1], energies[0][1..], "one path of 5 frames");
+    assert_eq!(energies[2], energies[0]);
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -7,7 +7,7 @@
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
-use ndarray::{Array4, Array5, ArrayD, Dimension, IxDyn, ShapeBuilder};
+use ndarray::{Array4, Array5, ArrayD, Axis, Dimension, IxDyn, ShapeBuilder};
 use ndarray_npy::WriteNpyExt;
 
 use crate::error::check_limit;
@@ -388,32 +388,49 @@ fn parse_length(digits: &[u8]) -> Option<usize> {
 
 /// Reads density paths: shape `(T + 1, H, W)` (one path) or `(P, T + 1, H, W)`, returned as
 /// `(P, T + 1, H, W)`.
+///
+/// Gray image paths, as every dotae method writes them (`(T + 1, 1, H, W)` or
+/// `(P, T + 1, 1, H, W)`, see [`read_image_paths_npy`]), are read too, without their channel
+/// axis. A 4-D array with a second axis of length 1 is read that way, as one path: as
+/// `(P, T + 1, H, W)` it would be paths of a single frame, which no path is.
 pub fn read_paths_npy(path: &Path) -> Result<Array4<f64>, DataError> {
-    read_with_path_axis(
+    let array = read_npy(path)?;
+    let channel_axis = match array.shape() {
+        [_, 1, _, _] => Some(1),
+        [_, _, 1, _, _] => Some(2),
+        _ => None,
+    };
+    let array = match channel_axis {
+        Some(axis) => array.remove_axis(Axis(axis)),
+        None => array,
+    };
+    with_path_axis(
         path,
+        array,
         3,
-        "a density path must be (frames, H, W) or (paths, frames, H, W)",
+        "a density path must be (frames, H, W) or (paths, frames, H, W), or a gray image path (frames, 1, H, W) or (paths, frames, 1, H, W)",
     )
 }
 
 /// Reads image paths, as every dotae method writes them: shape `(T + 1, C, H, W)` (one path) or
 /// `(P, T + 1, C, H, W)`, returned as `(P, T + 1, C, H, W)`.
 pub fn read_image_paths_npy(path: &Path) -> Result<Array5<f64>, DataError> {
-    read_with_path_axis(
+    with_path_axis(
         path,
+        read_npy(path)?,
         4,
         "an image path must be (frames, C, H, W) or (paths, frames, C, H, W)",
     )
 }
 
-/// Reads an array of `single` axes (one path) or `single + 1` axes (a batch of paths) and
-/// returns it with the leading path axis.
-fn read_with_path_axis<D: Dimension>(
+/// An array of `single` axes (one path) or `single + 1` axes (a batch of paths), read from
+/// `path`, with the leading path axis.
+fn with_path_axis<D: Dimension>(
     path: &Path,
+    array: ArrayD<f64>,
     single: usize,
     expected: &'static str,
 ) -> Result<ndarray::Array<f64, D>, DataError> {
-    let array = read_npy(path)?;
     let shape = array.shape().to_vec();
     let batched = if shape.len() == single {
         [&[1], &shape[..]].concat()

@@ -30,6 +30,32 @@ fn npy_paths_round_trip_in_f64_and_f32() {
 }
 
 #[test]
+fn gray_image_paths_read_as_density_paths_without_their_channel_axis() {
+    let dir = scratch("gray-npy");
+    let batch = Array5::from_shape_fn((2, 4, 1, 3, 5), |(p, t, _, i, j)| (p + t * i + j) as f64);
+    write_npy(&dir.join("methods.npy"), &batch).unwrap();
+    assert_eq!(
+        read_paths_npy(&dir.join("methods.npy")).unwrap(),
+        batch.remove_axis(Axis(2))
+    );
+    // quickstart's one path of 11 gray frames, not 11 paths of one frame.
+    let single = Array4::from_shape_fn((11, 1, 3, 5), |(t, _, i, j)| (t + i + j) as f64);
+    write_npy(&dir.join("quickstart.npy"), &single).unwrap();
+    assert_eq!(
+        read_paths_npy(&dir.join("quickstart.npy")).unwrap(),
+        single.remove_axis(Axis(1)).insert_axis(Axis(0))
+    );
+    // Colour has no single density.
+    write_npy(&dir.join("rgb.npy"), &Array5::<f64>::zeros((2, 4, 3, 3, 5))).unwrap();
+    let err = read_paths_npy(&dir.join("rgb.npy")).unwrap_err();
+    assert!(
+        err.to_string().contains("[2, 4, 3, 3, 5]")
+            && err.to_string().contains("(paths, frames, 1, H, W)"),
+        "{err}"
+    );
+}
+
+#[test]
 fn image_paths_gain_a_path_axis_and_keep_their_channels() {
     let dir = scratch("image-npy");
     let single = Array4::from_shape_fn((4, 3, 2, 5), |(t, c, i, j)| (t + 2 * c + i * j) as f64);
