@@ -196,6 +196,13 @@ fn write_dataset_pictures(args: &Args, out: &Path) -> Result<(), Box<dyn Error>>
 /// Linear probe and k-means (k = 10) accuracy of the raw padded pixels.
 fn mnist_references(dir: &Path) -> Result<serde_json::Value, Box<dyn Error>> {
     let mnist = mnist_data::load("--mnist", dir)?;
+    mnist_data::check_representation_scores(
+        "--mnist",
+        dir,
+        "its training digits",
+        &mnist.train_labels,
+        mnist.test_images.len_of(Axis(0)),
+    )?;
     let flat = |images: &Array4<f64>| -> Result<Array2<f64>, Box<dyn Error>> {
         let n = images.len_of(Axis(0));
         Ok(images.to_shape((n, images.len() / n.max(1)))?.to_owned())
@@ -210,7 +217,10 @@ fn mnist_references(dir: &Path) -> Result<serde_json::Value, Box<dyn Error>> {
         &test_y,
         &ProbeConfig::default(),
     )?;
-    let clusters = kmeans(test_x.view(), &KMeansConfig::with_k(10))?;
+    let clusters = kmeans(
+        test_x.view(),
+        &KMeansConfig::with_k(mnist_data::KMEANS_CLUSTERS),
+    )?;
     Ok(json!({
         "train_images": train_y.len(),
         "test_images": test_y.len(),

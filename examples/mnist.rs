@@ -66,9 +66,6 @@ struct Scores {
     kmeans_accuracy: f64,
 }
 
-/// k-means clusters the test codes into one cluster per digit class.
-const KMEANS_CLUSTERS: usize = 10;
-
 fn main() -> ExitCode {
     support::exit_code(run(&Args::parse()))
 }
@@ -81,21 +78,18 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         .budget(FULL, mnist.train_images.len_of(Axis(0)))?;
     let train_size = budget.train_size;
     // The linear probe and k-means score the codes against the labels: one digit is no task.
-    let mut digits = mnist.train_labels[..train_size].to_vec();
-    digits.sort_unstable();
-    digits.dedup();
-    if digits.len() < 2 {
-        return Err(format!(
-            "--train-size {train_size} holds {} distinct digit(s): the linear probe needs at least 2",
-            digits.len()
-        )
-        .into());
-    }
-    // Pairs of distinct digits, and k-means with one cluster per digit class, on the test set.
+    mnist_data::check_representation_scores(
+        "--data",
+        &args.data,
+        &format!("its first {train_size} training digits (--train-size)"),
+        &mnist.train_labels[..train_size],
+        mnist.test_images.len_of(Axis(0)),
+    )?;
+    // Pairs of distinct digits on the test set.
     let test_images = mnist.test_images.len_of(Axis(0));
-    if test_images < 2 * budget.test_pairs || test_images < KMEANS_CLUSTERS {
+    if test_images < 2 * budget.test_pairs {
         return Err(format!(
-            "--data {}: its test set holds {test_images} digit(s), but --test-pairs {} needs {} (disjoint pairs) and k-means at least {KMEANS_CLUSTERS}",
+            "--data {}: its test set holds {test_images} digit(s), but --test-pairs {} needs {} (disjoint pairs)",
             args.data.display(),
             budget.test_pairs,
             2 * budget.test_pairs
@@ -171,7 +165,7 @@ fn representation(
         test_codes.view(),
         &KMeansConfig {
             seed,
-            ..KMeansConfig::with_k(KMEANS_CLUSTERS)
+            ..KMeansConfig::with_k(mnist_data::KMEANS_CLUSTERS)
         },
     )?;
     Ok(Scores {

@@ -132,6 +132,30 @@ fn raw_idx(path: &Path, kind: u8, dims: &[u32], data: &[u8]) {
     std::fs::write(path, bytes).unwrap();
 }
 
+/// An uncompressed MNIST folder of gray digits: `train` training digits labelled by
+/// `train_label`, and `test` test digits labelled 0, 1, …, 9, 0, ….
+fn gray_mnist(dir: &Path, train: u32, test: u32, train_label: fn(u32) -> u8) {
+    std::fs::create_dir_all(dir).unwrap();
+    let splits: [(&str, u32, fn(u32) -> u8); 2] =
+        [("train", train, train_label), ("t10k", test, |i| (i % 10) as u8)];
+    for (name, count, label) in splits {
+        let images = dir.join(format!("{name}-images-idx3-ubyte"));
+        raw_idx(
+            &images,
+            8,
+            &[count, 28, 28],
+            &vec![128; count as usize * 784],
+        );
+        let labels: Vec<u8> = (0..count).map(label).collect();
+        raw_idx(
+            &dir.join(format!("{name}-labels-idx1-ubyte")),
+            8,
+            &[count],
+            &labels,
+        );
+    }
+}
+
 /// Writes every bad (and good) input file the cases name into `dir`.
 fn fixtures(dir: &Path) {
     let f = |name: &str| dir.join(name);
@@ -247,24 +271,10 @@ fn fixtures(dir: &Path) {
     }
 
     // Ten test digits: enough for k-means, and for at most five disjoint test pairs.
-    std::fs::create_dir_all(f("mnist_small")).unwrap();
-    let small = f("mnist_small");
-    for (name, count) in [("train", 40u32), ("t10k", 10)] {
-        let images = small.join(format!("{name}-images-idx3-ubyte"));
-        raw_idx(
-            &images,
-            8,
-            &[count, 28, 28],
-            &vec![128; count as usize * 784],
-        );
-        let labels: Vec<u8> = (0..count).map(|i| (i % 10) as u8).collect();
-        raw_idx(
-            &small.join(format!("{name}-labels-idx1-ubyte")),
-            8,
-            &[count],
-            &labels,
-        );
-    }
+    gray_mnist(&f("mnist_small"), 40, 10, |i| (i % 10) as u8);
+    gray_mnist(&f("mnist_one_digit"), 40, 10, |_| 3);
+    gray_mnist(&f("mnist_five_test"), 40, 5, |i| (i % 10) as u8);
+    gray_mnist(&f("mnist_no_train"), 0, 10, |i| (i % 10) as u8);
 
     std::fs::create_dir_all(f("mnist_missing")).unwrap();
     std::fs::create_dir_all(f("mnist_corrupt")).unwrap();
@@ -583,6 +593,25 @@ fn cases(dir: &Path) -> Vec<Case> {
             "mnist_small",
             &["--test-pairs", "6"],
             &["--data", "mnist_small", "10 digit", "--test-pairs 6"],
+        ),
+        mnist(
+            "mnist_one_digit",
+            &[],
+            &["--data", "mnist_one_digit", "1 distinct digit", "--train-size"],
+        ),
+        mnist(
+            "mnist_five_test",
+            &[],
+            &["--data", "mnist_five_test", "5 digit", "k-means"],
+        ),
+        mnist("mnist_no_train", &[], &["train-images-idx3-ubyte", "no images"]),
+        bm(
+            &["--pairs", "2", "--mnist", &p("mnist_one_digit")],
+            &["--mnist", "mnist_one_digit", "1 distinct digit"],
+        ),
+        bm(
+            &["--pairs", "2", "--mnist", &p("mnist_five_test")],
+            &["--mnist", "mnist_five_test", "5 digit", "k-means"],
         ),
         mnist("no_such_dir", &[], &["--data", "does not exist"]),
         mnist("a_file", &[], &["--data", "not a directory"]),

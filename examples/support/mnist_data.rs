@@ -27,3 +27,37 @@ pub fn load(flag: &str, dir: &Path) -> Result<Mnist, Box<dyn Error>> {
     }
     Ok(mnist)
 }
+
+/// k-means clusters the test codes into one cluster per digit class.
+pub const KMEANS_CLUSTERS: usize = 10;
+
+/// The linear probe needs two classes among `train_labels` (the digits it is trained on) and
+/// k-means [`KMEANS_CLUSTERS`] test digits; `training` says which digits those are, for the
+/// message.
+pub fn check_representation_scores(
+    flag: &str,
+    dir: &Path,
+    training: &str,
+    train_labels: &[u8],
+    test_images: usize,
+) -> Result<(), Box<dyn Error>> {
+    let mut digits = train_labels.to_vec();
+    digits.sort_unstable();
+    digits.dedup();
+    if digits.len() < 2 {
+        return Err(format!(
+            "{flag} {}: {training} hold {} distinct digit(s): the linear probe needs at least 2",
+            dir.display(),
+            digits.len()
+        )
+        .into());
+    }
+    if test_images < KMEANS_CLUSTERS {
+        return Err(format!(
+            "{flag} {}: its test set holds {test_images} digit(s): k-means needs at least {KMEANS_CLUSTERS}, one per digit class",
+            dir.display()
+        )
+        .into());
+    }
+    Ok(())
+}

@@ -62,8 +62,8 @@ pub fn read_idx_labels(path: &Path) -> Result<Vec<u8>, DataError> {
 /// `t10k-images-idx3-ubyte` and `t10k-labels-idx1-ubyte`, each raw or with a `.gz` suffix (the
 /// raw file wins when both exist). Digits are zero-padded to `size × size` (at least 28),
 /// centred; when `size − 28` is odd the extra row goes at the bottom and the extra column at
-/// the right. Images must be 28×28, every image file must have as many labels as images, and
-/// every label must be a digit `0..=9`.
+/// the right. Images must be 28×28, each split must hold at least one, every image file must
+/// have as many labels as images, and every label must be a digit `0..=9`.
 pub fn load_mnist(dir: &Path, size: usize) -> Result<Mnist, DataError> {
     if size < MNIST_SIDE {
         return Err(DataError::InvalidArgument {
@@ -115,6 +115,12 @@ fn load_split(
     let images = read_idx_images(&images_path)?;
     let labels = read_idx_labels(&labels_path)?;
     let (n, rows, cols) = images.dim();
+    if n == 0 {
+        return Err(DataError::Mnist {
+            path: images_path,
+            reason: "holds no images: each split needs at least one digit".into(),
+        });
+    }
     if (rows, cols) != (MNIST_SIDE, MNIST_SIDE) {
         return Err(DataError::Mnist {
             path: images_path,
