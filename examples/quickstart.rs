@@ -28,7 +28,8 @@ use dotae::data::{
 };
 use dotae::energy::{Boundary, Grid, Variant, mass_on_obstacles};
 use dotae::metrics::{
-    MeanStd, MeasureConfig, PathMeasure, adjacent_ssim, frame_mse, mse, wall_cells,
+    MeanStd, MeasureConfig, PathMeasure, adjacent_ssim, first_blank_frame, frame_mse, mse,
+    wall_cells,
 };
 use dotae::models::burn::prelude::{Device, Tensor};
 use dotae::models::{
@@ -214,7 +215,8 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     interrupt::install()?;
     let mut runs = Vec::new();
     for method in &METHODS {
-        let trained = train_method(args, out, method, &base, grid.as_ref(), &images, &device);
+        let trained = train_method(args, out, method, &base, grid.as_ref(), &images, &device)
+            .and_then(|run| check_not_blank(args, method, run));
         match trained {
             Ok(run) => runs.push(run),
             Err(error) => return Err(output.fail_keeping_checkpoints(error)),
@@ -336,6 +338,19 @@ fn train_method(
         history,
         seconds_per_step,
     })
+}
+
+/// A decoded path with a black frame has no mass to measure there: the decoder collapsed in
+/// training, which a too large learning rate does within a step.
+fn check_not_blank(args: &Args, method: &Method, run: Trained) -> Result<Trained, Box<dyn Error>> {
+    match first_blank_frame(run.path.view()) {
+        None => Ok(run),
+        Some((frame, _)) => Err(format!(
+            "{}: frame {frame} of its decoded path is black (no pixel reaches half a gray level), so the decoder collapsed in training and the path cannot be measured; try a --learning-rate below {:?}",
+            method.title, args.learning_rate
+        )
+        .into()),
+    }
 }
 
 /// The metrics of one trained method's path, against the exact path when there is one.

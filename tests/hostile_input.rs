@@ -839,6 +839,33 @@ fn path_energy_reads_the_gray_image_paths_methods_write() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// At the largest documented learning rate the decoder collapses to black in one epoch: the
+/// error says so and names the flag, instead of failing in the path measure, and the
+/// checkpoints are kept.
+#[test]
+fn quickstart_names_a_collapsed_decoder_and_keeps_its_checkpoints() {
+    let dir = scratch("collapse");
+    let (source, target, out) = (dir.join("src.png"), dir.join("tgt.png"), dir.join("run"));
+    write_gray_png(&source, &disk(32, 32, (16.0, 8.0), 4.0)).unwrap();
+    write_gray_png(&target, &disk(32, 32, (16.0, 24.0), 4.0)).unwrap();
+    let output = Command::new(binary("quickstart"))
+        .args(["--epochs", "1", "--learning-rate", "1", "--source"])
+        .arg(&source)
+        .arg("--target")
+        .arg(&target)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    for words in ["path energy: frame", "black", "--learning-rate below 1.0"] {
+        assert!(stderr.contains(words), "{words:?} not in: {stderr}");
+    }
+    assert!(out.join("path_energy/model.bpk").is_file(), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 fn training_quickstart(outs: &Path) -> std::process::Child {
     let child = Command::new(binary("quickstart"))
         .args(["--epochs", "1000000", "--out"])
