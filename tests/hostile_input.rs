@@ -136,8 +136,10 @@ fn raw_idx(path: &Path, kind: u8, dims: &[u32], data: &[u8]) {
 /// `train_label`, and `test` test digits labelled 0, 1, …, 9, 0, ….
 fn gray_mnist(dir: &Path, train: u32, test: u32, train_label: fn(u32) -> u8) {
     std::fs::create_dir_all(dir).unwrap();
-    let splits: [(&str, u32, fn(u32) -> u8); 2] =
-        [("train", train, train_label), ("t10k", test, |i| (i % 10) as u8)];
+    let splits: [(&str, u32, fn(u32) -> u8); 2] = [
+        ("train", train, train_label),
+        ("t10k", test, |i| (i % 10) as u8),
+    ];
     for (name, count, label) in splits {
         let images = dir.join(format!("{name}-images-idx3-ubyte"));
         raw_idx(
@@ -597,14 +599,23 @@ fn cases(dir: &Path) -> Vec<Case> {
         mnist(
             "mnist_one_digit",
             &[],
-            &["--data", "mnist_one_digit", "1 distinct digit", "--train-size"],
+            &[
+                "--data",
+                "mnist_one_digit",
+                "1 distinct digit",
+                "--train-size",
+            ],
         ),
         mnist(
             "mnist_five_test",
             &[],
             &["--data", "mnist_five_test", "5 digit", "k-means"],
         ),
-        mnist("mnist_no_train", &[], &["train-images-idx3-ubyte", "no images"]),
+        mnist(
+            "mnist_no_train",
+            &[],
+            &["train-images-idx3-ubyte", "no images"],
+        ),
         bm(
             &["--pairs", "2", "--mnist", &p("mnist_one_digit")],
             &["--mnist", "mnist_one_digit", "1 distinct digit"],

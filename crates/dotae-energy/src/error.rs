@@ -63,6 +63,19 @@ pub enum EnergyError {
         frame: usize,
     },
 
+    /// A frame so light that rescaling it to the standard mass overflows `f64`.
+    #[error(
+        "frame {frame} has mass {mass:?} on the free cells: rescaling it to mass {target:?} needs a factor beyond the largest f64, so scale the frames up"
+    )]
+    MassTooSmall {
+        /// The frame's index in the path.
+        frame: usize,
+        /// Its mass on the free cells, after the floor.
+        mass: f64,
+        /// The standard mass it was to be rescaled to.
+        target: f64,
+    },
+
     /// The unbalanced variant's source weight must be a positive number.
     #[error("tau = {tau} is not allowed: the unbalanced source weight must be finite and > 0")]
     InvalidTau {

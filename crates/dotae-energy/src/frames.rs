@@ -64,13 +64,23 @@ pub(crate) fn prepare(
         }
         masses.push(total);
     }
-    let raw_mass = mass.map(|target| {
-        for (frame, &total) in values.chunks_exact_mut(cells).zip(&masses) {
-            let scale = target / total;
-            frame.iter_mut().for_each(|v| *v *= scale);
+    let raw_mass = match mass {
+        None => None,
+        Some(target) => {
+            for (t, (frame, &total)) in values.chunks_exact_mut(cells).zip(&masses).enumerate() {
+                let scale = target / total;
+                if !scale.is_finite() {
+                    return Err(EnergyError::MassTooSmall {
+                        frame: t,
+                        mass: total,
+                        target,
+                    });
+                }
+                frame.iter_mut().for_each(|v| *v *= scale);
+            }
+            Some(masses)
         }
-        masses
-    });
+    };
     let floor_slope = match floor {
         Some(Floor::Relative(factor)) => Some(factor / free.max(1) as f64),
         _ => None,

@@ -66,6 +66,38 @@ fn zero_mass_frames_are_rejected() {
 }
 
 #[test]
+fn a_frame_too_light_to_rescale_is_named_with_its_mass() {
+    // Subnormal values: 1 / mass overflows f64, so unit mass cannot be reached.
+    let mut path = uniform(3);
+    let light = path.index_axis(ndarray::Axis(0), 1).mapv(|v| v * 1e-310);
+    path.index_axis_mut(ndarray::Axis(0), 1).assign(&light);
+    let operator = unit_mass_with(PathEnergyConfig::default().relative_floor(1e-6));
+    let err = operator.energy(path.view()).unwrap_err();
+    assert!(
+        matches!(err, EnergyError::MassTooSmall { frame: 1, target: 1.0, mass } if mass > 0.0 && mass < 1e-300),
+        "{err}"
+    );
+    assert!(err.to_string().contains("scale the frames up"), "{err}");
+    // A light frame of normal values measures as it does at mass 1.
+    let moving = Array3::from_shape_fn(
+        (3, 4, 4),
+        |(t, i, j)| {
+            if (i, j) == (1, t) { 1.0 } else { 0.1 }
+        },
+    );
+    let mut light = moving.clone();
+    light
+        .index_axis_mut(ndarray::Axis(0), 1)
+        .mapv_inplace(|v| v * 1e-300);
+    let unit = operator.energy(moving.view()).unwrap();
+    let rescaled = operator.energy(light.view()).unwrap();
+    assert!(
+        unit > 0.0 && (unit - rescaled).abs() <= 1e-9 * unit,
+        "{unit} vs {rescaled}"
+    );
+}
+
+#[test]
 fn a_floor_makes_an_empty_frame_measurable() {
     let mut path = uniform(3);
     path.index_axis_mut(ndarray::Axis(0), 1).fill(0.0);
