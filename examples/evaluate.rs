@@ -18,10 +18,10 @@ use clap::{Parser, ValueEnum};
 use dotae::data::pole::PoleParams;
 use dotae::data::read_image_paths_npy;
 use dotae::metrics::{
-    BLANK_BELOW, Distance, MeanStd, NearestNeighbours, PathMeasure, PathMeasurement, adjacent_ssim,
-    first_blank_frame, still_paths,
+    BLANK_BELOW, Distance, MeanStd, Nearest, NearestNeighbours, PathMeasure, PathMeasurement,
+    adjacent_ssim, first_blank_frame, still_paths,
 };
-use ndarray::{Array5, ArrayView5, Axis};
+use ndarray::{Array4, Array5, ArrayView5, Axis};
 use serde_json::{Value, json};
 
 #[path = "support/limits.rs"]
@@ -84,7 +84,10 @@ Metrics (see docs/metrics.md):
                        retrieve one angle counts 0).
   pole                 with --benchmark pole: per α, MSE to the true scene at α (endpoints found
                        by retrieval among the 576 scenes), the α of the nearest scene (median and
-                       IQR; ideal = α) and that scene's parameter distance to source and target.";
+                       IQR; ideal = α) and that scene's parameter distance to source and target;
+                       same_scene_paths (both endpoints retrieve one scene: no α to retrieve) and
+                       far_from_scenes_paths (an endpoint farther from every scene than a flat
+                       gray image: not a pole scene), each with a warning.";
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum Benchmark {
@@ -180,7 +183,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         Some(Benchmark::Lines) => {
             report["lines"] = lines(paths.view(), args.lines.unwrap_or(Lines::Acai))?
         }
-        Some(Benchmark::Pole) => report["pole"] = pole(paths.view())?,
+        Some(Benchmark::Pole) => report["pole"] = pole(&args.paths, paths.view())?,
         None => {}
     }
     support::print(&serde_json::to_string_pretty(&report)?)?;
@@ -277,19 +280,57 @@ fn lines(paths: ArrayView5<f64>, lines: Lines) -> Result<Value, Box<dyn Error>> 
 
 /// AEAI metrics on the pole scenes. Each path's endpoints are identified with their nearest
 /// scene of the data set, and the ground truth is rendered between those two lights.
-fn pole(paths: ArrayView5<f64>) -> Result<Value, Box<dyn Error>> {
+///
+/// Two kinds of path are counted and warned about, because their scores say little: paths
+/// whose endpoints find the same scene (no interval, so no α to retrieve), and paths with an
+/// endpoint farther from every scene than a flat gray image of the scenes' mean level is
+/// (frames that are no pole scenes, such as another benchmark's).
+fn pole(file: &Path, paths: ArrayView5<f64>) -> Result<Value, Box<dyn Error>> {
     let size = square_gray_side(paths, "pole", MAX_POLE_SIDE)?;
     let frames = paths.len_of(Axis(1));
     let scenes = pole_scenes(size)?;
     let search = NearestNeighbours::new(scenes.images.view(), Distance::SquaredError)?;
-    let endpoint = |k: usize| -> Result<Vec<PoleParams>, Box<dyn Error>> {
-        let found = search.nearest(paths.index_axis(Axis(1), k))?;
-        Ok(found.iter().map(|n| scenes.params[n.index]).collect())
+    let (first, last) = (
+        search.nearest(paths.index_axis(Axis(1), 0))?,
+        search.nearest(paths.index_axis(Axis(1), frames - 1))?,
+    );
+    let flat = Array4::from_elem((1, 1, size, size), scenes.images.mean().unwrap_or(0.0));
+    let flat_distance = search.nearest(flat.view())?[0].distance;
+    let same_scene: Vec<usize> = (0..first.len())
+        .filter(|&p| first[p].index == last[p].index)
+        .collect();
+    let far: Vec<usize> = (0..first.len())
+        .filter(|&p| first[p].distance.max(last[p].distance) > flat_distance)
+        .collect();
+    let total = first.len();
+    if !same_scene.is_empty() {
+        support::print_to_stderr(&format!(
+            "warning: {}: the two endpoints of {} of {total} paths retrieve the same scene (paths {}): those paths have no interval and no α to retrieve",
+            file.display(),
+            same_scene.len(),
+            first_indices(&same_scene)
+        ));
+    }
+    if !far.is_empty() {
+        support::print_to_stderr(&format!(
+            "warning: {}: {} of {total} paths have an endpoint farther from every pole scene than a flat gray image is (MSE above {flat_distance:.2e}; paths {}): they do not look like pole scenes, so their pole scores mean little",
+            file.display(),
+            far.len(),
+            first_indices(&far)
+        ));
+    }
+    let lights = |found: &[Nearest]| -> Vec<PoleParams> {
+        found.iter().map(|n| scenes.params[n.index]).collect()
     };
-    let (sources, targets) = (endpoint(0)?, endpoint(frames - 1)?);
-    Ok(serde_json::to_value(pole_scores(
-        paths, &sources, &targets, &scenes,
-    )?)?)
+    let mut scores = serde_json::to_value(pole_scores(
+        paths,
+        &lights(&first),
+        &lights(&last),
+        &scenes,
+    )?)?;
+    scores["same_scene_paths"] = json!(same_scene.len());
+    scores["far_from_scenes_paths"] = json!(far.len());
+    Ok(scores)
 }
 
 /// The largest frames `--benchmark lines` scores: its bank of 10 000 reference lines is

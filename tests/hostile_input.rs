@@ -877,6 +877,49 @@ fn quickstart_names_a_collapsed_decoder_and_keeps_its_checkpoints() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// `evaluate --benchmark pole` counts and warns about paths it cannot score as pole paths:
+/// endpoints unlike every scene (here, blobs) or the same scene twice; true pole paths pass.
+#[test]
+fn evaluate_pole_names_paths_that_are_no_pole_intervals() {
+    use dotae::data::pole::{PoleParams, pole_path};
+    let dir = scratch("pole-misuse");
+    let light = |azimuth_deg| PoleParams {
+        elevation_deg: 60.0,
+        azimuth_deg,
+    };
+    let interval = pole_path(32, light(10.0), light(85.0), 5).unwrap().0;
+    let still = pole_path(32, light(10.0), light(10.0), 5).unwrap().0;
+    let pole_paths = ndarray::stack(Axis(0), &[interval.view(), still.view()]).unwrap();
+    let run = |name: &str, paths: &Array5<f64>| {
+        let file = dir.join(name);
+        write_npy(&file, paths).unwrap();
+        let output = Command::new(binary("evaluate"))
+            .arg(&file)
+            .args(["--benchmark", "pole"])
+            .output()
+            .expect("the binary runs");
+        assert!(output.status.success(), "{output:?}");
+        let report: serde_json::Value =
+            serde_json::from_str(&String::from_utf8_lossy(&output.stdout)).unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        (report["pole"].clone(), stderr)
+    };
+    let (scores, stderr) = run("pole.npy", &pole_paths);
+    assert_eq!(scores["same_scene_paths"], 1, "{stderr}");
+    assert_eq!(scores["far_from_scenes_paths"], 0, "{stderr}");
+    assert!(
+        stderr.contains("1 of 2 paths retrieve the same scene (paths [1])"),
+        "{stderr}"
+    );
+    let (scores, stderr) = run("blobs.npy", &image_paths(None));
+    assert_eq!(scores["far_from_scenes_paths"], 2, "{stderr}");
+    assert!(
+        stderr.contains("2 of 2 paths have an endpoint farther from every pole scene"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 fn training_quickstart(outs: &Path) -> std::process::Child {
     let child = Command::new(binary("quickstart"))
         .args(["--epochs", "1000000", "--out"])
