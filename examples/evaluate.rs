@@ -108,7 +108,8 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     }
     if let (Some(lines), false) = (args.lines, matches!(args.benchmark, Some(Benchmark::Lines))) {
         return Err(format!(
-            "--lines {lines:?} chooses how `--benchmark lines` scores, but --benchmark lines is not given: it would change nothing"
+            "--lines {} chooses how `--benchmark lines` scores, but --benchmark lines is not given: it would change nothing",
+            lines.to_possible_value().map_or_else(String::new, |v| v.get_name().to_string())
         )
         .into());
     }
@@ -181,7 +182,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     }
     match args.benchmark {
         Some(Benchmark::Lines) => {
-            report["lines"] = lines(paths.view(), args.lines.unwrap_or(Lines::Acai))?
+            report["lines"] = lines(&args.paths, paths.view(), args.lines.unwrap_or(Lines::Acai))?
         }
         Some(Benchmark::Pole) => report["pole"] = pole(&args.paths, paths.view())?,
         None => {}
@@ -273,9 +274,12 @@ fn against_reference(
 }
 
 /// The lines scores of `lines` against their 10 000 true lines.
-fn lines(paths: ArrayView5<f64>, lines: Lines) -> Result<Value, Box<dyn Error>> {
+fn lines(file: &Path, paths: ArrayView5<f64>, lines: Lines) -> Result<Value, Box<dyn Error>> {
     let size = square_gray_side(paths, "lines", MAX_LINES_SIDE)?;
-    Ok(serde_json::to_value(lines.scorer(size)?.score(paths)?)?)
+    let scorer = lines
+        .scorer(size)
+        .map_err(|e| format!("--benchmark lines on {}: {e}", file.display()))?;
+    Ok(serde_json::to_value(scorer.score(paths)?)?)
 }
 
 /// AEAI metrics on the pole scenes. Each path's endpoints are identified with their nearest
@@ -288,7 +292,8 @@ fn lines(paths: ArrayView5<f64>, lines: Lines) -> Result<Value, Box<dyn Error>> 
 fn pole(file: &Path, paths: ArrayView5<f64>) -> Result<Value, Box<dyn Error>> {
     let size = square_gray_side(paths, "pole", MAX_POLE_SIDE)?;
     let frames = paths.len_of(Axis(1));
-    let scenes = pole_scenes(size)?;
+    let scenes =
+        pole_scenes(size).map_err(|e| format!("--benchmark pole on {}: {e}", file.display()))?;
     let search = NearestNeighbours::new(scenes.images.view(), Distance::SquaredError)?;
     let (first, last) = (
         search.nearest(paths.index_axis(Axis(1), 0))?,

@@ -102,6 +102,12 @@ fn next_frame<R: std::io::BufRead + std::io::Seek>(
 /// The decoder's message in words: the png crate names chunks by their `Debug` form
 /// (`ChunkType { type: IHDR, critical: true, … }`), which is shortened to the chunk's name.
 fn decoding_reason(error: &png::DecodingError) -> String {
+    if matches!(error, png::DecodingError::LimitsExceeded) {
+        return format!(
+            "its header declares an image too large to decode: decoding may allocate at most {} MiB (the png crate's default limit)",
+            png::Limits::default().bytes >> 20
+        );
+    }
     let mut text = error.to_string();
     const DEBUG_CHUNK: &str = "ChunkType { type: ";
     while let Some(start) = text.find(DEBUG_CHUNK) {

@@ -666,4 +666,14 @@ fn png_sizes_are_checked_before_allocating() {
         err.to_string().contains(&path.display().to_string()),
         "{err}"
     );
+    // One row of 2³¹ − 1 pixels passes the compression bound only with padding, and then the
+    // decoder's own allocation limit refuses it: the message says which limit.
+    let mut file = png_file(u32::MAX >> 1, 1, 8, 0, 0, &[0; 16]);
+    file.resize(1 << 25, 0);
+    let path = scratch.write("long-row.png", &file);
+    let err = error_of(read_png(&path));
+    assert!(
+        matches!(&err, DataError::Png { reason, .. } if reason.contains("at most 64 MiB")),
+        "{err}"
+    );
 }

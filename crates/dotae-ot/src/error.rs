@@ -85,11 +85,11 @@ pub enum OtError {
     },
 
     /// A problem larger than the solver's documented limit.
-    #[error("{what} has size {size}, above the limit {limit}: {reason}")]
+    #[error("{what}: {size}, above the limit {limit}: {reason}")]
     TooLarge {
-        /// The input.
+        /// What was counted, in words.
         what: &'static str,
-        /// Its size.
+        /// The count.
         size: usize,
         /// The limit.
         limit: usize,

@@ -239,5 +239,5 @@ pub(super) fn check_point_sets(x: ArrayView2<f64>, y: ArrayView2<f64>) -> Result
             rule: format!("its points need the dimension of x's ({})", x.ncols()),
         });
     }
-    check_arc_count("x and y", x.nrows(), y.nrows())
+    check_arc_count("point pairs of x and y", x.nrows(), y.nrows())
 }

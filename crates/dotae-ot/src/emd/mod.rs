@@ -159,7 +159,11 @@ impl Histograms {
             targets: with_mass(&b),
         };
         let (n, m) = problem.kept_shape();
-        check_arc_count("a and b (entries with mass)", n, m)?;
+        check_arc_count(
+            "source-target pairs of the entries with mass of a and b",
+            n,
+            m,
+        )?;
         Ok(problem)
     }
 
