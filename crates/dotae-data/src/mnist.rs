@@ -5,7 +5,7 @@
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use flate2::bufread::GzDecoder;
+use flate2::bufread::MultiGzDecoder;
 use ndarray::{Array3, Array4, s};
 
 use crate::DataError;
@@ -187,7 +187,7 @@ fn read_idx(
     let mut file = BufReader::new(file);
     let gzipped = file.fill_buf().map_err(read_err)?.starts_with(&GZIP_MAGIC);
     let mut reader: Box<dyn Read> = if gzipped {
-        Box::new(GzDecoder::new(file))
+        Box::new(MultiGzDecoder::new(file))
     } else {
         Box::new(file)
     };

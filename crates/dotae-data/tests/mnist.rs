@@ -44,6 +44,12 @@ fn idx_files_read_raw_and_gzipped_whatever_their_name() {
     assert_eq!(read_idx_labels(&raw).unwrap(), labels);
     assert_eq!(read_idx_labels(&packed).unwrap(), labels);
 
+    // Two gzip members in one file (`gzip a > f; gzip b >> f`), which RFC 1952 allows.
+    let file = image_file(&images);
+    let (head, tail) = file.split_at(300);
+    let members = scratch.write("members.gz", &[gzip(head), gzip(tail)].concat());
+    assert_eq!(read_idx_images(&members).unwrap(), images);
+
     let odd = Array3::from_shape_fn((2, 3, 5), |(k, i, j)| (k + i + j) as u8);
     let path = scratch.write("odd", &image_file(&odd));
     assert_eq!(read_idx_images(&path).unwrap(), odd);
