@@ -38,7 +38,8 @@ mod support;
 struct Args {
     /// A `.npy` path file ((T+1, H, W) or (P, T+1, H, W), or gray image paths (T+1, 1, H, W)
     /// or (P, T+1, 1, H, W) such as a method's paths.npy; f32 or f64) or a folder of PNG frames
-    /// (sorted by name). Without it, the embedded demo runs.
+    /// (in name order, numbers by value: f2 before f10; hidden files skipped). Without it, the
+    /// embedded demo runs.
     input: Option<PathBuf>,
     /// Obstacle mask PNG of the frames' size: pixels brighter than 0.5 are obstacles.
     #[arg(long)]

@@ -164,17 +164,25 @@ pub fn read_gray_png(path: &Path) -> Result<Array2<f64>, DataError> {
 }
 
 /// Reads every `*.png` in `dir`, in file-name order, as the gray frames `(T + 1, H, W)` of a
-/// path. The frames together may hold at most [`MAX_PNG_SAMPLES`] samples.
+/// path. Names order as people number frames: a run of digits compares as a number, so
+/// `f2.png` comes before `f10.png` with or without zero padding. Hidden files (a name that
+/// starts with `.`) are skipped. The frames together may hold at most [`MAX_PNG_SAMPLES`]
+/// samples.
 pub fn read_png_frames(dir: &Path) -> Result<Array3<f64>, DataError> {
     let entries = std::fs::read_dir(dir).map_err(|source| DataError::Read {
         path: dir.to_path_buf(),
         source,
     })?;
+    // Hidden files are left out: editors' and macOS's `._name.png` companions are no frames.
     let mut files: Vec<_> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("png")))
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| !n.as_encoded_bytes().starts_with(b"."))
+        })
         .collect();
-    files.sort();
+    files.sort_by(|a, b| natural_order(a.as_os_str(), b.as_os_str()));
     let Some(first) = files.first() else {
         return Err(DataError::NoFrames {
             path: dir.to_path_buf(),
@@ -257,4 +265,54 @@ pub(crate) fn write_png_bytes(
 /// Writes a gray image in `[0, 1]` as an 8-bit PNG.
 pub fn write_gray_png(path: &Path, image: &Array2<f64>) -> Result<(), DataError> {
     write_png(path, &image.view().insert_axis(Axis(0)).to_owned())
+}
+
+/// Orders names by their text, except that runs of ASCII digits compare by their value (then,
+/// for equal values, the shorter run first: `f2` before `f02`).
+fn natural_order(a: &std::ffi::OsStr, b: &std::ffi::OsStr) -> std::cmp::Ordering {
+    let (mut a, mut b) = (a.as_encoded_bytes(), b.as_encoded_bytes());
+    loop {
+        match (a.first(), b.first()) {
+            (None, None) => return std::cmp::Ordering::Equal,
+            (None, Some(_)) => return std::cmp::Ordering::Less,
+            (Some(_), None) => return std::cmp::Ordering::Greater,
+            (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
+                let (run_a, rest_a) = digit_run(a);
+                let (run_b, rest_b) = digit_run(b);
+                let (value_a, value_b) = (trim_zeros(run_a), trim_zeros(run_b));
+                let by_value = value_a
+                    .len()
+                    .cmp(&value_b.len())
+                    .then_with(|| value_a.cmp(value_b))
+                    .then_with(|| run_a.len().cmp(&run_b.len()));
+                if by_value.is_ne() {
+                    return by_value;
+                }
+                (a, b) = (rest_a, rest_b);
+            }
+            (Some(x), Some(y)) => {
+                if x != y {
+                    return x.cmp(y);
+                }
+                (a, b) = (&a[1..], &b[1..]);
+            }
+        }
+    }
+}
+
+/// The leading run of ASCII digits of `bytes`, and the rest.
+fn digit_run(bytes: &[u8]) -> (&[u8], &[u8]) {
+    let end = bytes
+        .iter()
+        .position(|c| !c.is_ascii_digit())
+        .unwrap_or(bytes.len());
+    bytes.split_at(end)
+}
+
+fn trim_zeros(digits: &[u8]) -> &[u8] {
+    let start = digits
+        .iter()
+        .position(|&c| c != b'0')
+        .unwrap_or(digits.len());
+    &digits[start..]
 }

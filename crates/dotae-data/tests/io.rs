@@ -118,6 +118,36 @@ fn png_round_trip_is_exact_on_8_bit_levels() {
 }
 
 #[test]
+fn png_frames_order_numbers_by_value_and_skip_hidden_files() {
+    let dir = scratch("numbered");
+    // Unpadded numbers (f0 … f11) and a hidden companion that is no frame.
+    for t in 0..12 {
+        let frame = Array2::from_elem((2, 2), t as f64 / 20.0);
+        write_gray_png(&dir.join(format!("f{t}.png")), &frame).unwrap();
+    }
+    write_gray_png(&dir.join("._f0.png"), &Array2::from_elem((2, 2), 1.0)).unwrap();
+    let frames = read_png_frames(&dir).unwrap();
+    assert_eq!(frames.dim(), (12, 2, 2));
+    for t in 0..12 {
+        let expected = (t as f64 / 20.0 * 255.0).round() / 255.0;
+        assert!((frames[[t, 0, 0]] - expected).abs() < 1e-12, "frame {t}");
+    }
+    // Mixed padding: equal values order by their digits, shorter first; text compares as text.
+    let order = ["a2.png", "a02.png", "a3.png", "a10.png", "b1.png"];
+    let numbered = scratch("mixed");
+    for (k, name) in order.iter().rev().enumerate() {
+        let frame = Array2::from_elem((2, 2), (4 - k) as f64 / 4.0);
+        write_gray_png(&numbered.join(name), &frame).unwrap();
+    }
+    let frames = read_png_frames(&numbered).unwrap();
+    let levels: Vec<f64> = frames.outer_iter().map(|f| f[[0, 0]]).collect();
+    assert_eq!(
+        levels,
+        [0.0, 0.25, 0.5, 0.75, 1.0].map(|v| (v * 255.0_f64).round() / 255.0)
+    );
+}
+
+#[test]
 fn png_frames_are_read_in_name_order_and_must_share_a_size() {
     let dir = scratch("frames");
     for t in 0..3 {
