@@ -18,8 +18,9 @@ pub const MAX_PNG_SAMPLES: u64 = 1 << 28;
 const DEFLATE_MAX_RATIO: u128 = 1032;
 
 /// Reads a PNG as `(channels, rows, cols)` in `[0, 1]`: 1 channel for gray images, 3 for
-/// colour; alpha is dropped and palettes are expanded. The image may hold at most
-/// [`MAX_PNG_SAMPLES`] samples.
+/// colour; palettes are expanded. An alpha channel (or `tRNS` transparency) must be opaque
+/// everywhere and is then dropped: gray levels are read as mass, which a transparent pixel's
+/// hidden colour would carry. The image may hold at most [`MAX_PNG_SAMPLES`] samples.
 pub fn read_png(path: &Path) -> Result<Array3<f64>, DataError> {
     let invalid = |reason: String| DataError::Png {
         path: path.to_path_buf(),
@@ -69,14 +70,27 @@ pub fn read_png(path: &Path) -> Result<Array3<f64>, DataError> {
     let max = if wide { 65535.0 } else { 255.0 };
     let bytes_per_sample = if wide { 2 } else { 1 };
     let data = &buffer[..info.buffer_size()];
-    Ok(Array3::from_shape_fn((color, rows, cols), |(c, i, j)| {
+    let sample = |i: usize, j: usize, c: usize| {
         let at = i * info.line_size + (j * stored + c) * bytes_per_sample;
-        let raw = if wide {
-            u16::from_be_bytes([data[at], data[at + 1]]) as f64
+        if wide {
+            f64::from(u16::from_be_bytes([data[at], data[at + 1]]))
         } else {
-            data[at] as f64
-        };
-        raw / max
+            f64::from(data[at])
+        }
+    };
+    // Gray levels are mass: a transparent pixel would carry the mass of its hidden colour.
+    if stored > color {
+        let transparent = (0..rows)
+            .flat_map(|i| (0..cols).map(move |j| (i, j)))
+            .find(|&(i, j)| sample(i, j, color) < max);
+        if let Some((i, j)) = transparent {
+            return Err(invalid(format!(
+                "pixel (row {i}, column {j}) is not opaque: gray levels are read as mass, which transparency has no meaning for, so flatten the image onto its background first"
+            )));
+        }
+    }
+    Ok(Array3::from_shape_fn((color, rows, cols), |(c, i, j)| {
+        sample(i, j, c) / max
     }))
 }
 

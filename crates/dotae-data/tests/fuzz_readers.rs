@@ -638,6 +638,30 @@ fn idx_declared_size_is_checked_against_the_data() {
 /// A small PNG cannot hold a huge image; a file long enough to hold one is still refused past
 /// the limit, before its pixels are allocated.
 #[test]
+fn png_transparency_is_refused_and_opaque_alpha_ignored() {
+    let scratch = Scratch::new("alpha");
+    // Gray + alpha, one row of two pixels: (200, opaque), (100, transparent).
+    let path = scratch.write(
+        "gray-alpha.png",
+        &png_file(2, 1, 8, 4, 0, &[0, 200, 255, 100, 0]),
+    );
+    let err = error_of(read_png(&path));
+    assert!(
+        matches!(&err, DataError::Png { reason, .. } if reason.contains("(row 0, column 1) is not opaque")),
+        "{err}"
+    );
+    // RGBA, both pixels opaque: read as RGB.
+    let raw = [0, 255, 0, 0, 255, 0, 0, 255, 255];
+    let path = scratch.write("rgba.png", &png_file(2, 1, 8, 6, 0, &raw));
+    let image = read_png(&path).unwrap();
+    assert_eq!(image.dim(), (3, 1, 2));
+    assert_eq!(
+        image.iter().copied().collect::<Vec<_>>(),
+        [1.0, 0.0, 0.0, 0.0, 0.0, 1.0]
+    );
+}
+
+#[test]
 fn png_sizes_are_checked_before_allocating() {
     let scratch = Scratch::new("fuzz");
     let path = scratch.write("wide.png", &png_file(100_000, 100_000, 8, 2, 0, &[0; 16]));
