@@ -51,8 +51,8 @@ mod output;
 mod support;
 
 use limits::{
-    ABSOLUTE_FLOOR, LEARNING_RATE, LOSS_WEIGHT, MAX_IMAGE_SIDE, MAX_STEPS, TAU, check_range,
-    check_real,
+    ABSOLUTE_FLOOR, LEARNING_RATE, LOSS_WEIGHT, MAX_EPOCHS, MAX_IMAGE_SIDE, MAX_STEPS, TAU,
+    check_range, check_real,
 };
 use obstacle::read_obstacle_mask;
 use output::Output;
@@ -398,7 +398,7 @@ fn check_flags(args: &Args) -> Result<(), Box<dyn Error>> {
         check_range("--size", size, SMALLEST_SIDE, MAX_IMAGE_SIDE)?;
     }
     check_range("--steps", args.steps, 2, MAX_STEPS)?;
-    check_range("--epochs", args.epochs, 1, usize::MAX)?;
+    check_range("--epochs", args.epochs, 1, MAX_EPOCHS)?;
     check_range("--checkpoint-every", args.checkpoint_every, 1, usize::MAX)?;
     check_range("--energy-size", args.energy_size, 2, MAX_IMAGE_SIDE)?;
     check_real("--learning-rate", args.learning_rate, &LEARNING_RATE)?;

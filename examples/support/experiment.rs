@@ -39,7 +39,7 @@ pub mod limits;
 #[path = "output.rs"]
 mod output;
 
-use limits::{LEARNING_RATE, LOSS_WEIGHT, MAX_TEST_PAIRS, check_range, check_real};
+use limits::{LEARNING_RATE, LOSS_WEIGHT, MAX_EPOCHS, MAX_TEST_PAIRS, check_range, check_real};
 use output::Output;
 
 /// A method on the command line; `all` expands to every method.
@@ -198,7 +198,7 @@ impl CommonArgs {
         };
         check_range("--train-size", budget.train_size, 1, available)
             .map_err(|e| format!("{e} (the training images the data set holds)"))?;
-        check_range("--epochs", budget.epochs, 1, usize::MAX)?;
+        check_range("--epochs", budget.epochs, 1, MAX_EPOCHS)?;
         check_range("--batch-size", budget.batch_size, 1, budget.train_size)
             .map_err(|e| format!("{e} (--train-size)"))?;
         check_range("--test-pairs", budget.test_pairs, 1, MAX_TEST_PAIRS)?;

@@ -11,6 +11,10 @@ pub const MAX_IMAGE_SIDE: usize = 512;
 /// The most time steps of a path (`--steps`, `--frames`).
 pub const MAX_STEPS: usize = 256;
 
+/// The most training epochs (`--epochs`): a million of quickstart's 0.1 s epochs is a day
+/// and more; the bound keeps step counts (epochs × steps per epoch) far from overflow.
+pub const MAX_EPOCHS: usize = 1_000_000;
+
 /// The most interpolation pairs scored or drawn (`--pairs`).
 pub const MAX_PAIRS: usize = 10_000;
 
