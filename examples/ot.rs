@@ -224,6 +224,9 @@ fn barycentre(args: &BarycentreArgs) -> Result<(), Box<dyn Error>> {
         "iterations": result.iterations,
         "converged": result.converged,
         "change": result.change,
+        // An unconverged iterate is not yet a density of the images' mass.
+        "mass": result.image.sum(),
+        "images_mass": images[0].sum(),
         "blur_sigma_pixels": blur_sigma(config.epsilon, images[0].ncols()),
         "cost": costs.as_ref().map(|c| c.cost),
         "w2_squared_to_images": costs.as_ref().map(|c| &c.w2_squared_to_images),
