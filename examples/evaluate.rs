@@ -36,7 +36,7 @@ mod support;
 
 use limits::{W2, check_real};
 use lines_scoring::Lines;
-use pole_scoring::{pole_scenes, pole_scores};
+use pole_scoring::{Intervals, pole_scenes, pole_scores};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -62,6 +62,11 @@ struct Args {
     /// (Default: acai.)
     #[arg(long, value_enum)]
     lines: Option<Lines>,
+    /// With `--benchmark pole`: a pole run's `intervals.json`, the true endpoint lights of each
+    /// path, so that its `paths.npy` scores as in the run. Without it, each path's endpoints
+    /// are the scenes nearest to its first and last frame.
+    #[arg(long, value_name = "FILE")]
+    intervals: Option<PathBuf>,
     #[command(flatten)]
     measure: measure::MeasureArgs,
 }
@@ -110,6 +115,16 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         return Err(format!(
             "--lines {} chooses how `--benchmark lines` scores, but --benchmark lines is not given: it would change nothing",
             lines.to_possible_value().map_or_else(String::new, |v| v.get_name().to_string())
+        )
+        .into());
+    }
+    if let (Some(file), false) = (
+        &args.intervals,
+        matches!(args.benchmark, Some(Benchmark::Pole)),
+    ) {
+        return Err(format!(
+            "--intervals {} gives the true lights of `--benchmark pole`, but --benchmark pole is not given: it would change nothing",
+            file.display()
         )
         .into());
     }
@@ -184,7 +199,13 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         Some(Benchmark::Lines) => {
             report["lines"] = lines(&args.paths, paths.view(), args.lines.unwrap_or(Lines::Acai))?
         }
-        Some(Benchmark::Pole) => report["pole"] = pole(&args.paths, paths.view())?,
+        Some(Benchmark::Pole) => {
+            let intervals = match &args.intervals {
+                Some(file) => Some(Intervals::read("--intervals", file, count)?),
+                None => None,
+            };
+            report["pole"] = pole(&args.paths, paths.view(), intervals)?
+        }
         None => {}
     }
     support::print(&serde_json::to_string_pretty(&report)?)?;
@@ -282,14 +303,19 @@ fn lines(file: &Path, paths: ArrayView5<f64>, lines: Lines) -> Result<Value, Box
     Ok(serde_json::to_value(scorer.score(paths)?)?)
 }
 
-/// AEAI metrics on the pole scenes. Each path's endpoints are identified with their nearest
-/// scene of the data set, and the ground truth is rendered between those two lights.
+/// AEAI metrics on the pole scenes. Each path's endpoints are the given `intervals` or, without
+/// them, the nearest scenes of the data set to its first and last frame; the ground truth is
+/// rendered between those two lights.
 ///
 /// Two kinds of path are counted and warned about, because their scores say little: paths
 /// whose endpoints find the same scene (no interval, so no α to retrieve), and paths with an
 /// endpoint farther from every scene than a flat gray image of the scenes' mean level is
 /// (frames that are no pole scenes, such as another benchmark's).
-fn pole(file: &Path, paths: ArrayView5<f64>) -> Result<Value, Box<dyn Error>> {
+fn pole(
+    file: &Path,
+    paths: ArrayView5<f64>,
+    intervals: Option<(Vec<PoleParams>, Vec<PoleParams>)>,
+) -> Result<Value, Box<dyn Error>> {
     let size = square_gray_side(paths, "pole", MAX_POLE_SIDE)?;
     let frames = paths.len_of(Axis(1));
     let scenes =
@@ -301,8 +327,12 @@ fn pole(file: &Path, paths: ArrayView5<f64>) -> Result<Value, Box<dyn Error>> {
     );
     let flat = Array4::from_elem((1, 1, size, size), scenes.images.mean().unwrap_or(0.0));
     let flat_distance = search.nearest(flat.view())?[0].distance;
-    let same_scene: Vec<usize> = (0..first.len())
-        .filter(|&p| first[p].index == last[p].index)
+    let lights = |found: &[Nearest]| -> Vec<PoleParams> {
+        found.iter().map(|n| scenes.params[n.index]).collect()
+    };
+    let (sources, targets) = intervals.unwrap_or_else(|| (lights(&first), lights(&last)));
+    let same_scene: Vec<usize> = (0..sources.len())
+        .filter(|&p| sources[p] == targets[p])
         .collect();
     let far: Vec<usize> = (0..first.len())
         .filter(|&p| first[p].distance.max(last[p].distance) > flat_distance)
@@ -310,7 +340,7 @@ fn pole(file: &Path, paths: ArrayView5<f64>) -> Result<Value, Box<dyn Error>> {
     let total = first.len();
     if !same_scene.is_empty() {
         support::print_to_stderr(&format!(
-            "warning: {}: the two endpoints of {} of {total} paths retrieve the same scene (paths {}): those paths have no interval and no α to retrieve",
+            "warning: {}: the two endpoints of {} of {total} paths are the same scene (paths {}): those paths have no interval and no α to retrieve",
             file.display(),
             same_scene.len(),
             first_indices(&same_scene)
@@ -324,15 +354,7 @@ fn pole(file: &Path, paths: ArrayView5<f64>) -> Result<Value, Box<dyn Error>> {
             first_indices(&far)
         ));
     }
-    let lights = |found: &[Nearest]| -> Vec<PoleParams> {
-        found.iter().map(|n| scenes.params[n.index]).collect()
-    };
-    let mut scores = serde_json::to_value(pole_scores(
-        paths,
-        &lights(&first),
-        &lights(&last),
-        &scenes,
-    )?)?;
+    let mut scores = serde_json::to_value(pole_scores(paths, &sources, &targets, &scenes)?)?;
     scores["same_scene_paths"] = json!(same_scene.len());
     scores["far_from_scenes_paths"] = json!(far.len());
     Ok(scores)

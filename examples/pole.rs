@@ -11,7 +11,9 @@
 //!
 //! The scenes are rendered in closed form (`dotae_data::pole`), not in Unity as in the paper;
 //! docs/experiments.md says where they differ. Writes to `--out` what every comparison writes
-//! (see `mnist`), with `exact.npy`, the true paths.
+//! (see `mnist`), with `exact.npy`, the true paths, and `intervals.json`, their endpoint lights
+//! (`evaluate paths.npy --benchmark pole --intervals intervals.json` re-scores a method's paths
+//! against the same truth).
 
 use std::error::Error;
 use std::path::PathBuf;
@@ -34,7 +36,7 @@ mod support;
 use experiment::{
     Budget, CommonArgs, Experiment, MethodRow, Regulariser, TestPaths, results_table,
 };
-use pole_scoring::{PoleScores, pole_scenes, pole_scores};
+use pole_scoring::{INTERVALS_FILE, Intervals, PoleScores, pole_scenes, pole_scores};
 
 /// Image side (the paper renders larger scenes; see docs/experiments.md).
 const SIZE: usize = 32;
@@ -74,6 +76,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         .common
         .schedule(budget, AutoencoderConfig::new(), REGULARISER);
     let experiment = Experiment::new(&args.common, schedule, &args.out)?;
+    experiment.write_json(INTERVALS_FILE, &Intervals::new(&sources, &targets))?;
     let methods = experiment.compare(&train, &test, |_, paths| {
         pole_scores(paths, &sources, &targets, &scenes)
     })?;

@@ -201,6 +201,16 @@ fn fixtures(dir: &Path) {
     std::fs::write(f("empty.npy"), b"").unwrap();
 
     write_npy(&f("img_ok.npy"), &image_paths(None)).unwrap();
+    std::fs::write(
+        f("one_interval.json"),
+        r#"{"sources": [[60, 10]], "targets": [[60, 85]]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        f("bad_light.json"),
+        r#"{"sources": [[60, 10], [95, 0]], "targets": [[60, 85], [60, 5]]}"#,
+    )
+    .unwrap();
     write_npy(
         &f("density_batch.npy"),
         &ndarray::stack(Axis(0), &[squares.view(), squares.view()]).unwrap(),
@@ -387,7 +397,10 @@ fn cases(dir: &Path) -> Vec<Case> {
         q(&["--steps", "1"], &["--steps"]),
         q(&["--steps", "100000"], &["--steps", "256"]),
         q(&["--epochs", "0"], &["--epochs"]),
-        q(&["--epochs", "18446744073709551615"], &["--epochs", "1000000"]),
+        q(
+            &["--epochs", "18446744073709551615"],
+            &["--epochs", "1000000"],
+        ),
         q(&["--checkpoint-every", "0"], &["--checkpoint-every"]),
         q(&["--energy-size", "1"], &["--energy-size", "at least 2"]),
         q(&["--energy-size", "1000"], &["--energy-size", "512"]),
@@ -481,6 +494,40 @@ fn cases(dir: &Path) -> Vec<Case> {
         ev(&[&p("img_nan.npy")], &["img_nan.npy", "NaN"]),
         ev(&[&p("img_zero.npy")], &["img_zero.npy", "black"]),
         ev(&[&ok], &["ok.npy", "shape"]),
+        ev(
+            &[&img_ok, "--intervals", &p("one_interval.json")],
+            &["--intervals", "--benchmark pole"],
+        ),
+        ev(
+            &[
+                &img_ok,
+                "--benchmark",
+                "pole",
+                "--intervals",
+                &p("garbage.npy"),
+            ],
+            &["--intervals", "garbage.npy", "sources"],
+        ),
+        ev(
+            &[
+                &img_ok,
+                "--benchmark",
+                "pole",
+                "--intervals",
+                &p("one_interval.json"),
+            ],
+            &["--intervals", "one_interval.json", "1 sources", "2 paths"],
+        ),
+        ev(
+            &[
+                &img_ok,
+                "--benchmark",
+                "pole",
+                "--intervals",
+                &p("bad_light.json"),
+            ],
+            &["--intervals", "bad_light.json", "interval 1", "95"],
+        ),
         ev(
             &[&p("density_batch.npy")],
             &["density_batch.npy", "5 channels", "a[:, :, None]"],
@@ -910,7 +957,7 @@ fn evaluate_pole_names_paths_that_are_no_pole_intervals() {
     assert_eq!(scores["same_scene_paths"], 1, "{stderr}");
     assert_eq!(scores["far_from_scenes_paths"], 0, "{stderr}");
     assert!(
-        stderr.contains("1 of 2 paths retrieve the same scene (paths [1])"),
+        stderr.contains("1 of 2 paths are the same scene (paths [1])"),
         "{stderr}"
     );
     let (scores, stderr) = run("blobs.npy", &image_paths(None));

@@ -498,6 +498,16 @@ impl<'a> Experiment<'a> {
         })
     }
 
+    /// Writes `value` as `name` among the run's files.
+    // Only `pole` has a file of its own to add; `lines` and `mnist` include this module too.
+    #[allow(dead_code)]
+    pub fn write_json(&self, name: &str, value: &impl Serialize) -> Result<(), Box<dyn Error>> {
+        Ok(write_text(
+            &self.out.join(name),
+            &serde_json::to_string_pretty(value)?,
+        )?)
+    }
+
     /// Builds each selected method, trains it on `images` with a learning curve on the test
     /// endpoints, saves it (`<method>/model.bpk`, `<method>/config.json`, `<method>/loss.png`),
     /// decodes the test paths (`<method>/paths.npy`, `<method>/interpolations.png`),

@@ -1,12 +1,90 @@
 //! The AEAI pole-and-shadow scores of decoded paths whose endpoint lights are known, shared by
 //! the `pole` experiment and `evaluate --benchmark pole`.
 
+// `pole` writes the intervals and `evaluate` reads them, so each uses part of this module.
+#![allow(dead_code)]
+
 use std::error::Error;
+use std::path::Path;
 
 use dotae::data::pole::{PoleDataset, PoleGrid, PoleParams, pole_dataset, pole_path};
 use dotae::metrics::{AeaiDataset, MeanStd, spearman};
 use ndarray::{Array2, ArrayView5, Axis, stack};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+/// The file of a `pole` run that holds its test intervals, beside `exact.npy`.
+pub const INTERVALS_FILE: &str = "intervals.json";
+
+/// The largest intervals file read: 500 intervals take about 40 kB.
+const MAX_INTERVALS_BYTES: u64 = 1 << 20;
+
+/// The test intervals of a `pole` run: the endpoint lights of each path, as
+/// `[elevation_deg, azimuth_deg]`, so that `evaluate --intervals` scores its `paths.npy`
+/// against the same truth the run did.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Intervals {
+    pub sources: Vec<[f64; 2]>,
+    pub targets: Vec<[f64; 2]>,
+}
+
+impl Intervals {
+    pub fn new(sources: &[PoleParams], targets: &[PoleParams]) -> Self {
+        let lights = |params: &[PoleParams]| {
+            params
+                .iter()
+                .map(|p| [p.elevation_deg, p.azimuth_deg])
+                .collect()
+        };
+        Self {
+            sources: lights(sources),
+            targets: lights(targets),
+        }
+    }
+
+    /// Reads `file` (named by `flag` in messages) and returns its source and target lights,
+    /// one pair per path of the `paths` being scored.
+    pub fn read(
+        flag: &str,
+        file: &Path,
+        paths: usize,
+    ) -> Result<(Vec<PoleParams>, Vec<PoleParams>), Box<dyn Error>> {
+        let named = |e: &dyn std::fmt::Display| format!("{flag} {}: {e}", file.display());
+        let length = std::fs::metadata(file).map_err(|e| named(&e))?.len();
+        if length > MAX_INTERVALS_BYTES {
+            return Err(named(&format!(
+                "{length} bytes, more than an intervals file of {MAX_INTERVALS_BYTES} bytes holds"
+            ))
+            .into());
+        }
+        let text = std::fs::read_to_string(file).map_err(|e| named(&e))?;
+        let intervals: Intervals = serde_json::from_str(&text).map_err(|e| {
+            named(&format!(
+                "{e}: expected {{\"sources\": [[elevation, azimuth], …], \"targets\": […]}}, as a pole run writes it"
+            ))
+        })?;
+        if intervals.sources.len() != paths || intervals.targets.len() != paths {
+            return Err(named(&format!(
+                "{} sources and {} targets, but the paths file holds {paths} paths: one interval per path",
+                intervals.sources.len(),
+                intervals.targets.len()
+            ))
+            .into());
+        }
+        let lights = |rows: &[[f64; 2]]| -> Vec<PoleParams> {
+            rows.iter()
+                .map(|&[elevation_deg, azimuth_deg]| PoleParams {
+                    elevation_deg,
+                    azimuth_deg,
+                })
+                .collect()
+        };
+        let (sources, targets) = (lights(&intervals.sources), lights(&intervals.targets));
+        for (p, (&from, &to)) in sources.iter().zip(&targets).enumerate() {
+            pole_path(16, from, to, 2).map_err(|e| named(&format!("interval {p}: {e}")))?;
+        }
+        Ok((sources, targets))
+    }
+}
 
 /// The AEAI scores of a batch of paths (see `dotae_metrics::AeaiDataset`).
 #[derive(Debug, Serialize)]
