@@ -202,7 +202,20 @@ fn barycentre(args: &BarycentreArgs) -> Result<(), Box<dyn Error>> {
         &config,
         &mut |p: Progress| progress.observe(p),
     )
-    .map_err(named_flag)?;
+    .map_err(|error| {
+        let underflow = matches!(
+            &error,
+            OtError::Parameter {
+                name: "epsilon",
+                ..
+            }
+        );
+        let message = named_flag(error);
+        match underflow {
+            true => format!("{message}; {}", smallest_epsilon_hint(&images)),
+            false => message,
+        }
+    })?;
     progress.finish(result.converged)?;
 
     let costs = barycentre_cost(&result.image, &images, &weights)?;
@@ -431,6 +444,32 @@ fn blur_sigma(epsilon: f64, n: usize) -> f64 {
 
 /// A solver's error, led by the flag it concerns where it concerns one: the solvers name
 /// their parameters as their configurations do (`max_iterations`), and the weights `weights`.
+/// The Gibbs kernel `exp(−d²/ε)` (`d` on the unit square) underflows f64 beyond `d²/ε ≈ 708`,
+/// and the iteration's ratios of such values break down somewhat earlier: two disks broke down
+/// below ε = 9.6e-4 with `d²/ε` = 560 (32×32) and below 1.2e-3 with 580 (64×64). The hint asks
+/// for `d² / 500`, with `d` the diagonal of the box around all the images' mass.
+fn smallest_epsilon_hint(images: &[Array2<f64>]) -> String {
+    let (rows, cols) = images[0].dim();
+    let mut box_rows = (usize::MAX, 0);
+    let mut box_cols = (usize::MAX, 0);
+    for image in images {
+        for ((i, j), &value) in image.indexed_iter() {
+            if value > 0.0 {
+                box_rows = (box_rows.0.min(i), box_rows.1.max(i));
+                box_cols = (box_cols.0.min(j), box_cols.1.max(j));
+            }
+        }
+    }
+    let side = (rows.max(cols) - 1).max(1) as f64;
+    let span_rows = box_rows.1.saturating_sub(box_rows.0) as f64;
+    let span_cols = box_cols.1.saturating_sub(box_cols.0) as f64;
+    let diagonal = span_rows.hypot(span_cols);
+    format!(
+        "these images hold mass up to {diagonal:.1} pixels apart on a {rows}x{cols} grid, which needs an --epsilon of about {:.1e} or more",
+        (diagonal / side).powi(2) / 500.0
+    )
+}
+
 fn named_flag(error: OtError) -> String {
     let flag = match &error {
         // A parameter's name may carry a qualifier ("weights (their sum)").

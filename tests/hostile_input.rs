@@ -708,6 +708,10 @@ fn cases(dir: &Path) -> Vec<Case> {
             &["--epsilon"],
         ),
         ot(
+            &["barycentre", &src, &tgt, "--epsilon", "1e-6"],
+            &["--epsilon", "22.8 pixels apart", "1.1e-3 or more"],
+        ),
+        ot(
             &["barycentre", &src, &tgt, "--max-iterations", "0"],
             &["--max-iterations"],
         ),
