@@ -136,11 +136,8 @@ fn raw_idx(path: &Path, kind: u8, dims: &[u32], data: &[u8]) {
 /// `train_label`, and `test` test digits labelled 0, 1, …, 9, 0, ….
 fn gray_mnist(dir: &Path, train: u32, test: u32, train_label: fn(u32) -> u8) {
     std::fs::create_dir_all(dir).unwrap();
-    let splits: [(&str, u32, fn(u32) -> u8); 2] = [
-        ("train", train, train_label),
-        ("t10k", test, |i| (i % 10) as u8),
-    ];
-    for (name, count, label) in splits {
+    let test_label: fn(u32) -> u8 = |i| (i % 10) as u8;
+    for (name, count, label) in [("train", train, train_label), ("t10k", test, test_label)] {
         let images = dir.join(format!("{name}-images-idx3-ubyte"));
         raw_idx(
             &images,
