@@ -296,9 +296,11 @@ pub fn build(
                 .with_seed(s.seed),
             device,
         )?),
+        // AEAI's L2 loss on ACAI's linear decoder output (its paper gives no decoder).
         MethodName::Aeai => Box::new(Aeai::new(
             AeaiConfig::new()
                 .with_model(s.model.clone())
+                .published()
                 .with_pairs_per_batch(s.pairs)
                 .with_learning_rate(rate)
                 .with_discriminator_learning_rate(rate)

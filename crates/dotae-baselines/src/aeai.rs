@@ -37,8 +37,8 @@
 use burn::prelude::*;
 use burn::tensor::activation::softplus;
 use dotae_models::{
-    AutoencoderConfig, LatentModel, LineEnds, Losses, MethodCore, ModelError, Reconstruction, Term,
-    decode_pair_lines, select_pairs,
+    AutoencoderConfig, LatentModel, LineEnds, Losses, MethodCore, ModelError, OutputActivation,
+    Reconstruction, Term, decode_pair_lines, select_pairs,
 };
 
 use crate::with_critic::{CriticLoss, CriticStep, WithCritic};
@@ -143,6 +143,19 @@ impl AeaiConfig {
             smoothness: self.lambda_smooth * points / 2.0,
         }
     }
+
+    /// The decoder this crate uses for AEAI's L2 loss, whose paper leaves the decoder open:
+    /// ACAI's linear output (MSE on the raw output, clipped to `[0, 1]` when used). Through a
+    /// sigmoid, the L2 gradient of a pixel saturated dark vanishes, and on ACAI's lines every
+    /// pixel went dark within an epoch and stayed there (docs/experiments.md).
+    pub fn published(self) -> Self {
+        let model = self
+            .model
+            .clone()
+            .with_output_activation(OutputActivation::Linear);
+        self.with_model(model)
+            .with_reconstruction(Reconstruction::Mse)
+    }
 }
 
 dotae_models::method_config!(AeaiConfig, "aeai", adversary: discriminator_learning_rate, checks: |config| {
@@ -151,7 +164,10 @@ dotae_models::method_config!(AeaiConfig, "aeai", adversary: discriminator_learni
     non_negative("lambda_smooth", config.lambda_smooth)?;
     at_least_one("intervals", config.intervals)?;
     at_least_one("pairs_per_batch", config.pairs_per_batch)?;
-    sigmoid_output("AEAI", config.model.output_activation)
+    if config.reconstruction == Reconstruction::Bce {
+        sigmoid_output("the BCE reconstruction", config.model.output_activation)?;
+    }
+    Ok(())
 });
 
 /// AEAI's losses: the autoencoder against the discriminator (see the module documentation).

@@ -115,6 +115,47 @@ fn aeai_weights_are_the_papers_sums_over_2p() {
 }
 
 #[test]
+fn aeai_published_trains_a_linear_decoder_on_the_raw_output() {
+    let config = AeaiConfig::new().with_model(small(3)).published();
+    assert_eq!(config.reconstruction, Reconstruction::Mse);
+    assert_eq!(config.model.output_activation, OutputActivation::Linear);
+    // Only the decoder changes: the weights are the paper's.
+    let weights = config.effective_weights(PIXELS, MNIST_LATENT);
+    close(weights.adversarial, 1e-2 * 5.0 / 2048.0);
+
+    // The reconstruction term is the MSE of the raw output, before any clip to [0, 1].
+    let device = cpu_device();
+    let objective = AeaiObjective::from_config(config.clone()).unwrap();
+    let (model, adversary) = objective.init(&device, 3).unwrap();
+    let mut rng = SeededRng::new(5);
+    let images = batch(&device);
+    let losses = objective
+        .losses(Step {
+            model: &model,
+            adversary: &adversary,
+            batch: images.clone(),
+            rng: &mut rng,
+            number: 1,
+        })
+        .unwrap();
+    let raw = model.decoder.forward(model.encoder.forward(images.clone()));
+    let raw_mse = value((raw.clone() - images.clone()).powi_scalar(2).mean());
+    let clipped_mse = value((raw.clamp(0.0, 1.0) - images).powi_scalar(2).mean());
+    close_f32(term(&losses, "reconstruction"), raw_mse);
+    assert!(
+        (raw_mse - clipped_mse).abs() > 1e-6,
+        "the clip changed nothing"
+    );
+
+    // BCE needs images in (0, 1): with the linear output it is refused by name.
+    let err = config
+        .with_reconstruction(Reconstruction::Bce)
+        .validate()
+        .expect_err("must fail");
+    assert!(err.to_string().contains("model.output_activation"), "{err}");
+}
+
+#[test]
 fn acai_published_is_the_reference_loss_on_zero_one_images() {
     let config = AcaiConfig::new().with_model(small(4)).published();
     assert_eq!(config.reconstruction, Reconstruction::Mse);

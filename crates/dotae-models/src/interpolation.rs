@@ -13,6 +13,10 @@ impl LatentModel for Autoencoder {
     fn decode(&self, latents: Tensor<4>) -> Tensor<4> {
         self.decoder.images(latents)
     }
+
+    fn decode_raw(&self, latents: Tensor<4>) -> Tensor<4> {
+        self.decoder.forward(latents)
+    }
 }
 
 /// For each pair `(sources[p], targets[p])` of images `(P, C, H, W)`, the `T + 1` frames

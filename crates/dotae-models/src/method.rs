@@ -39,6 +39,13 @@ pub trait LatentModel {
 
     /// Images `(N, C, H, W)` in `[0, 1]` of latent codes `(N, c, h, w)`.
     fn decode(&self, latents: Tensor<4>) -> Tensor<4>;
+
+    /// The decoder's output as a loss sees it in training: [`LatentModel::decode`] itself,
+    /// except for a decoder that ends linearly, whose raw output is returned before its clip to
+    /// `[0, 1]`, so that a pixel outside `[0, 1]` keeps its gradient.
+    fn decode_raw(&self, latents: Tensor<4>) -> Tensor<4> {
+        self.decode(latents)
+    }
 }
 
 /// An autoencoder-based interpolation method: it trains on batches of images, and it

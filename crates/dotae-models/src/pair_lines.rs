@@ -19,7 +19,8 @@ pub enum LineEnds {
 pub struct PairLines {
     /// The codes `(B, c, h, w)` of the batch.
     pub latents: Tensor<4>,
-    /// `decode(encode(batch))`, `(B, C, H, W)`.
+    /// `decode_raw(encode(batch))`, `(B, C, H, W)`: the raw output of a linear decoder, as
+    /// its training loss needs it ([`LatentModel::decode_raw`]).
     pub reconstructions: Tensor<4>,
     /// The codes `(1 − t/T) z_i + (t/T) z_j` on each line, `t = 0..=T`: `(P, T + 1, c, h, w)`.
     pub line_latents: Tensor<5>,
@@ -57,7 +58,7 @@ pub fn decode_pair_lines(
             .slice([0..p, 1..steps, 0..zc, 0..zh, 0..zw]);
         codes.push(interior.reshape([p * (steps - 1), zc, zh, zw]));
     }
-    let decoded = model.decode(Tensor::cat(codes, 0));
+    let decoded = model.decode_raw(Tensor::cat(codes, 0));
     let total = decoded.dims()[0];
     let reconstructions = decoded.clone().slice([0..b, 0..c, 0..rows, 0..cols]);
     let end_frames = match ends {

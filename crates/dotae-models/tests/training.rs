@@ -199,6 +199,7 @@ fn a_linear_output_is_clipped_for_use_and_refused_where_images_must_be_densities
         .into_data()
         .try_to_vec()
         .unwrap();
+    let latents_again = latents.clone();
     let used: Vec<f32> = LatentModel::decode(&model, latents)
         .into_data()
         .try_to_vec()
@@ -211,6 +212,12 @@ fn a_linear_output_is_clipped_for_use_and_refused_where_images_must_be_densities
         assert_eq!(*u, r.clamp(0.0, 1.0));
     }
     assert_eq!(snapshot, used);
+    // Training losses see the raw output (`decode_raw`), with its gradient outside [0, 1].
+    let for_training: Vec<f32> = LatentModel::decode_raw(&model, latents_again)
+        .into_data()
+        .try_to_vec()
+        .unwrap();
+    assert_eq!(for_training, raw);
 
     let bce = tiny_config()
         .with_alpha(0.0)
