@@ -580,6 +580,12 @@ fn cases(dir: &Path) -> Vec<Case> {
         lines(&["--batch-size", "1000000"], &["--batch-size"]),
         lines(&["--pairs", "1000"], &["--pairs"]),
         lines(&["--pairs", "0"], &["--pairs"]),
+        lines(&["--batch-size", "1"], &["--batch-size 1", "at least 2"]),
+        lines(
+            &["--train-size", "4000", "--batch-size", "2000"],
+            &["--batch-size", "1024"],
+        ),
+        pole(&["--pairs", "3"], &["--pairs 3", "neither"]),
         lines(&["--epochs", "0"], &["--epochs"]),
         lines(&["--epochs", "1000001"], &["--epochs", "1000000"]),
         lines(&["--learning-rate", "inf"], &["--learning-rate"]),

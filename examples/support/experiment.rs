@@ -39,7 +39,9 @@ pub mod limits;
 #[path = "output.rs"]
 mod output;
 
-use limits::{LEARNING_RATE, LOSS_WEIGHT, MAX_EPOCHS, MAX_TEST_PAIRS, check_range, check_real};
+use limits::{
+    LEARNING_RATE, LOSS_WEIGHT, MAX_BATCH_SIZE, MAX_EPOCHS, MAX_TEST_PAIRS, check_range, check_real,
+};
 use output::Output;
 
 /// A method on the command line; `all` expands to every method.
@@ -111,6 +113,9 @@ impl Budget {
     }
 }
 
+/// Interpolation pairs per batch for the path energy and AEAI: the main paper's 9.
+const DEFAULT_PAIRS: usize = 9;
+
 /// Every benchmark's quick budget: one epoch over 64 images, 4 test pairs.
 pub const QUICK: Budget = Budget {
     train_size: 64,
@@ -164,9 +169,9 @@ pub struct CommonArgs {
     #[arg(long)]
     pub alpha: Option<f64>,
     /// Interpolation pairs per batch for the path energy and AEAI (the paper: 9 of a batch of
-    /// 256).
-    #[arg(long, default_value_t = 9)]
-    pub pairs: usize,
+    /// 256). (Default: 9.)
+    #[arg(long)]
+    pub pairs: Option<usize>,
     /// Weight initialisation: he (the default; keeps activations' scale through the network)
     /// or torch (PyTorch's default, as in the papers' code).
     #[arg(long, value_enum, default_value_t = Init::He)]
@@ -199,12 +204,15 @@ impl CommonArgs {
         check_range("--train-size", budget.train_size, 1, available)
             .map_err(|e| format!("{e} (the training images the data set holds)"))?;
         check_range("--epochs", budget.epochs, 1, MAX_EPOCHS)?;
-        check_range("--batch-size", budget.batch_size, 1, budget.train_size)
-            .map_err(|e| format!("{e} (--train-size)"))?;
+        check_range(
+            "--batch-size",
+            budget.batch_size,
+            1,
+            MAX_BATCH_SIZE.min(budget.train_size),
+        )
+        .map_err(|e| format!("{e} (--train-size, and {MAX_BATCH_SIZE} to bound memory)"))?;
         check_range("--test-pairs", budget.test_pairs, 1, MAX_TEST_PAIRS)?;
-        let batch_pairs = budget.batch_size * (budget.batch_size - 1) / 2;
-        check_range("--pairs", self.pairs, 1, batch_pairs.max(1))
-            .map_err(|e| format!("{e} (the pairs of one batch of --batch-size)"))?;
+        self.check_pairs(budget.batch_size)?;
         check_real("--learning-rate", budget.learning_rate, &LEARNING_RATE)?;
         if let Some(alpha) = self.alpha {
             check_real("--alpha", alpha, &LOSS_WEIGHT)?;
@@ -216,6 +224,38 @@ impl CommonArgs {
             }
         }
         Ok(budget)
+    }
+
+    /// `--pairs` is for the methods that regularise pairs of a batch, and a batch of
+    /// `batch_size` must hold that many.
+    fn check_pairs(&self, batch_size: usize) -> Result<(), Box<dyn Error>> {
+        let methods = selected(&self.method);
+        let regularised =
+            methods.contains(&MethodName::PathEnergy) || methods.contains(&MethodName::Aeai);
+        if !regularised {
+            return match self.pairs {
+                Some(pairs) => Err(format!(
+                    "--pairs {pairs} sets the pairs of a batch that the path energy and AEAI regularise, but --method includes neither: it would change nothing"
+                )
+                .into()),
+                None => Ok(()),
+            };
+        }
+        if batch_size < 2 {
+            return Err(format!(
+                "--batch-size {batch_size} holds no pair of images, but the path energy and AEAI regularise pairs of a batch: use at least 2"
+            )
+            .into());
+        }
+        let batch_pairs = batch_size * (batch_size - 1) / 2;
+        check_range("--pairs", self.pairs(), 1, batch_pairs).map_err(|e| {
+            format!("{e} (the pairs of one batch of --batch-size {batch_size})").into()
+        })
+    }
+
+    /// `--pairs`, or its default.
+    fn pairs(&self) -> usize {
+        self.pairs.unwrap_or(DEFAULT_PAIRS)
     }
 
     /// The schedule of these flags: `budget`, the benchmark's architecture `model`, and its
@@ -234,7 +274,7 @@ impl CommonArgs {
             model: model.with_init(init),
             budget,
             seed: self.seed,
-            pairs: self.pairs,
+            pairs: self.pairs(),
             acai_learning_rate: self.learning_rate.unwrap_or(ACAI_PUBLISHED_LEARNING_RATE),
             regulariser: Regulariser {
                 alpha: self.alpha.unwrap_or(regulariser.alpha),

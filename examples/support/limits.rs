@@ -15,6 +15,10 @@ pub const MAX_STEPS: usize = 256;
 /// and more; the bound keeps step counts (epochs × steps per epoch) far from overflow.
 pub const MAX_EPOCHS: usize = 1_000_000;
 
+/// The largest training batch (`--batch-size`): about 1 MB of activations per 32×32 image, so a
+/// batch of 1 024 takes about 1 GB (a batch of 8 000 MNIST digits took 7.7 GB and aborted).
+pub const MAX_BATCH_SIZE: usize = 1024;
+
 /// The most interpolation pairs scored or drawn (`--pairs`).
 pub const MAX_PAIRS: usize = 10_000;
 

@@ -49,7 +49,10 @@ pub use frames_png::{write_png_grid, write_png_image_grid};
 #[cfg(feature = "files")]
 pub use gif_io::write_gif;
 #[cfg(feature = "files")]
-pub use mnist::{MAX_IDX_BYTES, MNIST_SIDE, Mnist, load_mnist, read_idx_images, read_idx_labels};
+pub use mnist::{
+    MAX_IDX_BYTES, MAX_MNIST_VALUES, MNIST_SIDE, Mnist, load_mnist, read_idx_images,
+    read_idx_labels,
+};
 #[cfg(feature = "files")]
 pub use npy_io::{
     MAX_NPY_BYTES, MAX_NPY_HEADER_BYTES, read_image_paths_npy, read_npy, read_paths_npy, write_npy,

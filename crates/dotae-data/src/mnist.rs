@@ -19,6 +19,11 @@ pub const MNIST_SIDE: usize = 28;
 /// it, and against the length of the (decompressed) stream, before the data is kept in memory.
 pub const MAX_IDX_BYTES: u64 = 1 << 30;
 
+/// The most pixels one split may hold once padded to `size × size` and read as `f64`: 2^28
+/// (2 GiB), four times the full 60 000 training digits at 32×32. The IDX limit alone would let a
+/// 1 MB gzip file declare 1.4 million digits, 11 GB once padded.
+pub const MAX_MNIST_VALUES: u64 = 1 << 28;
+
 const IMAGES_MAGIC: u32 = 0x0000_0803;
 const LABELS_MAGIC: u32 = 0x0000_0801;
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
@@ -143,6 +148,14 @@ fn load_split(
             reason: format!("label {label} at index {index}: labels must be digits 0..=9"),
         });
     }
+    // The padded f64 digits take `8 · size² / 784` times the IDX bytes (10× at 32×32).
+    check_limit(
+        &images_path,
+        "padded MNIST pixels (digits x size x size)",
+        n as u128 * (size * size) as u128,
+        MAX_MNIST_VALUES,
+        "MAX_MNIST_VALUES",
+    )?;
     let top = (size - MNIST_SIDE) / 2;
     let mut padded = Array4::zeros((n, 1, size, size));
     padded

@@ -1,6 +1,8 @@
 use std::path::Path;
 
-use dotae_data::{DataError, MNIST_SIDE, load_mnist, read_idx_images, read_idx_labels};
+use dotae_data::{
+    DataError, MAX_MNIST_VALUES, MNIST_SIDE, load_mnist, read_idx_images, read_idx_labels,
+};
 use ndarray::{Array3, s};
 
 mod common;
@@ -290,4 +292,18 @@ fn real_mnist_loads_when_available() {
             "every digit present: {counts:?}"
         );
     }
+}
+
+#[test]
+fn padded_digits_are_bounded_before_they_are_allocated() {
+    let scratch = Scratch::new("padded-limit");
+    fake_mnist(&scratch);
+    // 3 training digits at 10 000 × 10 000: 3e8 values, above the limit, never allocated.
+    let err = load_mnist(&scratch.0, 10_000).unwrap_err();
+    assert!(
+        matches!(&err, DataError::TooLarge { limit_name: "MAX_MNIST_VALUES", amount, limit, .. }
+            if *amount == 3 * 10_000 * 10_000 && *limit == MAX_MNIST_VALUES),
+        "{err}"
+    );
+    assert!(err.to_string().contains("train-images-idx3-ubyte"), "{err}");
 }
