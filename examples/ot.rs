@@ -229,6 +229,7 @@ fn barycentre(args: &BarycentreArgs) -> Result<(), Box<dyn Error>> {
     let mut row: Vec<Array2<f64>> = images.clone();
     row.push(result.image.clone());
     write_pictures(out, "barycentre", &row)?;
+    interrupt::check("computing the exact costs")?;
     output.publish()?;
     let report = json!({
         "images": args.images.iter().map(|f| f.display().to_string()).collect::<Vec<_>>(),
@@ -303,6 +304,7 @@ fn geodesic(args: &GeodesicArgs) -> Result<(), Box<dyn Error>> {
     write_npy(&out.join("geodesic.npy"), &path.frames)?;
     let frames: Vec<Array2<f64>> = path.frames.outer_iter().map(|f| f.to_owned()).collect();
     write_pictures(out, "geodesic", &frames)?;
+    interrupt::check("measuring the geodesic")?;
     output.publish()?;
     let report = json!({
         "source": args.source.display().to_string(),

@@ -242,6 +242,9 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         seconds_total: started.elapsed().as_secs_f64(),
     };
     write_json(&out.join("metrics.json"), &report)?;
+    if let Err(stopped) = interrupt::check("scoring the trained methods") {
+        return Err(output.fail_keeping_checkpoints(stopped));
+    }
     output.publish()?;
     support::print(&serde_json::to_string_pretty(&report)?)?;
     support::print(&format!("wrote {}", args.out.display()))?;

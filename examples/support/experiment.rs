@@ -702,6 +702,9 @@ impl<'a> Experiment<'a> {
         let json = serde_json::to_string_pretty(&report)?;
         write_text(&self.out.join("results.json"), &json)?;
         write_text(&self.out.join("results.md"), table)?;
+        if let Err(stopped) = interrupt::check("writing the results") {
+            return Err(self.output.fail_keeping_checkpoints(stopped));
+        }
         self.output.publish()?;
         crate::support::print(table)?;
         crate::support::print(&format!("wrote {}", self.published.display()))?;

@@ -42,3 +42,12 @@ pub fn install() -> Result<(), Box<dyn Error>> {
 pub fn requested() -> bool {
     REQUESTED.load(Ordering::SeqCst)
 }
+
+/// An error when a signal asked the run to stop while it was `doing` something after its
+/// interruptible loop (scoring, exact costs, writing): nothing may be published then.
+pub fn check(doing: &str) -> Result<(), Box<dyn Error>> {
+    match requested() {
+        true => Err(format!("interrupted by a signal while {doing}: nothing was published").into()),
+        false => Ok(()),
+    }
+}
