@@ -49,14 +49,8 @@ impl Intervals {
         paths: usize,
     ) -> Result<(Vec<PoleParams>, Vec<PoleParams>), Box<dyn Error>> {
         let named = |e: &dyn std::fmt::Display| format!("{flag} {}: {e}", file.display());
-        let length = std::fs::metadata(file).map_err(|e| named(&e))?.len();
-        if length > MAX_INTERVALS_BYTES {
-            return Err(named(&format!(
-                "{length} bytes, more than an intervals file of {MAX_INTERVALS_BYTES} bytes holds"
-            ))
-            .into());
-        }
-        let text = std::fs::read_to_string(file).map_err(|e| named(&e))?;
+        let text = dotae::data::read_text(file, MAX_INTERVALS_BYTES)
+            .map_err(|e| format!("{flag}: {e}"))?;
         let intervals: Intervals = serde_json::from_str(&text).map_err(|e| {
             named(&format!(
                 "{e}: expected {{\"sources\": [[elevation, azimuth], …], \"targets\": […]}}, as a pole run writes it"

@@ -24,3 +24,35 @@ pub(crate) fn open_regular(path: &Path) -> Result<File, DataError> {
     }
     File::open(path).map_err(read_err)
 }
+
+/// The text of the regular file `path`, which may hold at most `max_bytes` bytes (checked
+/// before reading, and again while reading in case the file grows): for small configuration
+/// files such as a run's `intervals.json`.
+pub fn read_text(path: &Path, max_bytes: u64) -> Result<String, DataError> {
+    use std::io::Read;
+    let read_err = |source| DataError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = open_regular(path)?;
+    let length = file.metadata().map_err(read_err)?.len();
+    crate::error::check_limit(
+        path,
+        "bytes of text",
+        u128::from(length),
+        max_bytes,
+        "max_bytes",
+    )?;
+    let mut text = String::new();
+    file.take(max_bytes + 1)
+        .read_to_string(&mut text)
+        .map_err(read_err)?;
+    crate::error::check_limit(
+        path,
+        "bytes of text",
+        text.len() as u128,
+        max_bytes,
+        "max_bytes",
+    )?;
+    Ok(text)
+}
