@@ -516,6 +516,10 @@ fn cases(dir: &Path) -> Vec<Case> {
             &["--intervals", "one_interval.json", "1 sources", "2 paths"],
         ),
         ev(
+            &[&img_ok, "--benchmark", "pole", "--intervals", "/dev/zero"],
+            &["--intervals", "/dev/zero", "not a regular file"],
+        ),
+        ev(
             &[
                 &img_ok,
                 "--benchmark",
