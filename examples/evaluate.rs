@@ -16,7 +16,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
 use dotae::data::pole::PoleParams;
-use dotae::data::read_image_paths_npy;
+use dotae::data::read_image_paths_npy_within;
 use dotae::metrics::{
     BLANK_BELOW, Distance, MeanStd, Nearest, NearestNeighbours, PathMeasure, PathMeasurement,
     adjacent_ssim, first_blank_frame, still_paths,
@@ -34,7 +34,7 @@ mod measure;
 mod pole_scoring;
 mod support;
 
-use limits::{W2, check_real};
+use limits::{MAX_FILE_VALUES, W2, check_real};
 use lines_scoring::Lines;
 use pole_scoring::{Intervals, pole_scenes, pole_scores};
 
@@ -128,7 +128,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         )
         .into());
     }
-    let paths = read_image_paths_npy(&args.paths)?;
+    let paths = read_image_paths_npy_within(&args.paths, MAX_FILE_VALUES, "MAX_PATH_VALUES")?;
     check_channels(&args.paths, &paths)?;
     check_unit_range(&args.paths, &paths)?;
     args.measure.check_paths(&args.paths, paths.view())?;
@@ -254,7 +254,7 @@ fn against_reference(
     file: &Path,
     measure: &PathMeasure,
 ) -> Result<Value, Box<dyn Error>> {
-    let reference = read_image_paths_npy(file)?;
+    let reference = read_image_paths_npy_within(file, MAX_FILE_VALUES, "MAX_PATH_VALUES")?;
     check_unit_range(file, &reference)?;
     if reference.dim() != paths.dim() {
         return Err(format!(

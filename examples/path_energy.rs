@@ -30,6 +30,7 @@ mod measure;
 #[path = "support/obstacle.rs"]
 mod obstacle;
 
+use limits::MAX_FILE_VALUES;
 use obstacle::read_obstacle_mask;
 mod support;
 
@@ -94,7 +95,7 @@ fn read_paths(input: &Path) -> Result<Array4<f64>, Box<dyn Error>> {
     Ok(if input.is_dir() {
         data::read_png_frames(input).map(|frames| frames.insert_axis(Axis(0)))?
     } else {
-        data::read_paths_npy(input)?
+        data::read_paths_npy_within(input, MAX_FILE_VALUES, "MAX_PATH_VALUES")?
     })
 }
 

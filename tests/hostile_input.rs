@@ -194,6 +194,18 @@ fn fixtures(dir: &Path) {
         "{'descr': '<f8', 'fortran_order': False, 'shape': (5, 16, 16), }",
         &[0; 100],
     );
+    // 65 537 frames of 32×32: just over the 2^26 values a path file may hold, as a sparse file.
+    raw_npy(
+        &f("sparse_many.npy"),
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (65537, 1, 32, 32), }",
+        &[],
+    );
+    let sparse = std::fs::OpenOptions::new()
+        .append(true)
+        .open(f("sparse_many.npy"))
+        .unwrap();
+    let header = sparse.metadata().unwrap().len();
+    sparse.set_len(header + 65_537 * 1024 * 4).unwrap();
     std::fs::write(f("garbage.npy"), b"not a numpy file at all").unwrap();
     std::fs::write(f("empty.npy"), b"").unwrap();
 
@@ -491,6 +503,14 @@ fn cases(dir: &Path) -> Vec<Case> {
         ev(&[&p("img_nan.npy")], &["img_nan.npy", "NaN"]),
         ev(&[&p("img_zero.npy")], &["img_zero.npy", "black"]),
         ev(&[&ok], &["ok.npy", "shape"]),
+        ev(
+            &[&p("sparse_many.npy")],
+            &["sparse_many.npy", "MAX_PATH_VALUES"],
+        ),
+        pe(
+            &[&p("sparse_many.npy")],
+            &["sparse_many.npy", "MAX_PATH_VALUES"],
+        ),
         ev(
             &[&img_ok, "--intervals", &p("one_interval.json")],
             &["--intervals", "--benchmark pole"],

@@ -43,6 +43,10 @@ pub fn check_range(flag: &str, value: usize, min: usize, max: usize) -> Result<(
 /// and a run keeps a few such sets (decoded, cross-dissolve, exact) at once.
 pub const MAX_PATH_VALUES: usize = 1 << 26;
 
+/// [`MAX_PATH_VALUES`] as the `.npy` readers take it: files read by `path_energy` and `evaluate`
+/// hold at most as many values as the experiments' paths, checked from the header.
+pub const MAX_FILE_VALUES: u64 = MAX_PATH_VALUES as u64;
+
 /// Paths of `pairs × frames` frames of `side × side` pixels must hold at most
 /// [`MAX_PATH_VALUES`] values; `flags` names the flags that set them.
 pub fn check_path_values(

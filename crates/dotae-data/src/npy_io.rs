@@ -30,6 +30,17 @@ const BLOCK_VALUES: usize = 1 << 16;
 /// order, C or Fortran order), as `f64` in standard (C) layout. The header must declare exactly
 /// as many data bytes as follow it, and at most [`MAX_NPY_BYTES`].
 pub fn read_npy(path: &Path) -> Result<ArrayD<f64>, DataError> {
+    read_npy_within(path, u64::MAX, "u64::MAX")
+}
+
+/// [`read_npy`] of a file declaring at most `max_values` values, checked from its header
+/// before any data is read: a caller's own budget, tighter than [`MAX_NPY_BYTES`], which
+/// errors name as `limit_name`.
+pub fn read_npy_within(
+    path: &Path,
+    max_values: u64,
+    limit_name: &'static str,
+) -> Result<ArrayD<f64>, DataError> {
     let read_err = |source| DataError::Read {
         path: path.to_path_buf(),
         source,
@@ -79,6 +90,13 @@ pub fn read_npy(path: &Path) -> Result<ArrayD<f64>, DataError> {
         data_bytes as u128,
         MAX_NPY_BYTES,
         "MAX_NPY_BYTES",
+    )?;
+    check_limit(
+        path,
+        ".npy values",
+        (data_bytes / header.element.size()) as u128,
+        max_values,
+        limit_name,
     )?;
 
     reader
@@ -394,7 +412,16 @@ fn parse_length(digits: &[u8]) -> Option<usize> {
 /// axis. A 4-D array with a second axis of length 1 is read that way, as one path: as
 /// `(P, T + 1, H, W)` it would be paths of a single frame, which no path is.
 pub fn read_paths_npy(path: &Path) -> Result<Array4<f64>, DataError> {
-    let array = read_npy(path)?;
+    read_paths_npy_within(path, u64::MAX, "u64::MAX")
+}
+
+/// [`read_paths_npy`] of a file declaring at most `max_values` values ([`read_npy_within`]).
+pub fn read_paths_npy_within(
+    path: &Path,
+    max_values: u64,
+    limit_name: &'static str,
+) -> Result<Array4<f64>, DataError> {
+    let array = read_npy_within(path, max_values, limit_name)?;
     let channel_axis = match array.shape() {
         [_, 1, _, _] => Some(1),
         [_, _, 1, _, _] => Some(2),
@@ -415,9 +442,19 @@ pub fn read_paths_npy(path: &Path) -> Result<Array4<f64>, DataError> {
 /// Reads image paths, as every dotae method writes them: shape `(T + 1, C, H, W)` (one path) or
 /// `(P, T + 1, C, H, W)`, returned as `(P, T + 1, C, H, W)`.
 pub fn read_image_paths_npy(path: &Path) -> Result<Array5<f64>, DataError> {
+    read_image_paths_npy_within(path, u64::MAX, "u64::MAX")
+}
+
+/// [`read_image_paths_npy`] of a file declaring at most `max_values` values
+/// ([`read_npy_within`]).
+pub fn read_image_paths_npy_within(
+    path: &Path,
+    max_values: u64,
+    limit_name: &'static str,
+) -> Result<Array5<f64>, DataError> {
     with_path_axis(
         path,
-        read_npy(path)?,
+        read_npy_within(path, max_values, limit_name)?,
         4,
         "an image path must be (frames, C, H, W) or (paths, frames, C, H, W)",
     )
