@@ -63,6 +63,15 @@ pub enum EnergyError {
         frame: usize,
     },
 
+    /// A frame whose values are finite but add up beyond the largest `f64`.
+    #[error(
+        "frame {frame}'s values are too large to add up (their sum overflows f64): scale the frames down"
+    )]
+    MassOverflow {
+        /// The frame's index in the path.
+        frame: usize,
+    },
+
     /// A frame so light that rescaling it to the standard mass overflows `f64`.
     #[error(
         "frame {frame} has mass {mass:?} on the free cells: rescaling it to mass {target:?} needs a factor beyond the largest f64, so scale the frames up"

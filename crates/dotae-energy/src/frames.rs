@@ -123,6 +123,9 @@ fn checked_free_mass(
             mass += value;
         }
     }
+    if !mass.is_finite() {
+        return Err(EnergyError::MassOverflow { frame: t });
+    }
     Ok(mass)
 }
 

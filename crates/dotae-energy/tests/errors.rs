@@ -78,6 +78,11 @@ fn a_frame_too_light_to_rescale_is_named_with_its_mass() {
         "{err}"
     );
     assert!(err.to_string().contains("scale the frames up"), "{err}");
+    // The mirror image: values near the largest f64 whose sum overflows.
+    let heavy = uniform(3).mapv(|v| v * 1.7e308);
+    let err = operator.energy(heavy.view()).unwrap_err();
+    assert_eq!(err, EnergyError::MassOverflow { frame: 0 });
+    assert!(err.to_string().contains("scale the frames down"), "{err}");
     // A light frame of normal values measures as it does at mass 1.
     let moving = Array3::from_shape_fn(
         (3, 4, 4),
