@@ -424,9 +424,17 @@ fn check_problem(args: &Args, problem: &Problem) -> Result<(), Box<dyn Error>> {
     };
     // The autoencoder halves the images at each of its 3 blocks.
     if rows % 8 != 0 || cols % 8 != 0 || rows < SMALLEST_SIDE || cols < SMALLEST_SIDE {
-        return Err(format!(
-            "{images} is {rows}x{cols}: the autoencoder needs both sides to be multiples of 8, and the scores' 11x11 SSIM window at least {SMALLEST_SIDE} (pass --size, e.g. --size 32)"
-        )
+        let rule = format!(
+            "the autoencoder needs both sides to be multiples of 8, and the scores' 11x11 SSIM window at least {SMALLEST_SIDE}"
+        );
+        return Err(match args.size {
+            Some(size) => format!(
+                "--size {size} resizes {images} to {rows}x{cols}, but {rule}: use e.g. --size 32"
+            ),
+            None => {
+                format!("{images}: {rows}x{cols} pixels, but {rule}: pass --size, e.g. --size 32")
+            }
+        }
         .into());
     }
     if args.energy_size > rows.min(cols) {

@@ -403,6 +403,7 @@ fn cases(dir: &Path) -> Vec<Case> {
         q(&["--size", "100000"], &["--size", "512"]),
         q(&["--size", "0"], &["--size"]),
         q(&["--size", "12"], &["--size", "16"]),
+        q(&["--size", "20"], &["--size 20 resizes", "multiples of 8"]),
         q(&["--steps", "1"], &["--steps"]),
         q(&["--steps", "100000"], &["--steps", "256"]),
         q(&["--epochs", "0"], &["--epochs"]),
