@@ -404,6 +404,10 @@ fn cases(dir: &Path) -> Vec<Case> {
         q(&["--size", "0"], &["--size"]),
         q(&["--size", "12"], &["--size", "16"]),
         q(&["--size", "20"], &["--size 20 resizes", "multiples of 8"]),
+        q(
+            &["--out", &p("no_such_dir/../run")],
+            &["--out", "no_such_dir", "cannot be resolved"],
+        ),
         q(&["--steps", "1"], &["--steps"]),
         q(&["--steps", "100000"], &["--steps", "256"]),
         q(&["--epochs", "0"], &["--epochs"]),

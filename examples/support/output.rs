@@ -21,10 +21,14 @@ impl Output {
     pub fn stage(out: &Path) -> Result<Self, Box<dyn Error>> {
         // `new/.` names `new`; left as it is, creating it at publish time would fail after the
         // work.
+        let given = out;
         let out: &Path = &out.components().collect::<PathBuf>();
         let fail = |e: &dyn std::fmt::Display| {
             format!("--out {} is not a writable directory: {e}", out.display())
         };
+        // `a/../new` names `new`, but creating it as written would create `a` too.
+        let out: &Path =
+            &without_parent_steps(out).map_err(|e| format!("--out {}: {e}", given.display()))?;
         if std::fs::symlink_metadata(out).is_ok() && !out.is_dir() {
             return Err(fail(&"it exists and is not a directory (or is a dangling link)").into());
         }
@@ -198,4 +202,34 @@ impl Drop for Output {
             let _ = std::fs::remove_dir_all(&self.staging);
         }
     }
+}
+
+/// `path` with each `..` applied to the directory before it, which must exist (resolved through
+/// its links, as the file system would): `a/../new` is `new`, and `missing/../new` an error.
+fn without_parent_steps(path: &Path) -> Result<PathBuf, String> {
+    use std::path::Component;
+    if !path.components().any(|c| c == Component::ParentDir) {
+        return Ok(path.to_path_buf());
+    }
+    let mut resolved = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                let before = if resolved.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    resolved.clone()
+                };
+                let real = std::fs::canonicalize(&before).map_err(|e| {
+                    format!(
+                        "'..' follows {}, which cannot be resolved: {e}",
+                        before.display()
+                    )
+                })?;
+                resolved = real.parent().map_or(real.clone(), Path::to_path_buf);
+            }
+            other => resolved.push(other),
+        }
+    }
+    Ok(resolved)
 }
