@@ -47,6 +47,12 @@ impl Output {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "out".into());
+        // The staging folder's name adds about 20 bytes to --out's; file names stop at 255.
+        let name: String = name
+            .char_indices()
+            .take_while(|(at, c)| at + c.len_utf8() <= STAGING_NAME_BYTES)
+            .map(|(_, c)| c)
+            .collect();
         remove_abandoned_staging(base, &name);
         let staging = base.join(format!(".{name}.partial-{}", std::process::id()));
         std::fs::create_dir(&staging).map_err(|e| fail(&e))?;
@@ -172,6 +178,9 @@ impl Output {
 /// Removes the staging directories for `--out` `name` in `base` whose process has ended: a run
 /// ended at once by a second signal, or killed, cannot clean up after itself, so the next run
 /// for the same `--out` does.
+/// The bytes of `--out`'s name kept in its staging folder's name `.{name}.partial-{pid}`.
+const STAGING_NAME_BYTES: usize = 200;
+
 fn remove_abandoned_staging(base: &Path, name: &str) {
     let prefix = format!(".{name}.partial-");
     let Ok(entries) = std::fs::read_dir(base) else {
