@@ -58,7 +58,7 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    support::exit_code(run(&Args::parse()))
+    support::exit_code(run(&support::parse_args::<Args>()))
 }
 
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {

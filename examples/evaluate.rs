@@ -103,7 +103,7 @@ enum Benchmark {
 }
 
 fn main() -> ExitCode {
-    support::exit_code(run(&Args::parse()))
+    support::exit_code(run(&support::parse_args::<Args>()))
 }
 
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {

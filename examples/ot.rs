@@ -131,7 +131,7 @@ struct GeodesicArgs {
 }
 
 fn main() -> ExitCode {
-    support::exit_code(match Cli::parse().command {
+    support::exit_code(match support::parse_args::<Cli>().command {
         Command::Emd { a, b } => emd(&a, &b),
         Command::Barycentre(args) => barycentre(&args),
         Command::Geodesic(args) => geodesic(&args),

@@ -68,7 +68,7 @@ struct Demo<'a> {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = support::parse_args::<Args>();
     support::exit_code(args.measure.check_flags().and_then(|()| match &args.input {
         None => demo(&args),
         Some(input) => measure(&args, input),

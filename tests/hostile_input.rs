@@ -1005,6 +1005,28 @@ fn evaluate_pole_names_paths_that_are_no_pole_intervals() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Help text that cannot be written is an error, as every other output is: exit 1, a message.
+#[test]
+fn help_to_a_full_stdout_fails_by_name() {
+    for name in ["evaluate", "ot", "path_energy"] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let output = Command::new(binary(name))
+            .arg("--help")
+            .stdout(full)
+            .output()
+            .expect("the binary runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{name}: {stderr}");
+        assert!(
+            stderr.contains("cannot write to standard output"),
+            "{name}: {stderr}"
+        );
+    }
+}
+
 fn training_quickstart(outs: &Path) -> std::process::Child {
     let child = Command::new(binary("quickstart"))
         .args(["--epochs", "1000000", "--out"])

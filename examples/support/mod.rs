@@ -14,6 +14,30 @@ pub fn print(text: &str) -> Result<(), Box<dyn Error>> {
         .map_err(|e| format!("cannot write to standard output: {e}").into())
 }
 
+/// The command line, parsed as clap's `parse` does, except that `--help` or `--version` text
+/// that cannot be written (a full or closed stdout) exits 1 with a message, not 0 in silence.
+pub fn parse_args<T: clap::Parser>() -> T {
+    match T::try_parse() {
+        Ok(args) => args,
+        Err(e)
+            if matches!(
+                e.kind(),
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion
+            ) =>
+        {
+            let code = match print(e.render().to_string().trim_end()) {
+                Ok(()) => 0,
+                Err(error) => {
+                    print_to_stderr(&format!("error: {error}"));
+                    1
+                }
+            };
+            std::process::exit(code)
+        }
+        Err(e) => e.exit(),
+    }
+}
+
 /// Writes `text` and a newline to standard error. A closed or full stderr is ignored: there is
 /// nowhere left to report it, and a warning or the final error must not become a panic.
 pub fn print_to_stderr(text: &str) {
