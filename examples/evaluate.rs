@@ -15,11 +15,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
-use dotae::data::pole::PoleParams;
+use dotae::data::pole::{PoleParams, render_pole};
 use dotae::data::read_image_paths_npy_within;
 use dotae::metrics::{
     BLANK_BELOW, Distance, MeanStd, Nearest, NearestNeighbours, PathMeasure, PathMeasurement,
-    adjacent_ssim, first_blank_frame, still_paths,
+    adjacent_ssim, first_blank_frame, mse, still_paths,
 };
 use ndarray::{Array4, Array5, ArrayView5, Axis};
 use serde_json::{Value, json};
@@ -92,7 +92,8 @@ Metrics (see docs/metrics.md):
                        IQR; ideal = α) and that scene's parameter distance to source and target;
                        same_scene_paths (both endpoints retrieve one scene: no α to retrieve) and
                        far_from_scenes_paths (an endpoint farther from every scene than a flat
-                       gray image: not a pole scene), each with a warning.";
+                       gray image: not a pole scene), and with --intervals unlike_intervals_paths
+                       (an end unlike the scene its interval names), each with a warning.";
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum Benchmark {
@@ -330,7 +331,36 @@ fn pole(
     let lights = |found: &[Nearest]| -> Vec<PoleParams> {
         found.iter().map(|n| scenes.params[n.index]).collect()
     };
+    let given = intervals.is_some();
     let (sources, targets) = intervals.unwrap_or_else(|| (lights(&first), lights(&last)));
+    // Given intervals must name scenes like the paths' own ends: another run's would not.
+    let mut unlike_intervals = Vec::new();
+    if given {
+        for (p, path) in paths.outer_iter().enumerate() {
+            // A path unlike every scene is warned about as such below.
+            if first[p].distance.max(last[p].distance) > flat_distance {
+                continue;
+            }
+            let ends = [(0, sources[p]), (frames - 1, targets[p])];
+            for (t, light) in ends {
+                let scene = render_pole(size, light)?;
+                let frame = path.index_axis(Axis(0), t);
+                if mse(frame, scene.view().insert_axis(Axis(0)))? > flat_distance {
+                    unlike_intervals.push(p);
+                    break;
+                }
+            }
+        }
+    }
+    if !unlike_intervals.is_empty() {
+        support::print_to_stderr(&format!(
+            "warning: {}: {} of {} paths start or end farther from the scene their --intervals light names than a flat gray image is (MSE above {flat_distance:.2e}; paths {}): the intervals may belong to another run",
+            file.display(),
+            unlike_intervals.len(),
+            sources.len(),
+            first_indices(&unlike_intervals)
+        ));
+    }
     let same_scene: Vec<usize> = (0..sources.len())
         .filter(|&p| sources[p] == targets[p])
         .collect();
@@ -357,6 +387,9 @@ fn pole(
     let mut scores = serde_json::to_value(pole_scores(paths, &sources, &targets, &scenes)?)?;
     scores["same_scene_paths"] = json!(same_scene.len());
     scores["far_from_scenes_paths"] = json!(far.len());
+    if given {
+        scores["unlike_intervals_paths"] = json!(unlike_intervals.len());
+    }
     Ok(scores)
 }
 

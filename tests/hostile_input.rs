@@ -975,25 +975,42 @@ fn evaluate_pole_names_paths_that_are_no_pole_intervals() {
     let interval = pole_path(32, light(10.0), light(85.0), 5).unwrap().0;
     let still = pole_path(32, light(10.0), light(10.0), 5).unwrap().0;
     let pole_paths = ndarray::stack(Axis(0), &[interval.view(), still.view()]).unwrap();
-    let run = |name: &str, paths: &Array5<f64>| {
+    let run_with = |name: &str, paths: &Array5<f64>, intervals: Option<&str>| {
         let file = dir.join(name);
         write_npy(&file, paths).unwrap();
-        let output = Command::new(binary("evaluate"))
-            .arg(&file)
-            .args(["--benchmark", "pole"])
-            .output()
-            .expect("the binary runs");
+        let mut command = Command::new(binary("evaluate"));
+        command.arg(&file).args(["--benchmark", "pole"]);
+        if let Some(json) = intervals {
+            let intervals = dir.join("intervals.json");
+            std::fs::write(&intervals, json).unwrap();
+            command.arg("--intervals").arg(intervals);
+        }
+        let output = command.output().expect("the binary runs");
         assert!(output.status.success(), "{output:?}");
         let report: serde_json::Value =
             serde_json::from_str(&String::from_utf8_lossy(&output.stdout)).unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
         (report["pole"].clone(), stderr)
     };
+    let run = |name: &str, paths: &Array5<f64>| run_with(name, paths, None);
     let (scores, stderr) = run("pole.npy", &pole_paths);
     assert_eq!(scores["same_scene_paths"], 1, "{stderr}");
     assert_eq!(scores["far_from_scenes_paths"], 0, "{stderr}");
     assert!(
         stderr.contains("1 of 2 paths are the same scene (paths [1])"),
+        "{stderr}"
+    );
+    // The true intervals, then another run's: the second path's light is 90° off.
+    let truth = r#"{"sources": [[60, 10], [60, 10]], "targets": [[60, 85], [60, 10]]}"#;
+    let (scores, stderr) = run_with("pole.npy", &pole_paths, Some(truth));
+    assert_eq!(scores["unlike_intervals_paths"], 0, "{stderr}");
+    let other = r#"{"sources": [[60, 10], [60, 100]], "targets": [[60, 85], [60, 100]]}"#;
+    let (scores, stderr) = run_with("pole.npy", &pole_paths, Some(other));
+    assert_eq!(scores["unlike_intervals_paths"], 1, "{stderr}");
+    assert!(
+        stderr.contains(
+            "1 of 2 paths start or end farther from the scene their --intervals light names"
+        ),
         "{stderr}"
     );
     let (scores, stderr) = run("blobs.npy", &image_paths(None));
