@@ -301,7 +301,19 @@ fn lines(file: &Path, paths: ArrayView5<f64>, lines: Lines) -> Result<Value, Box
     let scorer = lines
         .scorer(size)
         .map_err(|e| format!("--benchmark lines on {}: {e}", file.display()))?;
-    Ok(serde_json::to_value(scorer.score(paths)?)?)
+    let scores = scorer.score(paths)?;
+    let far = &scores.far_from_lines_paths;
+    if !far.is_empty() {
+        support::print_to_stderr(&format!(
+            "warning: {}: {} of {} paths have an end farther from every true line than a flat image at the lines' mean level is (distance above {:.2e}; paths {}): they do not look like lines, so their lines scores mean little",
+            file.display(),
+            far.len(),
+            scores.scored_paths,
+            scores.flat_distance,
+            first_indices(far)
+        ));
+    }
+    Ok(serde_json::to_value(scores)?)
 }
 
 /// AEAI metrics on the pole scenes. Each path's endpoints are the given `intervals` or, without

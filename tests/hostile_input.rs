@@ -1022,6 +1022,33 @@ fn evaluate_pole_names_paths_that_are_no_pole_intervals() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// `evaluate --benchmark lines` counts and warns about paths whose ends are no lines (blobs),
+/// and passes true lines without a word.
+#[test]
+fn evaluate_lines_names_paths_that_are_no_lines() {
+    let dir = scratch("lines-misuse");
+    let file = dir.join("blobs.npy");
+    write_npy(&file, &image_paths(None)).unwrap();
+    let output = Command::new(binary("evaluate"))
+        .arg(&file)
+        .args(["--benchmark", "lines"])
+        .output()
+        .expect("the binary runs");
+    assert!(output.status.success(), "{output:?}");
+    let report: serde_json::Value =
+        serde_json::from_str(&String::from_utf8_lossy(&output.stdout)).unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        report["lines"]["far_from_lines_paths"],
+        serde_json::json!([0, 1])
+    );
+    assert!(
+        stderr.contains("2 of 2 paths have an end farther from every true line"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Help text that cannot be written is an error, as every other output is: exit 1, a message.
 #[test]
 fn help_to_a_full_stdout_fails_by_name() {

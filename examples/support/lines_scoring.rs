@@ -8,7 +8,7 @@ use clap::ValueEnum;
 use dotae::data::lines::line_bank;
 use dotae::data::{ACAI_BANK_LINES, acai_line_bank};
 use dotae::metrics::{LinesBank, LinesProtocol};
-use ndarray::ArrayView5;
+use ndarray::{Array5, ArrayView5};
 use serde::Serialize;
 
 /// Which lines a run draws and how they are scored.
@@ -30,8 +30,15 @@ impl Lines {
             Lines::Acai => (acai_line_bank(size, ACAI_BANK_LINES)?, LinesProtocol::Acai),
             Lines::Dotae => (line_bank(size, ACAI_BANK_LINES)?, LinesProtocol::Dotae),
         };
+        let level = bank.images.mean().unwrap_or(0.0);
         let bank = LinesBank::with_protocol(bank.images.view(), &bank.angles, protocol)?;
-        Ok(LinesScorer { bank, lines: self })
+        let flat = Array5::from_elem((1, 2, 1, size, size), level);
+        let flat_distance = bank.score(flat.view())?.distances[[0, 0]];
+        Ok(LinesScorer {
+            bank,
+            lines: self,
+            flat_distance,
+        })
     }
 }
 
@@ -50,12 +57,18 @@ pub struct LinesScores {
     pub smoothness_defined: usize,
     /// Paths scored (named so as not to clash with a method row's `paths` scores).
     pub scored_paths: usize,
+    /// Paths with an end farther from every true line than a flat image at the lines' mean
+    /// level is: frames that are no lines (another benchmark's, or an untrained model's).
+    pub far_from_lines_paths: Vec<usize>,
+    /// That flat image's distance to its nearest line.
+    pub flat_distance: f64,
 }
 
 /// A bank of true lines at one image size with its rules, prepared once.
 pub struct LinesScorer {
     bank: LinesBank,
     lines: Lines,
+    flat_distance: f64,
 }
 
 impl LinesScorer {
@@ -63,7 +76,15 @@ impl LinesScorer {
     pub fn score(&self, paths: ArrayView5<f64>) -> Result<LinesScores, Box<dyn Error>> {
         let score = self.bank.score(paths)?;
         let count = score.smoothness_per_path.len();
+        let last = score.distances.ncols().saturating_sub(1);
+        let far_from_lines_paths = (0..count)
+            .filter(|&p| {
+                score.distances[[p, 0]].max(score.distances[[p, last]]) > self.flat_distance
+            })
+            .collect();
         Ok(LinesScores {
+            far_from_lines_paths,
+            flat_distance: self.flat_distance,
             lines: self.lines,
             bank_lines: ACAI_BANK_LINES,
             mean_distance: score.mean_distance,
