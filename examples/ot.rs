@@ -38,7 +38,7 @@ mod output;
 mod support;
 
 use limits::{MAX_IMAGE_SIDE, MAX_STEPS, RealRange, check_range, check_real};
-use obstacle::read_obstacle_mask;
+use obstacle::{read_obstacle_mask, with_obstacle_hint};
 use output::Output;
 
 /// The largest image side of a geodesic: its cost grows with the space-time grid, and a
@@ -298,7 +298,9 @@ fn geodesic(args: &GeodesicArgs) -> Result<(), Box<dyn Error>> {
         walls.as_ref().map(|w| w.view()),
     )?;
     let frames_nonnegative = path.frames.mapv(|v| v.max(0.0));
-    let measured = measure.measure(frames_nonnegative.view().insert_axis(Axis(1)))?;
+    let measured = measure
+        .measure(frames_nonnegative.view().insert_axis(Axis(1)))
+        .map_err(|e| with_obstacle_hint(e.into(), args.obstacle.as_deref()))?;
     // The two discretisations agree within about 1 % on a geodesic (docs/ot.md); far apart,
     // the solver stopped before its frames became one.
     if let Some(estimate) = measured.w2_estimate {
@@ -509,12 +511,6 @@ fn named_flag(error: OtError) -> String {
 }
 
 /// With obstacles, a refused problem is most often a wall between unequal masses.
-fn with_obstacle_hint(error: Box<dyn Error>, obstacle: Option<&Path>) -> Box<dyn Error> {
-    match obstacle {
-        Some(file) => format!("with --obstacle {}: {error}", file.display()).into(),
-        None => error,
-    }
-}
 
 /// A progress bar over a solver's iterations; a signal stops the solver.
 struct Bar {

@@ -31,7 +31,7 @@ mod measure;
 mod obstacle;
 
 use limits::MAX_FILE_VALUES;
-use obstacle::read_obstacle_mask;
+use obstacle::{read_obstacle_mask, with_obstacle_hint};
 mod support;
 
 #[derive(Debug, Parser)]
@@ -109,9 +109,10 @@ fn measure(args: &Args, input: &Path) -> Result<(), Box<dyn Error>> {
         check_obstacle_mass(file, input, &paths, measure.operator().grid())?;
     }
     for (p, path) in paths.outer_iter().enumerate() {
-        let measurement = measure
-            .measure(path.insert_axis(Axis(1)))
-            .map_err(|e| format!("{}, path {p}: {}", input.display(), args.measure.explain(e)))?;
+        let measurement = measure.measure(path.insert_axis(Axis(1))).map_err(|e| {
+            let error = format!("{}, path {p}: {}", input.display(), args.measure.explain(e));
+            with_obstacle_hint(error.into(), args.obstacle.as_deref())
+        })?;
         support::print(&serde_json::to_string(&Report {
             path: p,
             measurement: &measurement,

@@ -54,7 +54,7 @@ use limits::{
     ABSOLUTE_FLOOR, LEARNING_RATE, LOSS_WEIGHT, MAX_EPOCHS, MAX_IMAGE_SIDE, MAX_STEPS, TAU,
     check_range, check_real,
 };
-use obstacle::read_obstacle_mask;
+use obstacle::{read_obstacle_mask, with_obstacle_hint};
 use output::Output;
 
 #[derive(Parser, Debug)]
@@ -216,6 +216,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let mut runs = Vec::new();
     for method in &METHODS {
         let trained = train_method(args, out, method, &base, grid.as_ref(), &images, &device)
+            .map_err(|e| with_obstacle_hint(e, args.obstacle.as_deref()))
             .and_then(|run| check_not_blank(args, method, run));
         match trained {
             Ok(run) => runs.push(run),
@@ -272,7 +273,7 @@ fn check(args: &Args) -> Result<Checked, Box<dyn Error>> {
         .as_ref()
         .map(|mask| obstacle_grid(mask, &base))
         .transpose()
-        .map_err(|e| with_obstacle_hint(args, e))?;
+        .map_err(|e| with_obstacle_hint(e, args.obstacle.as_deref()))?;
     // The decoded paths are measured as every binary measures paths (dotae_metrics::PathMeasure,
     // relative floor), not through the training bridge and its ε; building the measure before
     // any training also checks τ and the grid.
@@ -292,7 +293,7 @@ fn check(args: &Args) -> Result<Checked, Box<dyn Error>> {
     )?;
     measure
         .measure(dissolve.index_axis(Axis(0), 0))
-        .map_err(|e| with_obstacle_hint(args, e.into()))?;
+        .map_err(|e| with_obstacle_hint(e.into(), args.obstacle.as_deref()))?;
     Ok(Checked {
         problem,
         base,
@@ -499,16 +500,6 @@ fn check_obstacles(
 }
 
 /// With obstacles, a refused measurement is most often a wall between unequal masses.
-fn with_obstacle_hint(args: &Args, error: Box<dyn Error>) -> Box<dyn Error> {
-    match &args.obstacle {
-        Some(path) => format!(
-            "with --obstacle {}: {error}. An obstacle that walls a region off must leave equal source and target mass in it (or pass --unbalanced)",
-            path.display()
-        )
-        .into(),
-        None => error,
-    }
-}
 
 fn load_problem(args: &Args) -> Result<Problem, Box<dyn Error>> {
     let mut problem = match (&args.source, &args.target) {

@@ -26,3 +26,16 @@ pub fn read_obstacle_mask(
     }
     Ok(mask.mapv(|v| v > 0.5))
 }
+
+/// `error` of a run with `--obstacle file`, when there is one, prefixed with the flag and the
+/// rule that walls most often break: measured paths need equal mass on each side of a wall.
+pub fn with_obstacle_hint(error: Box<dyn Error>, obstacle: Option<&Path>) -> Box<dyn Error> {
+    match obstacle {
+        Some(file) => format!(
+            "with --obstacle {}: {error}. A region the obstacle walls off must hold the same mass in every frame (mass cannot cross a wall)",
+            file.display()
+        )
+        .into(),
+        None => error,
+    }
+}
