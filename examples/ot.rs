@@ -510,8 +510,6 @@ fn named_flag(error: OtError) -> String {
     }
 }
 
-/// With obstacles, a refused problem is most often a wall between unequal masses.
-
 /// A progress bar over a solver's iterations; a signal stops the solver.
 struct Bar {
     bar: ProgressBar,

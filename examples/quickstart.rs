@@ -499,8 +499,6 @@ fn check_obstacles(
     Ok(())
 }
 
-/// With obstacles, a refused measurement is most often a wall between unequal masses.
-
 fn load_problem(args: &Args) -> Result<Problem, Box<dyn Error>> {
     let mut problem = match (&args.source, &args.target) {
         (Some(source), Some(target)) => {
