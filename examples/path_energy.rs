@@ -110,7 +110,10 @@ fn measure(args: &Args, input: &Path) -> Result<(), Box<dyn Error>> {
     }
     for (p, path) in paths.outer_iter().enumerate() {
         let measurement = measure.measure(path.insert_axis(Axis(1))).map_err(|e| {
-            let error = format!("{}, path {p}: {}", input.display(), args.measure.explain(e));
+            let mut error = format!("{}, path {p}: {}", input.display(), args.measure.explain(e));
+            if input.is_dir() {
+                error = with_frame_file(error, input);
+            }
             with_obstacle_hint(error.into(), args.obstacle.as_deref())
         })?;
         support::print(&serde_json::to_string(&Report {
@@ -119,6 +122,20 @@ fn measure(args: &Args, input: &Path) -> Result<(), Box<dyn Error>> {
         })?)?;
     }
     Ok(())
+}
+
+/// `error` about a folder of PNG frames, with the file of the first frame it names: the
+/// frames are numbered in the order `read_png_frames` reads them, which the user may not know.
+fn with_frame_file(error: String, dir: &Path) -> String {
+    let frame = error.split("frame ").skip(1).find_map(|rest| {
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse::<usize>().ok()
+    });
+    let files = data::png_frame_files(dir).unwrap_or_default();
+    match frame.and_then(|t| files.get(t).map(|file| (t, file))) {
+        Some((t, file)) => format!("{error} (frame {t} is {})", file.display()),
+        None => error,
+    }
 }
 
 /// A disk of radius 4 moving 16 pixels across a 32×32 grid in 8 steps, against the

@@ -249,6 +249,14 @@ fn fixtures(dir: &Path) {
     write_gray_png(&f("src.png"), &disk(32, 32, (16.0, 8.0), 4.0)).unwrap();
     write_gray_png(&f("tgt.png"), &disk(32, 32, (16.0, 24.0), 4.0)).unwrap();
     write_gray_png(&f("black.png"), &Array2::zeros((32, 32))).unwrap();
+    std::fs::create_dir_all(f("frames_black")).unwrap();
+    for t in 0..4 {
+        let frame = match t {
+            2 => Array2::zeros((16, 16)),
+            _ => disk(16, 16, (8.0, 4.0 + 2.0 * t as f64), 3.0),
+        };
+        write_gray_png(&f("frames_black").join(format!("f{t}.png")), &frame).unwrap();
+    }
     write_gray_png(&f("odd.png"), &disk(17, 17, (8.0, 8.0), 4.0)).unwrap();
     write_gray_png(&f("wall_src.png"), &disk(32, 32, (16.0, 8.0), 6.0)).unwrap();
     let wall = Array2::from_shape_fn((32, 32), |(_, j)| {
@@ -511,6 +519,10 @@ fn cases(dir: &Path) -> Vec<Case> {
         ev(
             &[&p("sparse_many.npy")],
             &["sparse_many.npy", "MAX_PATH_VALUES"],
+        ),
+        pe(
+            &[&p("frames_black")],
+            &["frames_black", "frame 2 is", "f2.png"],
         ),
         pe(
             &[&p("sparse_many.npy")],

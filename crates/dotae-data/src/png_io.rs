@@ -183,20 +183,7 @@ pub fn read_gray_png(path: &Path) -> Result<Array2<f64>, DataError> {
 /// starts with `.`) are skipped. The frames together may hold at most [`MAX_PNG_SAMPLES`]
 /// samples.
 pub fn read_png_frames(dir: &Path) -> Result<Array3<f64>, DataError> {
-    let entries = std::fs::read_dir(dir).map_err(|source| DataError::Read {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    // Hidden files are left out: editors' and macOS's `._name.png` companions are no frames.
-    let mut files: Vec<_> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("png")))
-        .filter(|p| {
-            p.file_name()
-                .is_some_and(|n| !n.as_encoded_bytes().starts_with(b"."))
-        })
-        .collect();
-    files.sort_by(|a, b| natural_order(a.as_os_str(), b.as_os_str()));
+    let files = png_frame_files(dir)?;
     let Some(first) = files.first() else {
         return Err(DataError::NoFrames {
             path: dir.to_path_buf(),
@@ -279,6 +266,26 @@ pub(crate) fn write_png_bytes(
 /// Writes a gray image in `[0, 1]` as an 8-bit PNG.
 pub fn write_gray_png(path: &Path, image: &Array2<f64>) -> Result<(), DataError> {
     write_png(path, &image.view().insert_axis(Axis(0)).to_owned())
+}
+
+/// The PNG files [`read_png_frames`] reads from `dir`, in the order it reads them: frame `t` of
+/// the path is `png_frame_files(dir)[t]`.
+pub fn png_frame_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, DataError> {
+    let entries = std::fs::read_dir(dir).map_err(|source| DataError::Read {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    // Hidden files are left out: editors' and macOS's `._name.png` companions are no frames.
+    let mut files: Vec<_> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("png")))
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| !n.as_encoded_bytes().starts_with(b"."))
+        })
+        .collect();
+    files.sort_by(|a, b| natural_order(a.as_os_str(), b.as_os_str()));
+    Ok(files)
 }
 
 /// Orders names by their text, except that runs of ASCII digits compare by their value (then,
