@@ -1061,6 +1061,47 @@ fn evaluate_lines_names_paths_that_are_no_lines() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// `ot barycentre` of two images warns when its result costs far more than their known optimum
+/// (a blend, from an ε too small for mass that far apart) and stays quiet when it does not.
+#[test]
+fn ot_barycentre_warns_about_a_blend() {
+    let dir = scratch("barycentre-blend");
+    let corners = [(2.0, 2.0), (29.0, 29.0)];
+    let middle = [(16.0, 8.0), (16.0, 24.0)];
+    for (name, centres, radius, blend) in [
+        ("corners", corners, 1.5, true),
+        ("middle", middle, 4.0, false),
+    ] {
+        let files: Vec<_> = centres
+            .iter()
+            .enumerate()
+            .map(|(k, &centre)| {
+                let file = dir.join(format!("{name}{k}.png"));
+                write_gray_png(&file, &disk(32, 32, centre, radius)).unwrap();
+                file
+            })
+            .collect();
+        let output = Command::new(binary("ot"))
+            .arg("barycentre")
+            .args(&files)
+            .arg("--out")
+            .arg(dir.join(format!("out-{name}")))
+            .output()
+            .expect("the binary runs");
+        assert!(output.status.success(), "{output:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let report: serde_json::Value =
+            serde_json::from_str(&String::from_utf8_lossy(&output.stdout)).unwrap();
+        let ratio = report["cost"].as_f64().unwrap() / report["optimal_cost"].as_f64().unwrap();
+        assert_eq!(
+            stderr.contains("close to a blend"),
+            blend,
+            "{name}: ratio {ratio}, {stderr}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Help text that cannot be written is an error, as every other output is: exit 1, a message.
 #[test]
 fn help_to_a_full_stdout_fails_by_name() {
