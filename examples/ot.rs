@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use dotae::data::{read_gray_png, read_npy, write_gif, write_npy, write_png_grid};
+use dotae::data::{read_gray_png, read_npy_within, write_gif, write_npy, write_png_grid};
 use dotae::grid::{Boundary, Grid};
 use dotae::metrics::{MeasureConfig, PathMeasure};
 use dotae::ot::{
@@ -37,7 +37,7 @@ mod obstacle;
 mod output;
 mod support;
 
-use limits::{MAX_IMAGE_SIDE, MAX_STEPS, RealRange, check_range, check_real};
+use limits::{MAX_IMAGE_SIDE, MAX_STEPS, RealRange, check_png_side, check_range, check_real};
 use obstacle::{read_obstacle_mask, with_obstacle_hint};
 use output::Output;
 
@@ -355,7 +355,8 @@ fn geodesic(args: &GeodesicArgs) -> Result<(), Box<dyn Error>> {
 fn read_density(file: &Path) -> Result<Array2<f64>, Box<dyn Error>> {
     let image = match file.extension().and_then(|e| e.to_str()) {
         Some("npy") => {
-            let array = read_npy(file)?;
+            let side = MAX_IMAGE_SIDE as u64;
+            let array = read_npy_within(file, side * side, "MAX_IMAGE_SIDE²")?;
             let shape = array.shape().to_vec();
             array.into_dimensionality::<Ix2>().map_err(|_| {
                 format!(
@@ -364,7 +365,10 @@ fn read_density(file: &Path) -> Result<Array2<f64>, Box<dyn Error>> {
                 )
             })?
         }
-        _ => read_gray_png(file)?,
+        _ => {
+            check_png_side(file)?;
+            read_gray_png(file)?
+        }
     };
     let (rows, cols) = image.dim();
     if rows.max(cols) > MAX_IMAGE_SIDE || rows.min(cols) < 2 {

@@ -93,6 +93,9 @@ fn path_measure(args: &Args, rows: usize, cols: usize) -> Result<PathMeasure, Bo
 
 fn read_paths(input: &Path) -> Result<Array4<f64>, Box<dyn Error>> {
     Ok(if input.is_dir() {
+        for file in data::png_frame_files(input)? {
+            limits::check_png_side(&file)?;
+        }
         data::read_png_frames(input).map(|frames| frames.insert_axis(Axis(0)))?
     } else {
         data::read_paths_npy_within(input, MAX_FILE_VALUES, "MAX_PATH_VALUES")?

@@ -8,6 +8,20 @@ use std::error::Error;
 /// The largest image side (`--size`): a 512×512 path of 257 frames is 540 MB as f64.
 pub const MAX_IMAGE_SIDE: usize = 512;
 
+/// A PNG's declared sides must be at most [`MAX_IMAGE_SIDE`], checked from its header before its
+/// pixels are decoded: the readers' own limit (2^28 samples) lets a 261 KB file take 4 GB.
+pub fn check_png_side(file: &std::path::Path) -> Result<(), Box<dyn Error>> {
+    let (rows, cols) = dotae::data::png_size(file)?;
+    if rows.max(cols) > MAX_IMAGE_SIDE {
+        return Err(format!(
+            "{} is {rows}x{cols}: images must have sides of at most {MAX_IMAGE_SIDE} pixels",
+            file.display()
+        )
+        .into());
+    }
+    Ok(())
+}
+
 /// The most time steps of a path (`--steps`, `--frames`).
 pub const MAX_STEPS: usize = 256;
 

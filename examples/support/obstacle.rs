@@ -4,7 +4,7 @@
 use std::error::Error;
 use std::path::Path;
 
-use dotae::data::read_gray_png;
+use dotae::data::{png_size, read_gray_png};
 use ndarray::Array2;
 
 /// The mask in `file` for `what` (the frames, the images) of `rows × cols`.
@@ -14,6 +14,17 @@ pub fn read_obstacle_mask(
     cols: usize,
     what: &str,
 ) -> Result<Array2<bool>, Box<dyn Error>> {
+    // The size is checked from the header first: a huge mask is refused before it is decoded.
+    let declared = png_size(file).map_err(|e| format!("--obstacle: {e}"))?;
+    if declared != (rows, cols) {
+        return Err(format!(
+            "--obstacle {} is {}x{}, but the {what} are {rows}x{cols}: the mask must have their size",
+            file.display(),
+            declared.0,
+            declared.1
+        )
+        .into());
+    }
     let mask = read_gray_png(file).map_err(|e| format!("--obstacle: {e}"))?;
     if mask.dim() != (rows, cols) {
         return Err(format!(

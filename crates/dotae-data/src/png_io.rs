@@ -268,6 +268,20 @@ pub fn write_gray_png(path: &Path, image: &Array2<f64>) -> Result<(), DataError>
     write_png(path, &image.view().insert_axis(Axis(0)).to_owned())
 }
 
+/// The `(rows, cols)` a PNG's header declares, read without decoding its pixels: for checking
+/// a caller's own size limit before [`read_png`] allocates the image.
+pub fn png_size(path: &Path) -> Result<(usize, usize), DataError> {
+    let file = crate::open::open_regular(path)?;
+    let reader = png::Decoder::new(BufReader::new(file))
+        .read_info()
+        .map_err(|e| DataError::Png {
+            path: path.to_path_buf(),
+            reason: decoding_reason(&e),
+        })?;
+    let (width, height) = reader.info().size();
+    Ok((height as usize, width as usize))
+}
+
 /// The PNG files [`read_png_frames`] reads from `dir`, in the order it reads them: frame `t` of
 /// the path is `png_frame_files(dir)[t]`.
 pub fn png_frame_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, DataError> {
