@@ -345,12 +345,16 @@ fn pole(
     };
     let given = intervals.is_some();
     let (sources, targets) = intervals.unwrap_or_else(|| (lights(&first), lights(&last)));
+    let is_far: Vec<bool> = (0..first.len())
+        .map(|p| first[p].distance.max(last[p].distance) > flat_distance)
+        .collect();
+    let far: Vec<usize> = (0..is_far.len()).filter(|&p| is_far[p]).collect();
     // Given intervals must name scenes like the paths' own ends: another run's would not.
     let mut unlike_intervals = Vec::new();
     if given {
         for (p, path) in paths.outer_iter().enumerate() {
             // A path unlike every scene is warned about as such below.
-            if first[p].distance.max(last[p].distance) > flat_distance {
+            if is_far[p] {
                 continue;
             }
             let ends = [(0, sources[p]), (frames - 1, targets[p])];
@@ -375,9 +379,6 @@ fn pole(
     }
     let same_scene: Vec<usize> = (0..sources.len())
         .filter(|&p| sources[p] == targets[p])
-        .collect();
-    let far: Vec<usize> = (0..first.len())
-        .filter(|&p| first[p].distance.max(last[p].distance) > flat_distance)
         .collect();
     let total = first.len();
     if !same_scene.is_empty() {
