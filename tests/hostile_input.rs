@@ -1061,6 +1061,58 @@ fn evaluate_lines_names_paths_that_are_no_lines() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// An obstacle that walls off a pocket where neither image has mass is usable: the pocket is
+/// sealed into the obstacle with a warning that names the file, and both binaries that solve or
+/// train between two images succeed (they used to fail on the trace of mass left in the pocket).
+#[test]
+fn an_empty_pocket_of_an_obstacle_is_sealed_with_a_warning() {
+    let dir = scratch("empty-pocket");
+    let pocket = Array2::from_shape_fn((32, 32), |(i, j)| {
+        f64::from(u8::from((i == 4 && j >= 27) || (j == 27 && i <= 4)))
+    });
+    let mask = dir.join("pocket.png");
+    write_gray_png(&mask, &pocket).unwrap();
+    let (source, target) = (dir.join("source.png"), dir.join("target.png"));
+    write_gray_png(&source, &disk(32, 32, (16.0, 8.0), 4.0)).unwrap();
+    write_gray_png(&target, &disk(32, 32, (16.0, 24.0), 4.0)).unwrap();
+    let mask_arg = mask.to_str().unwrap();
+    let (src, tgt) = (source.to_str().unwrap(), target.to_str().unwrap());
+    let out = |name: &str| dir.join(name).to_str().unwrap().to_owned();
+    for (binary_name, args) in [
+        (
+            "ot",
+            vec!["geodesic", src, tgt, "--steps", "4", "--obstacle", mask_arg],
+        ),
+        (
+            "quickstart",
+            vec![
+                "--source",
+                src,
+                "--target",
+                tgt,
+                "--epochs",
+                "1",
+                "--obstacle",
+                mask_arg,
+            ],
+        ),
+    ] {
+        let output = Command::new(binary(binary_name))
+            .args(&args)
+            .arg("--out")
+            .arg(out(binary_name))
+            .output()
+            .expect("the binary runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{binary_name}: {stderr}");
+        assert!(
+            stderr.contains("pocket.png encloses 1 pocket(s) of 16 pixel(s)"),
+            "{binary_name}: {stderr}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// `ot barycentre` of two images warns when its result costs far more than their known optimum
 /// (a blend, from an ε too small for mass that far apart) and stays quiet when it does not.
 #[test]

@@ -5,7 +5,8 @@ use std::error::Error;
 use std::path::Path;
 
 use dotae::data::{png_size, read_gray_png};
-use ndarray::Array2;
+use dotae::grid::{Boundary, Grid, Region};
+use ndarray::{Array2, ArrayView2};
 
 /// The mask in `file` for `what` (the frames, the images) of `rows × cols`.
 pub fn read_obstacle_mask(
@@ -49,4 +50,72 @@ pub fn with_obstacle_hint(error: Box<dyn Error>, obstacle: Option<&Path>) -> Box
         .into(),
         None => error,
     }
+}
+
+/// The free cells an obstacle encloses where no image holds mass, walled in with the obstacle.
+#[allow(dead_code)] // path_energy measures the frames it is given and seals nothing
+pub struct SealedPockets {
+    /// The obstacle with its empty pockets added.
+    pub mask: Array2<bool>,
+    /// How many enclosed regions were empty.
+    pub pockets: usize,
+    /// How many cells they held.
+    pub cells: usize,
+}
+
+#[allow(dead_code)]
+impl SealedPockets {
+    /// The warning a binary prints when it sealed anything, naming the mask's `file`.
+    pub fn warning(&self, file: &Path) -> Option<String> {
+        (self.cells > 0).then(|| {
+            format!(
+                "warning: --obstacle {} encloses {} pocket(s) of {} pixel(s) where no image holds mass; they are treated as obstacle (no mass can reach them)",
+                file.display(),
+                self.pockets,
+                self.cells
+            )
+        })
+    }
+}
+
+/// Adds to `mask` every region it walls off completely (`boundary` gives no way out) where
+/// none of `images` (each of the mask's size) holds mass. Mass never enters such a pocket, but
+/// a decoded or solved frame leaves a trace there that the balanced measure, which needs equal
+/// mass per region in every frame, refuses. When no region holds mass the mask is returned
+/// unchanged, for the mass checks to refuse.
+#[allow(dead_code)]
+pub fn seal_empty_pockets(
+    mask: Array2<bool>,
+    boundary: Boundary,
+    images: &[ArrayView2<'_, f64>],
+) -> Result<SealedPockets, Box<dyn Error>> {
+    let (rows, cols) = mask.dim();
+    let grid = Grid::with_obstacles(rows, cols, boundary, mask.view())?;
+    let holds_mass = |region: &Region| {
+        region
+            .cells
+            .iter()
+            .any(|&c| images.iter().any(|image| image[(c / cols, c % cols)] > 0.0))
+    };
+    let empty: Vec<&Region> = grid
+        .regions()
+        .iter()
+        .filter(|region| !region.anchored && !holds_mass(region))
+        .collect();
+    let mut sealed = SealedPockets {
+        mask,
+        pockets: 0,
+        cells: 0,
+    };
+    if empty.len() == grid.regions().len() {
+        return Ok(sealed);
+    }
+    for region in empty {
+        for &c in &region.cells {
+            sealed.mask[(c / cols, c % cols)] = true;
+        }
+        sealed.pockets += 1;
+        sealed.cells += region.cells.len();
+    }
+    Ok(sealed)
 }
