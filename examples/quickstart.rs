@@ -520,7 +520,7 @@ fn load_problem(args: &Args) -> Result<Problem, Box<dyn Error>> {
             .outer_iter()
             .chain(problem.target.outer_iter())
             .collect();
-        let sealed = seal_empty_pockets(mask, args.boundary, &images)?;
+        let sealed = seal_empty_pockets(path, mask, args.boundary, &images)?;
         if let Some(warning) = sealed.warning(path) {
             support::print_to_stderr(&warning);
         }

@@ -160,6 +160,8 @@ fn fixtures(dir: &Path) {
     let f = |name: &str| dir.join(name);
     let squares = moving_squares();
     write_npy(&f("ok.npy"), &squares).unwrap();
+    // Mass everywhere on 77×77: just past the pairs `ot emd` solves within a minute.
+    write_npy(&f("full77.npy"), &Array2::<f64>::ones((77, 77))).unwrap();
     write_npy(&f("zeros.npy"), &Array3::<f64>::zeros((5, 16, 16))).unwrap();
     write_npy(&f("neg.npy"), &squares.mapv(|v| v - 0.5)).unwrap();
     let mut nan = squares.clone();
@@ -760,6 +762,10 @@ fn cases(dir: &Path) -> Vec<Case> {
             &["--max-iterations"],
         ),
         ot(&["geodesic", &src, &tgt, "--steps", "0"], &["--steps"]),
+        ot(
+            &["emd", &p("full77.npy"), &p("full77.npy")],
+            &["full77.npy", "pairs of pixels with mass", "downsample"],
+        ),
         ot(
             &["emd", &src, &p("huge.npy")],
             &["huge.npy", "too large to add up"],

@@ -78,19 +78,21 @@ impl SealedPockets {
     }
 }
 
-/// Adds to `mask` every region it walls off completely (`boundary` gives no way out) where
+/// Adds to `mask`, read from `file`, every region it walls off completely (`boundary` gives no way out) where
 /// none of `images` (each of the mask's size) holds mass. Mass never enters such a pocket, but
 /// a decoded or solved frame leaves a trace there that the balanced measure, which needs equal
 /// mass per region in every frame, refuses. When no region holds mass the mask is returned
 /// unchanged, for the mass checks to refuse.
 #[allow(dead_code)]
 pub fn seal_empty_pockets(
+    file: &Path,
     mask: Array2<bool>,
     boundary: Boundary,
     images: &[ArrayView2<'_, f64>],
 ) -> Result<SealedPockets, Box<dyn Error>> {
     let (rows, cols) = mask.dim();
-    let grid = Grid::with_obstacles(rows, cols, boundary, mask.view())?;
+    let grid = Grid::with_obstacles(rows, cols, boundary, mask.view())
+        .map_err(|e| format!("--obstacle {}: {e}", file.display()))?;
     let holds_mass = |region: &Region| {
         region
             .cells
