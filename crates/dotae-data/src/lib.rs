@@ -27,6 +27,7 @@ mod mnist;
 mod npy_io;
 #[cfg(feature = "files")]
 mod open;
+#[cfg(feature = "files")]
 pub use open::read_text;
 #[cfg(feature = "files")]
 mod plot;
