@@ -685,6 +685,12 @@ fn cases(dir: &Path) -> Vec<Case> {
         lines(&["--learning-rate", "1e-320"], &["--learning-rate"]),
         lines(&["--test-pairs", "501"], &["--test-pairs", "500"]),
         pole(&["--alpha", "0.5"], &["--alpha", "path-energy"]),
+        pole(&["--beta", "0.1"], &["--beta", "vae"]),
+        case(
+            "pole",
+            &["--quick", "--method", "vae", "--beta", "-1"],
+            &["--beta"],
+        ),
         mnist("mnist_blank", &[], &["--data", "black"]),
         mnist(
             "mnist_small",

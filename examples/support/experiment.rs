@@ -160,14 +160,18 @@ pub struct CommonArgs {
     pub batch_size: Option<usize>,
     /// Adam step of every network of every method. Left out, ACAI keeps its published 1e-4
     /// and the others take the benchmark's rate.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub learning_rate: Option<f64>,
     /// Test pairs interpolated by every method.
     #[arg(long)]
     pub test_pairs: Option<usize>,
     /// Weight α of the path energy (0 trains the plain autoencoder).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub alpha: Option<f64>,
+    /// Weight β of the VAE's KL term in its per-image ELBO: 1 (the default) is the VAE, larger
+    /// a β-VAE, smaller keeps more of each image in its code.
+    #[arg(long, allow_negative_numbers = true)]
+    pub beta: Option<f64>,
     /// Interpolation pairs per batch for the path energy and AEAI (the paper: 9 of a batch of
     /// 256). (Default: 9.)
     #[arg(long)]
@@ -219,6 +223,15 @@ impl CommonArgs {
             if !selected(&self.method).contains(&MethodName::PathEnergy) {
                 return Err(format!(
                     "--alpha {alpha:e} weighs the path energy, but --method does not include path-energy: it would change nothing"
+                )
+                .into());
+            }
+        }
+        if let Some(beta) = self.beta {
+            check_real("--beta", beta, &LOSS_WEIGHT)?;
+            if !selected(&self.method).contains(&MethodName::Vae) {
+                return Err(format!(
+                    "--beta {beta:e} weighs the VAE's KL term, but --method does not include vae: it would change nothing"
                 )
                 .into());
             }
@@ -276,6 +289,7 @@ impl CommonArgs {
             seed: self.seed,
             pairs: self.pairs(),
             acai_learning_rate: self.learning_rate.unwrap_or(ACAI_PUBLISHED_LEARNING_RATE),
+            vae_beta: self.beta.unwrap_or(VAE_BETA),
             regulariser: Regulariser {
                 alpha: self.alpha.unwrap_or(regulariser.alpha),
                 ..regulariser
@@ -296,8 +310,13 @@ pub struct Schedule {
     /// ACAI's Adam step (autoencoder and critic): its published rate unless `--learning-rate`
     /// sets every method's.
     pub acai_learning_rate: f64,
+    /// The VAE's β: 1, the VAE, unless `--beta` is given.
+    pub vae_beta: f64,
     pub regulariser: Regulariser,
 }
+
+/// The VAE's β in every experiment: the textbook VAE, as in the published rows.
+pub const VAE_BETA: f64 = 1.0;
 
 /// The named method with its published hyper-parameters (docs/experiments.md lists them next
 /// to the references), freshly initialised on `device` (an autodiff device).
@@ -321,6 +340,7 @@ pub fn build(
         MethodName::Vae => Box::new(Vae::new(
             VaeConfig::new()
                 .with_model(s.model.clone())
+                .with_beta(s.vae_beta)
                 .with_learning_rate(rate)
                 .with_seed(s.seed),
             device,
