@@ -467,13 +467,14 @@ fn check_unit_range(file: &Path, paths: &Array5<f64>) -> Result<(), Box<dyn Erro
     }
 }
 
-/// Warns about paths whose frames are all the same image: their scores (energy 0, SSIM 1)
-/// describe a still picture, not an interpolation.
+/// Warns about paths whose frames are all the same image to the eye
+/// ([`still_paths`]): their scores (energy near 0, SSIM near 1) describe a still picture, not
+/// an interpolation.
 fn warn_still_paths(file: &Path, paths: &Array5<f64>) {
     let still = still_paths(paths.view());
     if !still.is_empty() {
         support::print_to_stderr(&format!(
-            "warning: {}: {} of {} paths do not move (every frame equals the first; paths {}): their scores describe still images",
+            "warning: {}: {} of {} paths do not move (no pixel of any frame differs from the first by half an 8-bit gray level; paths {}): their scores describe still images",
             file.display(),
             still.len(),
             paths.len_of(Axis(0)),

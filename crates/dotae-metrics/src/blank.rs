@@ -19,10 +19,15 @@ pub fn first_blank_frame(path: ArrayView4<f64>) -> Option<(usize, usize)> {
     })
 }
 
-/// The indices of the paths of `paths` `(P, frames, C, H, W)` whose every frame equals the
-/// first: their energy is 0 and their adjacent SSIM 1, the scores of a still picture (a
-/// collapsed decoder's), not of an interpolation. Paths without frames have none to compare
-/// and are not listed.
+/// The largest change of a pixel (values in `[0, 1]`) along a path that still counts as no
+/// motion: half of one 8-bit gray level, which no picture of the path would show.
+pub const STILL_BELOW: f64 = 0.5 / 255.0;
+
+/// The indices of the paths of `paths` `(P, frames, C, H, W)` whose every frame differs from
+/// the first by less than [`STILL_BELOW`] at every pixel: no picture of them moves, and their
+/// energy near 0 and adjacent SSIM near 1 are the scores of a still picture (a collapsed
+/// decoder's), not of an interpolation. Paths without frames have none to compare and are not
+/// listed.
 pub fn still_paths(paths: ArrayView5<f64>) -> Vec<usize> {
     if paths.len_of(Axis(1)) == 0 {
         return Vec::new();
@@ -32,7 +37,12 @@ pub fn still_paths(paths: ArrayView5<f64>) -> Vec<usize> {
         .enumerate()
         .filter(|(_, path)| {
             let first = path.index_axis(Axis(0), 0);
-            path.outer_iter().all(|frame| frame == first)
+            path.outer_iter().all(|frame| {
+                frame
+                    .iter()
+                    .zip(&first)
+                    .all(|(v, f)| (v - f).abs() < STILL_BELOW)
+            })
         })
         .map(|(p, _)| p)
         .collect()
@@ -53,9 +63,10 @@ mod tests {
     }
 
     #[test]
-    fn only_paths_whose_frames_never_change_are_still() {
+    fn only_paths_whose_frames_never_change_visibly_are_still() {
         let mut paths = ndarray::Array5::from_elem((3, 4, 1, 2, 2), 0.5);
-        paths[[1, 3, 0, 1, 1]] = 0.6;
+        paths[[1, 3, 0, 1, 1]] = 0.5 + 1.01 * STILL_BELOW;
+        paths[[2, 2, 0, 0, 1]] = 0.5 - 0.99 * STILL_BELOW;
         assert_eq!(still_paths(paths.view()), [0, 2]);
         let no_frames = ndarray::Array5::<f64>::zeros((3, 0, 1, 2, 2));
         assert!(still_paths(no_frames.view()).is_empty());
