@@ -32,7 +32,7 @@ pub fn read_png(path: &Path) -> Result<Array3<f64>, DataError> {
     };
     let file = crate::open::open_regular(path)?;
     let file_len = file.metadata().map_err(read_err)?.len();
-    let mut decoder = png::Decoder::new(BufReader::new(file));
+    let mut decoder = checked_decoder(file);
     decoder.set_transformations(png::Transformations::EXPAND);
     let mut reader = decoder
         .read_info()
@@ -138,6 +138,15 @@ fn decoding_reason(error: &png::DecodingError) -> String {
     text
 }
 
+/// A decoder of `file` that verifies every chunk's CRC and the image data's Adler-32, which the
+/// png crate skips by default: a file damaged inside its compressed data must be refused, not
+/// decoded into other pixels.
+fn checked_decoder(file: std::fs::File) -> png::Decoder<BufReader<std::fs::File>> {
+    let mut decoder = png::Decoder::new(BufReader::new(file));
+    decoder.ignore_checksums(false);
+    decoder
+}
+
 /// Every palette index of the indexed PNG at `path` must name one of its `entries` colours:
 /// the decoder turns an index past the palette into black, which would read as an image
 /// without mass instead of a broken file.
@@ -147,7 +156,7 @@ fn check_palette_indices(path: &Path, entries: usize) -> Result<(), DataError> {
         reason,
     };
     let file = crate::open::open_regular(path)?;
-    let mut reader = png::Decoder::new(BufReader::new(file))
+    let mut reader = checked_decoder(file)
         .read_info()
         .map_err(|e| invalid(decoding_reason(&e)))?;
     let (info, buffer) = next_frame(path, &mut reader)?;
@@ -272,7 +281,7 @@ pub fn write_gray_png(path: &Path, image: &Array2<f64>) -> Result<(), DataError>
 /// a caller's own size limit before [`read_png`] allocates the image.
 pub fn png_size(path: &Path) -> Result<(usize, usize), DataError> {
     let file = crate::open::open_regular(path)?;
-    let reader = png::Decoder::new(BufReader::new(file))
+    let reader = checked_decoder(file)
         .read_info()
         .map_err(|e| DataError::Png {
             path: path.to_path_buf(),

@@ -117,6 +117,49 @@ fn png_round_trip_is_exact_on_8_bit_levels() {
     assert!(back.iter().zip(&rgb).all(|(a, b)| (a - b).abs() < 1e-12));
 }
 
+/// CRC-32 of PNG chunks (ISO 3309), bit by bit.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &byte in bytes {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// A PNG whose compressed image data is damaged (its Adler-32 no longer matches) while every
+/// chunk CRC is right is refused, naming the file: the png crate skips the Adler-32 by default.
+#[test]
+fn a_png_with_a_wrong_adler32_is_refused() {
+    let dir = scratch("adler");
+    let file = dir.join("gray.png");
+    write_gray_png(
+        &file,
+        &Array2::from_shape_fn((4, 4), |(i, j)| (i + j) as f64 / 6.0),
+    )
+    .unwrap();
+    let mut bytes = std::fs::read(&file).unwrap();
+    let idat = bytes.windows(4).position(|w| w == b"IDAT").unwrap();
+    let len = u32::from_be_bytes(bytes[idat - 4..idat].try_into().unwrap()) as usize;
+    let end = idat + 4 + len;
+    bytes[end - 1] ^= 0x55;
+    let crc = crc32(&bytes[idat..end]);
+    bytes[end..end + 4].copy_from_slice(&crc.to_be_bytes());
+    std::fs::write(&file, &bytes).unwrap();
+    let err = read_gray_png(&file).unwrap_err().to_string();
+    assert!(
+        err.contains("gray.png") && err.contains("Checksum"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn png_frames_order_numbers_by_value_and_skip_hidden_files() {
     let dir = scratch("numbered");
