@@ -55,7 +55,11 @@ pub fn read_png(path: &Path) -> Result<Array3<f64>, DataError> {
         "MAX_PNG_SAMPLES",
     )?;
     let (info, buffer) = next_frame(path, &mut reader)?;
-    if let Some(palette) = &reader.info().palette {
+    // A truecolour image may carry a PLTE too, a suggested palette for display that indexes
+    // nothing.
+    if let (png::ColorType::Indexed, Some(palette)) =
+        (reader.info().color_type, &reader.info().palette)
+    {
         check_palette_indices(path, palette.len() / 3)?;
     }
     let (rows, cols) = (info.height as usize, info.width as usize);

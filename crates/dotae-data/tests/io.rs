@@ -117,6 +117,26 @@ fn png_round_trip_is_exact_on_8_bit_levels() {
     assert!(back.iter().zip(&rgb).all(|(a, b)| (a - b).abs() < 1e-12));
 }
 
+/// A truecolour PNG may carry a suggested palette (PLTE) that indexes nothing: it reads as
+/// its colours, not as palette indices past a short palette.
+#[test]
+fn an_rgb_png_with_a_suggested_palette_reads_as_its_colours() {
+    let dir = scratch("rgb-plte");
+    let file = dir.join("rgb.png");
+    let mut encoder = png::Encoder::new(std::fs::File::create(&file).unwrap(), 2, 1);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_palette(vec![0u8, 0, 0, 255, 255, 255]);
+    let mut writer = encoder.write_header().unwrap();
+    writer.write_image_data(&[200, 100, 50, 0, 0, 255]).unwrap();
+    writer.finish().unwrap();
+    let image = dotae_data::read_png(&file).unwrap();
+    assert_eq!(image.dim(), (3, 1, 2));
+    assert_eq!(image[[0, 0, 0]], 200.0 / 255.0);
+    assert_eq!(image[[2, 0, 1]], 1.0);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// CRC-32 of PNG chunks (ISO 3309), bit by bit.
 fn crc32(bytes: &[u8]) -> u32 {
     let mut crc = 0xFFFF_FFFFu32;
