@@ -232,8 +232,11 @@ fn barycentre(args: &BarycentreArgs) -> Result<(), Box<dyn Error>> {
     };
     // Of two images the bound is the optimum, at the geodesic's point.
     let optimal_cost = cost_lower_bound.filter(|_| images.len() == 2);
+    // The kernel's blur costs about 2σ² on its own (σ per axis, in pixels), whatever the
+    // images: only a cost beyond that says the iteration blended them.
+    let blur_cost = 2.0 * blur_sigma(config.epsilon, images[0].ncols()).powi(2);
     if let (Some(costs), Some(bound)) = (&costs, cost_lower_bound)
-        && costs.cost > BARYCENTRE_COST_SLACK * bound
+        && costs.cost > BARYCENTRE_COST_SLACK * bound + blur_cost
     {
         let against = match images.len() {
             2 => format!("the optimum {bound:.4e} for two images"),
@@ -242,9 +245,9 @@ fn barycentre(args: &BarycentreArgs) -> Result<(), Box<dyn Error>> {
             ),
         };
         support::print_to_stderr(&format!(
-            "warning: the barycentre costs {:.4e}, {:.2}x {against}: the entropic iteration may have left it close to a blend of the images (--epsilon {:e} is small for mass this far apart); {}",
+            "warning: the barycentre costs {:.4e}, {:.2}x {against} plus the blur's own {blur_cost:.2e}: the entropic iteration may have left it close to a blend of the images (--epsilon {:e} is small for mass this far apart); {}",
             costs.cost,
-            costs.cost / bound,
+            (costs.cost - blur_cost) / bound,
             config.epsilon,
             smallest_epsilon_hint(&images)
         ));
@@ -344,7 +347,10 @@ fn geodesic(args: &GeodesicArgs) -> Result<(), Box<dyn Error>> {
     // the solver stopped before its frames became one.
     if let Some(estimate) = measured.w2_estimate {
         let ratio = estimate / path.w2_squared;
-        if !(GEODESIC_AGREEMENT..=1.0 / GEODESIC_AGREEMENT).contains(&ratio) {
+        // Equal values agree, 0 and 0 (an image to itself) included, whose ratio is NaN.
+        let agree = estimate == path.w2_squared
+            || (GEODESIC_AGREEMENT..=1.0 / GEODESIC_AGREEMENT).contains(&ratio);
+        if !agree {
             support::print_to_stderr(&format!(
                 "warning: the frames' path energy (T·J = {estimate:.4e}) is {ratio:.2}x the solver's W₂² ({:.4e}): they are not yet a geodesic; lower --tolerance (now {:e}) or raise --max-iterations",
                 path.w2_squared, args.tolerance
