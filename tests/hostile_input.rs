@@ -473,6 +473,10 @@ fn cases(dir: &Path) -> Vec<Case> {
         with_pair(&["--obstacle", &p("nope.png")], &["nope.png"]),
         with_pair(&["--obstacle", &p("white.png")], &["white.png", "free"]),
         q(&["--out", &a_file], &["--out", "a_file"]),
+        q(
+            &["--out", &p(&format!("{}/run", "n".repeat(256)))],
+            &["--out", "256 bytes", "255"],
+        ),
         // path_energy: unreadable, hostile or meaningless paths and flags.
         pe(&[&p("nope.npy")], &["nope.npy"]),
         pe(&[&p("zeros.npy")], &["zeros.npy", "zero mass"]),
@@ -1257,6 +1261,66 @@ fn help_to_a_full_stdout_fails_by_name() {
             "{name}: {stderr}"
         );
     }
+}
+
+/// The next run for an `--out` removes its abandoned staging folders (a lock file that no
+/// process holds) and nothing else: not a folder that only looks like one (no lock file: a
+/// user's), and not one whose lock is held — a live run, even in another PID namespace, where
+/// its process id (here one that does not exist) says nothing.
+#[test]
+fn only_abandoned_staging_folders_are_removed() {
+    let outs = scratch("staging-locks");
+    let lock = ".dotae-staging.lock";
+    let abandoned = outs.join(".run.partial-4194301");
+    let users = outs.join(".run.partial-4194302");
+    let live = outs.join(".run.partial-4194303");
+    for dir in [&abandoned, &users, &live] {
+        std::fs::create_dir_all(dir).unwrap();
+    }
+    std::fs::write(abandoned.join(lock), b"").unwrap();
+    std::fs::write(users.join("notes.txt"), b"mine").unwrap();
+    let held = std::fs::File::create(live.join(lock)).unwrap();
+    {
+        use std::os::fd::AsRawFd;
+        // SAFETY: locking a file this test owns.
+        let locked = unsafe { libc::flock(held.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+        assert_eq!(locked, 0);
+    }
+    let images: Vec<_> = [(8.0, 5.0), (8.0, 11.0)]
+        .iter()
+        .enumerate()
+        .map(|(k, &centre)| {
+            let file = outs.join(format!("disk{k}.png"));
+            write_gray_png(&file, &disk(16, 16, centre, 2.0)).unwrap();
+            file
+        })
+        .collect();
+    let output = Command::new(binary("ot"))
+        .arg("barycentre")
+        .args(&images)
+        .arg("--out")
+        .arg(outs.join("run"))
+        .output()
+        .expect("the binary runs");
+    assert!(output.status.success(), "{output:?}");
+    assert!(
+        !abandoned.exists(),
+        "the abandoned staging folder is still there"
+    );
+    assert!(
+        users.join("notes.txt").is_file(),
+        "a user's folder was removed"
+    );
+    assert!(
+        live.join(lock).is_file(),
+        "a live run's staging folder was removed"
+    );
+    assert!(
+        !outs.join("run").join(lock).exists(),
+        "the lock file was published"
+    );
+    drop(held);
+    let _ = std::fs::remove_dir_all(&outs);
 }
 
 fn training_quickstart(outs: &Path) -> std::process::Child {

@@ -12,12 +12,20 @@ pub struct Output {
     out: PathBuf,
     staging: PathBuf,
     published: bool,
+    /// Held (`flock`) while the run lives: it tells a live staging folder from an abandoned
+    /// one, across PID namespaces too, where process ids say nothing.
+    _lock: std::fs::File,
 }
+
+/// The lock file in every staging folder; never published.
+const LOCK_NAME: &str = ".dotae-staging.lock";
 
 impl Output {
     /// Stages a run for `out`, which must be a directory or not exist yet. The staging
-    /// directory lies in the nearest existing ancestor of `out`, so publishing is a rename on
-    /// one file system; nothing is created at `out` itself before [`Output::publish`].
+    /// directory lies in `out` when it exists, else in its nearest existing ancestor, so that
+    /// publishing is a rename on one file system (`out` may be a mount point, or a link to a
+    /// folder on another file system); nothing is created at a new `out` before
+    /// [`Output::publish`].
     pub fn stage(out: &Path) -> Result<Self, Box<dyn Error>> {
         // `new/.` names `new`; left as it is, creating it at publish time would fail after the
         // work.
@@ -33,13 +41,17 @@ impl Output {
             return Err(fail(&"it exists and is not a directory (or is a dangling link)").into());
         }
         let absolute = std::path::absolute(out).map_err(|e| fail(&e))?;
+        check_name_lengths(&absolute).map_err(|e| fail(&e))?;
         // The nearest existing ancestor must be a directory: under a file, nothing could be
         // published, and finding that out after the work would waste it.
-        let base = absolute
-            .ancestors()
-            .skip(1)
-            .find(|dir| std::fs::symlink_metadata(dir).is_ok())
-            .ok_or_else(|| fail(&"no parent directory exists"))?;
+        let base = match out.is_dir() {
+            true => absolute.as_path(),
+            false => absolute
+                .ancestors()
+                .skip(1)
+                .find(|dir| std::fs::symlink_metadata(dir).is_ok())
+                .ok_or_else(|| fail(&"no parent directory exists"))?,
+        };
         if !base.is_dir() {
             return Err(fail(&format!("{} is not a directory", base.display())).into());
         }
@@ -55,11 +67,22 @@ impl Output {
             .collect();
         remove_abandoned_staging(base, &name);
         let staging = base.join(format!(".{name}.partial-{}", std::process::id()));
-        std::fs::create_dir(&staging).map_err(|e| fail(&e))?;
+        std::fs::create_dir(&staging).map_err(|e| {
+            format!(
+                "--out {}: cannot create a folder in {}: {e}",
+                out.display(),
+                base.display()
+            )
+        })?;
+        let lock = lock_staging(&staging).map_err(|e| {
+            let _ = std::fs::remove_dir_all(&staging);
+            fail(&e)
+        })?;
         Ok(Self {
             out: out.to_path_buf(),
             staging,
             published: false,
+            _lock: lock,
         })
     }
 
@@ -76,6 +99,7 @@ impl Output {
         std::fs::create_dir_all(&self.out).map_err(fail)?;
         let entries = std::fs::read_dir(&self.staging)
             .map_err(fail)?
+            .filter(|entry| entry.as_ref().map_or(true, |e| e.file_name() != LOCK_NAME))
             .collect::<Result<Vec<_>, _>>()
             .map_err(fail)?;
         // A file where a folder goes, or the reverse, would stop the moves half-way: find it
@@ -101,6 +125,7 @@ impl Output {
             }
             std::fs::rename(entry.path(), &target).map_err(fail)?;
         }
+        std::fs::remove_file(self.staging.join(LOCK_NAME)).map_err(fail)?;
         std::fs::remove_dir(&self.staging).map_err(fail)?;
         self.published = true;
         Ok(())
@@ -175,11 +200,56 @@ impl Output {
     }
 }
 
-/// Removes the staging directories for `--out` `name` in `base` whose process has ended: a run
-/// ended at once by a second signal, or killed, cannot clean up after itself, so the next run
-/// for the same `--out` does.
 /// The bytes of `--out`'s name kept in its staging folder's name `.{name}.partial-{pid}`.
 const STAGING_NAME_BYTES: usize = 200;
+
+/// The longest file name and path Linux takes (`NAME_MAX`, `PATH_MAX` less its NUL): a longer
+/// `--out` could never be created, and would fail only when the run publishes.
+const NAME_MAX: usize = 255;
+const PATH_MAX: usize = 4095;
+
+fn check_name_lengths(path: &Path) -> Result<(), String> {
+    let bytes = path.as_os_str().len();
+    if bytes > PATH_MAX {
+        return Err(format!(
+            "the path is {bytes} bytes long, above the {PATH_MAX} the system takes"
+        ));
+    }
+    match path.components().find(|c| c.as_os_str().len() > NAME_MAX) {
+        Some(long) => Err(format!(
+            "its part {:?} is {} bytes long, above the {NAME_MAX} a file name may have",
+            long.as_os_str(),
+            long.as_os_str().len()
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Creates the staging folder's lock file and holds its lock. It is locked under a temporary
+/// name first: a cleanup that found the lock file unlocked would take the folder for
+/// abandoned.
+fn lock_staging(staging: &Path) -> Result<std::fs::File, std::io::Error> {
+    let locking = staging.join(format!("{LOCK_NAME}.new"));
+    let file = std::fs::File::create(&locking)?;
+    if !try_lock(&file) {
+        return Err(std::io::Error::last_os_error());
+    }
+    std::fs::rename(&locking, staging.join(LOCK_NAME))?;
+    Ok(file)
+}
+
+/// Whether an exclusive `flock` on `file` was taken, without waiting.
+fn try_lock(file: &std::fs::File) -> bool {
+    use std::os::fd::AsRawFd;
+    // SAFETY: `flock` on a descriptor this process owns for the call's duration.
+    unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) == 0 }
+}
+
+/// Removes the staging directories for `--out` `name` in `base` that no run holds: a run
+/// ended at once by a second signal, or killed, cannot clean up after itself, so the next run
+/// for the same `--out` does. A folder is abandoned only when it holds a staging lock file
+/// that nobody holds; a folder without one (a user's, or a run's own just being made) is
+/// left alone.
 
 fn remove_abandoned_staging(base: &Path, name: &str) {
     let prefix = format!(".{name}.partial-");
@@ -192,17 +262,16 @@ fn remove_abandoned_staging(base: &Path, name: &str) {
             .to_str()
             .and_then(|n| n.strip_prefix(&prefix))
             .and_then(|pid| pid.parse::<libc::pid_t>().ok());
-        if pid.is_some_and(|pid| pid > 0 && !process_exists(pid)) {
+        if pid.is_none() {
+            continue;
+        }
+        let abandoned = std::fs::File::open(entry.path().join(LOCK_NAME))
+            .map(|lock| try_lock(&lock))
+            .unwrap_or(false);
+        if abandoned {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }
-}
-
-/// Whether a process `pid` exists (when unsure, as for another user's process, it does).
-fn process_exists(pid: libc::pid_t) -> bool {
-    // SAFETY: signal 0 only checks that `pid` could be signalled; nothing is sent.
-    let probed = unsafe { libc::kill(pid, 0) };
-    probed == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
 }
 
 impl Drop for Output {

@@ -238,7 +238,7 @@ fn parse_header(path: &Path, head: &[u8]) -> Result<Header, DataError> {
         parse_dict(dict).map_err(|e| invalid(format!("header dictionary: {e}")))?;
     let Some(element) = Element::parse(&descr) else {
         return Err(invalid(format!(
-            "element type '{descr}' is not supported: use float32 or float64"
+            "element type '{descr}' is not supported: the reader takes the explicit descr strings '<f4', '>f4', '<f8' and '>f8' (float32 or float64 with a byte order, as numpy.save writes them)"
         )));
     };
     Ok(Header {
@@ -492,9 +492,16 @@ fn with_path_axis<D: Dimension>(
 /// Writes any `f64` array as `.npy`, atomically.
 pub fn write_npy<A: WriteNpyExt>(path: &Path, array: &A) -> Result<(), DataError> {
     write_atomically(path, |w| {
-        array.write_npy(w).map_err(|e| DataError::Npy {
-            path: path.to_path_buf(),
-            reason: e.to_string(),
+        array.write_npy(w).map_err(|e| match e {
+            // A full disk or a failing device is a write error, not a malformed array.
+            ndarray_npy::WriteNpyError::Io(source) => DataError::Write {
+                path: path.to_path_buf(),
+                source,
+            },
+            other => DataError::Npy {
+                path: path.to_path_buf(),
+                reason: other.to_string(),
+            },
         })
     })
 }
