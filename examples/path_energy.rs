@@ -30,7 +30,7 @@ mod measure;
 #[path = "support/obstacle.rs"]
 mod obstacle;
 
-use limits::MAX_FILE_VALUES;
+use limits::{MAX_FILE_VALUES, MAX_STEPS};
 use obstacle::{read_obstacle_mask, with_obstacle_hint};
 mod support;
 
@@ -93,8 +93,31 @@ fn path_measure(args: &Args, rows: usize, cols: usize) -> Result<PathMeasure, Bo
 
 fn read_paths(input: &Path) -> Result<Array4<f64>, Box<dyn Error>> {
     Ok(if input.is_dir() {
-        for file in data::png_frame_files(input)? {
-            limits::check_png_side(&file)?;
+        // The frame count and the values are known from the listing and the headers: checked
+        // before any frame is decoded.
+        let files = data::png_frame_files(input)?;
+        if files.len() > MAX_STEPS + 1 {
+            return Err(format!(
+                "{} holds {} PNG frames: a path is measured here with at most {} frames",
+                input.display(),
+                files.len(),
+                MAX_STEPS + 1
+            )
+            .into());
+        }
+        let mut values = 0u64;
+        for file in &files {
+            limits::check_png_side(file)?;
+            let (rows, cols) = data::png_size(file)?;
+            values = values.saturating_add((rows * cols) as u64);
+        }
+        if values > MAX_FILE_VALUES {
+            return Err(format!(
+                "{}: its {} PNG frames hold {values} pixels, above the {MAX_FILE_VALUES} a path file may hold (MAX_PATH_VALUES)",
+                input.display(),
+                files.len()
+            )
+            .into());
         }
         data::read_png_frames(input).map(|frames| frames.insert_axis(Axis(0)))?
     } else {
@@ -113,10 +136,11 @@ fn measure(args: &Args, input: &Path) -> Result<(), Box<dyn Error>> {
     }
     for (p, path) in paths.outer_iter().enumerate() {
         let measurement = measure.measure(path.insert_axis(Axis(1))).map_err(|e| {
-            let mut error = format!("{}, path {p}: {}", input.display(), args.measure.explain(e));
+            let mut explained = args.measure.explain(e);
             if input.is_dir() {
-                error = with_frame_file(error, input);
+                explained = with_frame_file(explained, input);
             }
+            let error = format!("{}, path {p}: {explained}", input.display());
             with_obstacle_hint(error.into(), args.obstacle.as_deref())
         })?;
         support::print(&serde_json::to_string(&Report {
@@ -127,8 +151,9 @@ fn measure(args: &Args, input: &Path) -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-/// `error` about a folder of PNG frames, with the file of the first frame it names: the
-/// frames are numbered in the order `read_png_frames` reads them, which the user may not know.
+/// The measure's `error` about a folder of PNG frames (without the folder's name, which may
+/// itself hold "frame 1"), with the file of the first frame it names: the frames are numbered
+/// in the order `read_png_frames` reads them, which the user may not know.
 fn with_frame_file(error: String, dir: &Path) -> String {
     let frame = error.split("frame ").skip(1).find_map(|rest| {
         let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();

@@ -251,6 +251,24 @@ fn fixtures(dir: &Path) {
     write_gray_png(&f("src.png"), &disk(32, 32, (16.0, 8.0), 4.0)).unwrap();
     write_gray_png(&f("tgt.png"), &disk(32, 32, (16.0, 24.0), 4.0)).unwrap();
     write_gray_png(&f("black.png"), &Array2::zeros((32, 32))).unwrap();
+    // A folder named like a shot, whose name holds "frame 1": the message must name f2.png.
+    std::fs::create_dir_all(f("shot frame 1")).unwrap();
+    for t in 0..4 {
+        let frame = match t {
+            2 => Array2::zeros((16, 16)),
+            _ => disk(16, 16, (8.0, 4.0 + 2.0 * t as f64), 3.0),
+        };
+        write_gray_png(&f("shot frame 1").join(format!("f{t}.png")), &frame).unwrap();
+    }
+    // One frame more than a path may have, each 2x2: refused from the listing.
+    std::fs::create_dir_all(f("frames_258")).unwrap();
+    for t in 0..258 {
+        write_gray_png(
+            &f("frames_258").join(format!("f{t:03}.png")),
+            &Array2::from_elem((2, 2), 0.5),
+        )
+        .unwrap();
+    }
     std::fs::create_dir_all(f("frames_black")).unwrap();
     for t in 0..4 {
         let frame = match t {
@@ -529,6 +547,14 @@ fn cases(dir: &Path) -> Vec<Case> {
         pe(
             &[&p("frames_black")],
             &["frames_black", "frame 2 is", "f2.png"],
+        ),
+        pe(
+            &[&p("shot frame 1")],
+            &["shot frame 1", "frame 2 is", "f2.png"],
+        ),
+        pe(
+            &[&p("frames_258")],
+            &["frames_258", "258 PNG frames", "257"],
         ),
         pe(
             &[&p("sparse_many.npy")],
