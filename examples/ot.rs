@@ -164,11 +164,29 @@ fn emd(a: &Path, b: &Path) -> Result<(), Box<dyn Error>> {
 fn barycentre(args: &BarycentreArgs) -> Result<(), Box<dyn Error>> {
     check_range("--max-iterations", args.max_iterations, 1, MAX_ITERATIONS)?;
     check_real("--epsilon", args.epsilon, &BARYCENTRE_EPSILON)?;
-    let images = args
-        .images
-        .iter()
-        .map(|file| read_density(file))
-        .collect::<Result<Vec<_>, _>>()?;
+    check_range(
+        "the image count",
+        args.images.len(),
+        2,
+        MAX_BARYCENTRE_IMAGES,
+    )?;
+    // Read one by one, each within MAX_IMAGE_SIDE², so that the total is checked before more
+    // than one image past it is held.
+    let mut images = Vec::with_capacity(args.images.len());
+    let mut values = 0usize;
+    for (k, file) in args.images.iter().enumerate() {
+        let image = read_density(file)?;
+        values += image.len();
+        if values > MAX_BARYCENTRE_VALUES {
+            return Err(format!(
+                "the first {} images (to {}) hold {values} pixels, above the {MAX_BARYCENTRE_VALUES} a barycentre takes here (64 images of 512x512; each iteration convolves every image)",
+                k + 1,
+                file.display()
+            )
+            .into());
+        }
+        images.push(image);
+    }
     let named: Vec<(&Path, &Array2<f64>)> = args
         .images
         .iter()
@@ -434,6 +452,12 @@ fn read_density(file: &Path) -> Result<Array2<f64>, Box<dyn Error>> {
     }
     Ok(image / mass)
 }
+
+/// The most images a barycentre takes: each is convolved twice per iteration.
+const MAX_BARYCENTRE_IMAGES: usize = 1024;
+
+/// The most pixels of all the images of a barycentre together: 2^24, 128 MiB as f64 per copy.
+const MAX_BARYCENTRE_VALUES: usize = 1 << 24;
 
 /// The most pairs of pixels with mass the binary gives the network simplex. `EMD_MAX_ARCS`
 /// (2^27) bounds its memory, but not its time, which grows steeply with the pairs: images with

@@ -777,6 +777,11 @@ fn cases(dir: &Path) -> Vec<Case> {
         ot(&["emd", &src, &p("nan.npy")], &["nan.npy", "2-D"]),
         ot(&["emd", &src, &p("odd.png")], &["odd.png", "one size"]),
         ot(&["emd", &src, &p("missing.png")], &["missing.png"]),
+        {
+            let mut many = vec!["barycentre"];
+            many.extend(std::iter::repeat_n(src.as_str(), 1025));
+            ot(&many, &["the image count 1025", "1024"])
+        },
         ot(
             &["barycentre", &src, &tgt, "--weights", "1"],
             &["--weights", "one weight per image"],
