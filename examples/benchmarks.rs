@@ -23,6 +23,8 @@ use dotae::metrics::{KMeansConfig, ProbeConfig, clustering_accuracy, kmeans, lin
 use ndarray::{Array2, Array4, Array5, ArrayView4, Axis, stack};
 use serde_json::json;
 
+#[path = "support/interrupt.rs"]
+mod interrupt;
 #[path = "support/limits.rs"]
 mod limits;
 #[path = "support/mnist_data.rs"]
@@ -75,14 +77,21 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         args.size,
     )?;
     let output = Output::stage(&args.out)?;
+    // A signal stops the run between its parts; dropping the output removes what was staged.
+    interrupt::install()?;
     let out = output.dir();
     let mut report = json!({});
     report["lines"] = json!(write_pair(args, out, "lines", &lines(args)?)?);
+    interrupt::check("writing the lines references")?;
     report["pole"] = json!(write_pair(args, out, "pole", &pole(args)?)?);
+    interrupt::check("writing the pole references")?;
     report["disk"] = json!(write_pair(args, out, "disk", &disk(args)?)?);
+    interrupt::check("writing the disk references")?;
     write_dataset_pictures(args, out)?;
+    interrupt::check("drawing the data sets")?;
     if let Some(dir) = &args.mnist {
         report["mnist_raw_pixels"] = mnist_references(dir)?;
+        interrupt::check("scoring MNIST's raw pixels")?;
     }
     output.publish()?;
     support::print(&serde_json::to_string_pretty(&report)?)?;
