@@ -105,6 +105,22 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         .slice(s![..train_size, .., .., ..])
         .to_owned();
     let test = test_pairs(&mnist, budget.test_pairs, args.frames + 1, args.common.seed);
+    // Distinct digits may still be equal images (a test set that repeats one): their
+    // cross-dissolve does not move, and every energy ratio against it divides by 0.
+    let equal: Vec<usize> = (0..budget.test_pairs)
+        .filter(|&k| test.sources.index_axis(Axis(0), k) == test.targets.index_axis(Axis(0), k))
+        .collect();
+    if !equal.is_empty() {
+        return Err(format!(
+            "--data {}: {} of the {} test pairs join two equal images (pairs {:?}{}): the test set repeats digits, and a path between equal images has nothing to move",
+            args.data.display(),
+            equal.len(),
+            budget.test_pairs,
+            &equal[..equal.len().min(10)],
+            if equal.len() > 10 { ", …" } else { "" }
+        )
+        .into());
+    }
     let methods = experiment.compare(&images, &test, |method, _| {
         representation(
             method,

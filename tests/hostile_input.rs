@@ -324,6 +324,8 @@ fn fixtures(dir: &Path) {
     gray_mnist(&f("mnist_one_digit"), 40, 10, |_| 3);
     gray_mnist(&f("mnist_five_test"), 40, 5, |i| (i % 10) as u8);
     gray_mnist(&f("mnist_no_train"), 0, 10, |i| (i % 10) as u8);
+    // Every digit the same flat image: test pairs of distinct digits join equal images.
+    gray_mnist(&f("mnist_same"), 40, 20, |i| (i % 10) as u8);
 
     std::fs::create_dir_all(f("mnist_missing")).unwrap();
     std::fs::create_dir_all(f("mnist_corrupt")).unwrap();
@@ -722,6 +724,15 @@ fn cases(dir: &Path) -> Vec<Case> {
             &["--beta"],
         ),
         mnist("mnist_blank", &[], &["--data", "black"]),
+        mnist(
+            "mnist_same",
+            &["--test-pairs", "5"],
+            &[
+                "--data",
+                "mnist_same",
+                "5 of the 5 test pairs join two equal images",
+            ],
+        ),
         mnist(
             "mnist_small",
             &["--test-pairs", "6"],
