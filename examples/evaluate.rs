@@ -16,7 +16,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
 use dotae::data::pole::{PoleParams, render_pole};
-use dotae::data::read_image_paths_npy_within;
+use dotae::data::{npy_shape, read_image_paths_npy_within};
 use dotae::metrics::{
     BLANK_BELOW, Distance, MeanStd, Nearest, NearestNeighbours, PathMeasure, PathMeasurement,
     adjacent_ssim, first_blank_frame, mse, still_paths,
@@ -111,6 +111,11 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     args.measure.check_flags()?;
     if let Some(w2) = args.w2 {
         check_real("--w2", w2, &W2)?;
+        // Only the balanced energy of frames rescaled to a mass estimates W₂²; refused before
+        // any path is measured.
+        if args.measure.tau.is_some() || args.measure.no_normalize {
+            return Err(W2_NEEDS_BALANCED.into());
+        }
     }
     if let (Some(lines), false) = (args.lines, matches!(args.benchmark, Some(Benchmark::Lines))) {
         return Err(format!(
@@ -130,6 +135,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         .into());
     }
     let paths = read_image_paths_npy_within(&args.paths, MAX_FILE_VALUES, "MAX_PATH_VALUES")?;
+    warn_three_frame_reading(&args.paths, &paths)?;
     check_channels(&args.paths, &paths)?;
     check_unit_range(&args.paths, &paths)?;
     args.measure.check_paths(&args.paths, paths.view())?;
@@ -145,6 +151,11 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
             .into());
         }
     }
+    // Read before the paths are measured: a broken file is refused at once.
+    let intervals = match &args.intervals {
+        Some(file) => Some(Intervals::read("--intervals", file, count)?),
+        None => None,
+    };
     let mut report = json!({
         "paths_file": args.paths.display().to_string(),
         "paths": count,
@@ -180,8 +191,9 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     }
     report["blank_paths"] = json!(count - measured_paths.len());
     if energies.is_empty() {
+        let (frame, channel) = first_blank_frame(paths.index_axis(Axis(0), 0)).unwrap_or_default();
         return Err(format!(
-            "{}: every path has a black frame (no value reaches half a gray level, {BLANK_BELOW:e}): there is no motion to measure",
+            "{}: every path has a black frame or channel (no value reaches half a gray level, {BLANK_BELOW:e}; path 0: frame {frame}, channel {channel}), and each channel is measured as a density of its own: there is no motion to measure",
             args.paths.display()
         )
         .into());
@@ -200,18 +212,15 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         Some(Benchmark::Lines) => {
             report["lines"] = lines(&args.paths, paths.view(), args.lines.unwrap_or(Lines::Acai))?
         }
-        Some(Benchmark::Pole) => {
-            let intervals = match &args.intervals {
-                Some(file) => Some(Intervals::read("--intervals", file, count)?),
-                None => None,
-            };
-            report["pole"] = pole(&args.paths, paths.view(), intervals)?
-        }
+        Some(Benchmark::Pole) => report["pole"] = pole(&args.paths, paths.view(), intervals)?,
         None => {}
     }
     support::print(&serde_json::to_string_pretty(&report)?)?;
     Ok(())
 }
+
+const W2_NEEDS_BALANCED: &str =
+    "--w2 needs the balanced energy of frames rescaled to a mass: drop --no-normalize and --tau";
 
 /// `T·J / W₂²` of each measured path against the given squared distance.
 /// `measured[i]` is path `paths[i]` of the file, whose index the warning names.
@@ -225,7 +234,7 @@ fn w2_ratios(
         .map(|m| {
             m.w2_estimate
                 .map(|estimate| estimate / w2)
-                .ok_or("--w2 needs the balanced energy of frames rescaled to a mass: drop --no-normalize and --tau")
+                .ok_or(W2_NEEDS_BALANCED)
         })
         .collect::<Result<Vec<_>, _>>()?;
     let below: Vec<usize> = (0..ratios.len())
@@ -465,6 +474,20 @@ fn check_unit_range(file: &Path, paths: &Array5<f64>) -> Result<(), Box<dyn Erro
         )
         .into()),
     }
+}
+
+/// Warns when a 4-D file was read as one RGB path: `(a, 3, H, W)` is also the layout of `a`
+/// gray density paths of 3 frames (as `path_energy` reads it), and the scores of one reading
+/// mean nothing for the other.
+fn warn_three_frame_reading(file: &Path, paths: &Array5<f64>) -> Result<(), Box<dyn Error>> {
+    let (_, frames, channels, rows, cols) = paths.dim();
+    if channels == 3 && npy_shape(file)?.len() == 4 {
+        support::print_to_stderr(&format!(
+            "warning: {}: read as one path of {frames} RGB frames ({frames}, 3, {rows}, {cols}); if it holds {frames} gray paths of 3 frames (path_energy's reading), save them as ({frames}, 3, 1, {rows}, {cols})",
+            file.display()
+        ));
+    }
+    Ok(())
 }
 
 /// Warns about paths whose frames are all the same image to the eye

@@ -57,8 +57,9 @@ pub use mnist::{
 };
 #[cfg(feature = "files")]
 pub use npy_io::{
-    MAX_NPY_BYTES, MAX_NPY_HEADER_BYTES, read_image_paths_npy, read_image_paths_npy_within,
-    read_npy, read_npy_within, read_paths_npy, read_paths_npy_within, write_npy,
+    MAX_NPY_BYTES, MAX_NPY_HEADER_BYTES, npy_shape, read_image_paths_npy,
+    read_image_paths_npy_within, read_npy, read_npy_within, read_paths_npy, read_paths_npy_within,
+    write_npy,
 };
 #[cfg(feature = "files")]
 pub use plot::{Series, write_line_plot};

@@ -33,6 +33,21 @@ pub fn read_npy(path: &Path) -> Result<ArrayD<f64>, DataError> {
     read_npy_within(path, u64::MAX, "u64::MAX")
 }
 
+/// The shape an `.npy` file's header declares, read without its data: for telling layouts
+/// apart (a 4-D file may be one path or several) before or after reading it.
+pub fn npy_shape(path: &Path) -> Result<Vec<usize>, DataError> {
+    let file = crate::open::open_regular(path)?;
+    let mut head = Vec::new();
+    BufReader::new(file)
+        .take(prefix_len(2) + MAX_NPY_HEADER_BYTES)
+        .read_to_end(&mut head)
+        .map_err(|source| DataError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    Ok(parse_header(path, &head)?.shape)
+}
+
 /// [`read_npy`] of a file declaring at most `max_values` values, checked from its header
 /// before any data is read: a caller's own budget, tighter than [`MAX_NPY_BYTES`], which
 /// errors name as `limit_name`.
