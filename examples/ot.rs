@@ -506,11 +506,11 @@ fn barycentre_cost(
     }))
 }
 
-/// `Σ_{i<j} wᵢ wⱼ W₂²(aᵢ, aⱼ)`, the least any barycentre of `images` with `weights` (summing to
-/// 1) can cost: its cost is `½ Σ_{i,j} wᵢ wⱼ E|xᵢ − xⱼ|²` under a coupling of all the images,
-/// whose pairwise marginals each cost at least `W₂²(aᵢ, aⱼ)`. A blend of the images costs at most
-/// twice it (W₂² is convex in each argument), and for two images it is the optimum.
-/// `None` where a pair is beyond [`EXACT_PAIRS`].
+/// `Σ_{i<j} wᵢ wⱼ W₂²(aᵢ, aⱼ)`, the least any barycentre of `images` with `weights` (their
+/// sum is 1) can cost: its cost is `½ Σ_{i,j} wᵢ wⱼ E|xᵢ − xⱼ|²` under a coupling of all the
+/// images, whose pairwise marginals each cost at least `W₂²(aᵢ, aⱼ)`. A blend of the images
+/// costs at most twice it (W₂² is convex in each argument), and for two images it is the
+/// optimum. `None` where a pair is beyond [`EXACT_PAIRS`].
 fn pairwise_cost(
     images: &[Array2<f64>],
     weights: &Array1<f64>,

@@ -250,7 +250,6 @@ fn try_lock(file: &std::fs::File) -> bool {
 /// for the same `--out` does. A folder is abandoned only when it holds a staging lock file
 /// that nobody holds; a folder without one (a user's, or a run's own just being made) is
 /// left alone.
-
 fn remove_abandoned_staging(base: &Path, name: &str) {
     let prefix = format!(".{name}.partial-");
     let Ok(entries) = std::fs::read_dir(base) else {
