@@ -44,12 +44,31 @@ pub fn print_to_stderr(text: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{text}");
 }
 
+/// The staging folder of this run's output and the `--out` it stands for.
+static STAGING: std::sync::Mutex<Option<(String, String)>> = std::sync::Mutex::new(None);
+
+/// Makes the final error message name `out` wherever it names `staging`: a file that failed
+/// while staged is where the user will look for it in `--out`, and the staging folder is gone
+/// by the time the message is read.
+#[allow(dead_code)] // path_energy and evaluate write no folder
+pub fn name_staging_as(staging: &std::path::Path, out: &std::path::Path) {
+    if let Ok(mut alias) = STAGING.lock() {
+        *alias = Some((staging.display().to_string(), out.display().to_string()));
+    }
+}
+
 /// Exit code of a run: success, or the error and each distinct cause on stderr and failure.
 pub fn exit_code(result: Result<(), Box<dyn Error>>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            print_to_stderr(&format!("error: {}", message(error.as_ref())));
+            let mut text = message(error.as_ref());
+            if let Ok(alias) = STAGING.lock()
+                && let Some((staging, out)) = alias.as_ref()
+            {
+                text = text.replace(staging.as_str(), out);
+            }
+            print_to_stderr(&format!("error: {text}"));
             ExitCode::FAILURE
         }
     }

@@ -74,6 +74,7 @@ impl Output {
                 base.display()
             )
         })?;
+        crate::support::name_staging_as(&staging, out);
         let lock = lock_staging(&staging).map_err(|e| {
             let _ = std::fs::remove_dir_all(&staging);
             fail(&e)
