@@ -1171,6 +1171,35 @@ fn an_empty_pocket_of_an_obstacle_is_sealed_with_a_warning() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// `ot barycentre` of 32×32 disks of `radius` at `centres`, written into `dir` as `name<k>.png`:
+/// its report and its stderr. It must succeed.
+fn barycentre_of_disks(
+    dir: &Path,
+    name: &str,
+    centres: &[(f64, f64)],
+    radius: f64,
+) -> (serde_json::Value, String) {
+    let files: Vec<_> = centres
+        .iter()
+        .enumerate()
+        .map(|(k, &centre)| {
+            let file = dir.join(format!("{name}{k}.png"));
+            write_gray_png(&file, &disk(32, 32, centre, radius)).unwrap();
+            file
+        })
+        .collect();
+    let output = Command::new(binary("ot"))
+        .arg("barycentre")
+        .args(&files)
+        .arg("--out")
+        .arg(dir.join(format!("out-{name}")))
+        .output()
+        .expect("the binary runs");
+    assert!(output.status.success(), "{output:?}");
+    let report = serde_json::from_str(&String::from_utf8_lossy(&output.stdout)).unwrap();
+    (report, String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
 /// `ot barycentre` of two images warns when its result costs far more than their known optimum
 /// (a blend, from an ε too small for mass that far apart) and stays quiet when it does not.
 #[test]
@@ -1185,26 +1214,7 @@ fn ot_barycentre_warns_about_a_blend() {
         ("middle", middle, 4.0, false),
         ("same", same, 4.0, false),
     ] {
-        let files: Vec<_> = centres
-            .iter()
-            .enumerate()
-            .map(|(k, &centre)| {
-                let file = dir.join(format!("{name}{k}.png"));
-                write_gray_png(&file, &disk(32, 32, centre, radius)).unwrap();
-                file
-            })
-            .collect();
-        let output = Command::new(binary("ot"))
-            .arg("barycentre")
-            .args(&files)
-            .arg("--out")
-            .arg(dir.join(format!("out-{name}")))
-            .output()
-            .expect("the binary runs");
-        assert!(output.status.success(), "{output:?}");
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let report: serde_json::Value =
-            serde_json::from_str(&String::from_utf8_lossy(&output.stdout)).unwrap();
+        let (report, stderr) = barycentre_of_disks(&dir, name, &centres, radius);
         let ratio = report["cost"].as_f64().unwrap() / report["optimal_cost"].as_f64().unwrap();
         assert_eq!(
             stderr.contains("close to a blend"),
@@ -1248,26 +1258,7 @@ fn ot_barycentre_of_three_images_checks_its_cost_against_the_pairwise_bound() {
         ("triangle", triangle, 4.0, false),
         ("corners", corners, 1.5, true),
     ] {
-        let files: Vec<_> = centres
-            .iter()
-            .enumerate()
-            .map(|(k, &centre)| {
-                let file = dir.join(format!("{name}{k}.png"));
-                write_gray_png(&file, &disk(32, 32, centre, radius)).unwrap();
-                file
-            })
-            .collect();
-        let output = Command::new(binary("ot"))
-            .arg("barycentre")
-            .args(&files)
-            .arg("--out")
-            .arg(dir.join(format!("out-{name}")))
-            .output()
-            .expect("the binary runs");
-        assert!(output.status.success(), "{output:?}");
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let report: serde_json::Value =
-            serde_json::from_str(&String::from_utf8_lossy(&output.stdout)).unwrap();
+        let (report, stderr) = barycentre_of_disks(&dir, name, &centres, radius);
         assert!(report["optimal_cost"].is_null(), "{report}");
         let ratio = report["cost"].as_f64().unwrap() / report["cost_lower_bound"].as_f64().unwrap();
         assert!(
