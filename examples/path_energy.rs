@@ -19,7 +19,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use dotae::data::{self, synthetic};
 use dotae::energy::{Grid, mass_on_obstacles};
-use dotae::metrics::{PathMeasure, PathMeasurement};
+use dotae::metrics::{MetricsError, PathMeasure, PathMeasurement};
 use ndarray::{Array4, Axis};
 use serde::Serialize;
 
@@ -136,11 +136,14 @@ fn measure(args: &Args, input: &Path) -> Result<(), Box<dyn Error>> {
     }
     for (p, path) in paths.outer_iter().enumerate() {
         let measurement = measure.measure(path.insert_axis(Axis(1))).map_err(|e| {
-            let mut explained = args.measure.explain(e);
-            if input.is_dir() {
-                explained = with_frame_file(explained, input);
+            let frame = match &e {
+                MetricsError::Energy { source, .. } => source.frame(),
+                _ => None,
+            };
+            let mut error = format!("{}, path {p}: {}", input.display(), args.measure.explain(e));
+            if let (true, Some(t)) = (input.is_dir(), frame) {
+                error = with_frame_file(error, input, t);
             }
-            let error = format!("{}, path {p}: {explained}", input.display());
             with_obstacle_hint(error.into(), args.obstacle.as_deref())
         })?;
         support::print(&serde_json::to_string(&Report {
@@ -151,17 +154,11 @@ fn measure(args: &Args, input: &Path) -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-/// The measure's `error` about a folder of PNG frames (without the folder's name, which may
-/// itself hold "frame 1"), with the file of the first frame it names: the frames are numbered
-/// in the order `read_png_frames` reads them, which the user may not know.
-fn with_frame_file(error: String, dir: &Path) -> String {
-    let frame = error.split("frame ").skip(1).find_map(|rest| {
-        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-        digits.parse::<usize>().ok()
-    });
-    let files = data::png_frame_files(dir).unwrap_or_default();
-    match frame.and_then(|t| files.get(t).map(|file| (t, file))) {
-        Some((t, file)) => format!("{error} (frame {t} is {})", file.display()),
+/// `error` about frame `t` of a folder of PNG frames, with that frame's file: the frames are
+/// numbered in the order `read_png_frames` reads them, which the user may not know.
+fn with_frame_file(error: String, dir: &Path, t: usize) -> String {
+    match data::png_frame_files(dir).unwrap_or_default().get(t) {
+        Some(file) => format!("{error} (frame {t} is {})", file.display()),
         None => error,
     }
 }

@@ -192,3 +192,38 @@ pub enum EnergyError {
         source: Box<EnergyError>,
     },
 }
+
+impl EnergyError {
+    /// The frame of the path the error is about: the frame itself, or a step's first frame
+    /// (step `t` goes from frame `t` to `t + 1`). `None` for errors about no one frame.
+    pub fn frame(&self) -> Option<usize> {
+        match self {
+            Self::NonFinite { frame, .. }
+            | Self::Negative { frame, .. }
+            | Self::ZeroMass { frame }
+            | Self::MassOverflow { frame }
+            | Self::MassTooSmall { frame, .. } => Some(*frame),
+            Self::MassNotConserved { step, .. } | Self::NotPositiveDefinite { step } => Some(*step),
+            Self::InPath { source, .. } => source.frame(),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_frame_of_an_error_is_found_through_its_path() {
+        let zero = EnergyError::ZeroMass { frame: 3 };
+        assert_eq!(zero.frame(), Some(3));
+        let in_path = EnergyError::InPath {
+            path: 1,
+            source: Box::new(EnergyError::NotPositiveDefinite { step: 5 }),
+        };
+        assert_eq!(in_path.frame(), Some(5));
+        let tau = EnergyError::InvalidTau { tau: -1.0 };
+        assert_eq!(tau.frame(), None);
+    }
+}
