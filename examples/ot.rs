@@ -112,7 +112,8 @@ struct GeodesicArgs {
     source: PathBuf,
     /// The target image, the same size.
     target: PathBuf,
-    /// Time steps T (T + 1 frames).
+    /// Time steps T (T + 1 frames), at least 2; below 8 the time discretisation overestimates
+    /// W₂² (by 12 % at 4 steps).
     #[arg(long, default_value_t = GeodesicConfig::default().steps)]
     steps: usize,
     /// Obstacle mask, a PNG of the images' size: pixels brighter than 0.5 are walls that no
@@ -298,7 +299,15 @@ fn barycentre(args: &BarycentreArgs) -> Result<(), Box<dyn Error>> {
 }
 
 fn geodesic(args: &GeodesicArgs) -> Result<(), Box<dyn Error>> {
-    check_range("--steps", args.steps, 1, MAX_STEPS)?;
+    // One step has no frame between the images to carry the mass: its W₂² is meaningless.
+    check_range("--steps", args.steps, 2, MAX_STEPS)
+        .map_err(|e| format!("{e} (a geodesic needs a frame between the two images)"))?;
+    if args.steps < FEW_GEODESIC_STEPS {
+        support::print_to_stderr(&format!(
+            "warning: --steps {}: so few time steps overestimate W₂² (two 16x16 disks: 1.50x at 2 steps, 1.12x at 4, 1.03x at 8)",
+            args.steps
+        ));
+    }
     check_range("--max-iterations", args.max_iterations, 1, MAX_ITERATIONS)?;
     check_real("--tolerance", args.tolerance, &GEODESIC_TOLERANCE)?;
     let source = read_density(&args.source)?;
@@ -452,6 +461,11 @@ fn read_density(file: &Path) -> Result<Array2<f64>, Box<dyn Error>> {
     }
     Ok(image / mass)
 }
+
+/// The fewest time steps a geodesic's W₂² is reported without a warning: fewer overestimate it
+/// (`ot geodesic a16.npy b16.npy --steps T`, two disks 10 px apart with W₂² 98 by `ot emd`:
+/// 147.1 at T = 2, 109.4 at 4, 101.0 at 8, 100.6 at 16).
+const FEW_GEODESIC_STEPS: usize = 8;
 
 /// The most images a barycentre takes: each is convolved twice per iteration.
 const MAX_BARYCENTRE_IMAGES: usize = 1024;

@@ -815,6 +815,10 @@ fn cases(dir: &Path) -> Vec<Case> {
         ),
         ot(&["geodesic", &src, &tgt, "--steps", "0"], &["--steps"]),
         ot(
+            &["geodesic", &src, &tgt, "--steps", "1"],
+            &["--steps 1", "a frame between the two images"],
+        ),
+        ot(
             &["emd", &p("full77.npy"), &p("full77.npy")],
             &["full77.npy", "pairs of pixels with mass", "downsample"],
         ),
@@ -1235,7 +1239,7 @@ fn ot_geodesic_from_an_image_to_itself_draws_no_warning() {
     let output = Command::new(binary("ot"))
         .arg("geodesic")
         .args([&file, &file])
-        .args(["--steps", "4", "--out"])
+        .args(["--steps", "8", "--out"])
         .arg(dir.join("out"))
         .output()
         .expect("the binary runs");
@@ -1294,6 +1298,49 @@ fn help_to_a_full_stdout_fails_by_name() {
             "{name}: {stderr}"
         );
     }
+}
+
+/// A file-size limit (`ulimit -f`) and a descriptor limit (`ulimit -n`) make a write fail; the
+/// run reports it and leaves nothing, where SIGXFSZ used to end it silently with its staging
+/// folder behind, and a failed cleanup to keep it.
+#[test]
+fn resource_limits_are_write_errors_that_leave_nothing() {
+    let outs = scratch("ulimits");
+    let images: Vec<_> = [(8.0, 5.0), (8.0, 11.0)]
+        .iter()
+        .enumerate()
+        .map(|(k, &centre)| {
+            let file = outs.join(format!("disk{k}.npy"));
+            write_npy(&file, &disk(16, 16, centre, 2.0)).unwrap();
+            file.display().to_string()
+        })
+        .collect();
+    for (limit, words) in [("-f 1", "File too large"), ("-n 4", "Too many open files")] {
+        let out = outs.join("run");
+        let script = format!(
+            "ulimit {limit}; exec {} barycentre {} {} --out {}",
+            binary("ot").display(),
+            images[0],
+            images[1],
+            out.display()
+        );
+        let output = Command::new("sh")
+            .args(["-c", &script])
+            .output()
+            .expect("sh runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "ulimit {limit}: {stderr}");
+        assert!(
+            stderr.contains(words) && stderr.contains("barycentre.npy"),
+            "ulimit {limit}: {stderr}"
+        );
+        assert!(!out.exists(), "ulimit {limit}: --out was created");
+        assert!(
+            staging_dirs(&outs).is_empty(),
+            "ulimit {limit}: staging left"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&outs);
 }
 
 /// The next run for an `--out` removes its abandoned staging folders (a lock file that no

@@ -13,8 +13,9 @@ pub struct Output {
     staging: PathBuf,
     published: bool,
     /// Held (`flock`) while the run lives: it tells a live staging folder from an abandoned
-    /// one, across PID namespaces too, where process ids say nothing.
-    _lock: std::fs::File,
+    /// one, across PID namespaces too, where process ids say nothing. Closed before the
+    /// staging folder is removed, which may need the descriptor (`ulimit -n`).
+    lock: Option<std::fs::File>,
 }
 
 /// The lock file in every staging folder; never published.
@@ -66,6 +67,10 @@ impl Output {
             .map(|(_, c)| c)
             .collect();
         remove_abandoned_staging(base, &name);
+        // A file-size limit (`ulimit -f`) then fails a write (EFBIG), which the run reports and
+        // cleans up after, instead of ending the process at once with SIGXFSZ.
+        // SAFETY: setting a signal's disposition to "ignore" has no handler to be unsafe in.
+        unsafe { libc::signal(libc::SIGXFSZ, libc::SIG_IGN) };
         let staging = base.join(format!(".{name}.partial-{}", std::process::id()));
         std::fs::create_dir(&staging).map_err(|e| {
             format!(
@@ -83,7 +88,7 @@ impl Output {
             out: out.to_path_buf(),
             staging,
             published: false,
-            _lock: lock,
+            lock: Some(lock),
         })
     }
 
@@ -265,9 +270,12 @@ fn remove_abandoned_staging(base: &Path, name: &str) {
         if pid.is_none() {
             continue;
         }
-        let abandoned = std::fs::File::open(entry.path().join(LOCK_NAME))
-            .map(|lock| try_lock(&lock))
-            .unwrap_or(false);
+        let lock = entry.path().join(LOCK_NAME);
+        let is_lock_file = std::fs::symlink_metadata(&lock).is_ok_and(|m| m.is_file());
+        let abandoned = is_lock_file
+            && std::fs::File::open(&lock)
+                .map(|lock| try_lock(&lock))
+                .unwrap_or(false);
         if abandoned {
             let _ = std::fs::remove_dir_all(entry.path());
         }
@@ -276,6 +284,7 @@ fn remove_abandoned_staging(base: &Path, name: &str) {
 
 impl Drop for Output {
     fn drop(&mut self) {
+        self.lock.take();
         if !self.published {
             let _ = std::fs::remove_dir_all(&self.staging);
         }

@@ -63,6 +63,18 @@ pub enum DataError {
         expected: &'static str,
     },
 
+    /// Two frame files whose names differ only in how a number is written (`f1.png`,
+    /// `f01.png`): they claim one place in the path.
+    #[error(
+        "{first} and {second} number the same frame (their numbers differ only in leading zeros): rename or remove one"
+    )]
+    SameFrameNumber {
+        /// The first of the two files.
+        first: PathBuf,
+        /// The second.
+        second: PathBuf,
+    },
+
     /// A directory meant to hold a path's frames contains no `*.png` file.
     #[error("{path} holds no PNG frames")]
     NoFrames {

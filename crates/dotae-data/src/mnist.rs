@@ -166,13 +166,15 @@ fn load_split(
 }
 
 fn find(dir: &Path, name: &'static str) -> Result<PathBuf, DataError> {
-    // The raw file wins; whichever exists is read, and the reader names it if it is no file.
+    // The raw file wins; whichever exists is read, and the reader names it if it is no file. A
+    // link counts even when it leads nowhere (dangling, or a loop): opening it then says why.
+    let present = |path: &Path| std::fs::symlink_metadata(path).is_ok();
     let raw = dir.join(name);
-    if raw.exists() {
+    if present(&raw) {
         return Ok(raw);
     }
     let gz = dir.join(format!("{name}.gz"));
-    if gz.exists() {
+    if present(&gz) {
         return Ok(gz);
     }
     Err(DataError::MissingFile {

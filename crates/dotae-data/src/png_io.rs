@@ -312,12 +312,28 @@ pub fn png_frame_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, DataError>
         })
         .collect();
     files.sort_by(|a, b| natural_order(a.as_os_str(), b.as_os_str()));
+    // `f1.png` and `f01.png` number one frame: which comes first would be a guess.
+    if let Some(pair) = files.windows(2).find(|pair| {
+        let (a, b) = (pair[0].as_os_str(), pair[1].as_os_str());
+        numbered_order(a, b, false).is_eq()
+    }) {
+        return Err(DataError::SameFrameNumber {
+            first: pair[0].clone(),
+            second: pair[1].clone(),
+        });
+    }
     Ok(files)
 }
 
 /// Orders names by their text, except that runs of ASCII digits compare by their value (then,
 /// for equal values, the shorter run first: `f2` before `f02`).
 fn natural_order(a: &std::ffi::OsStr, b: &std::ffi::OsStr) -> std::cmp::Ordering {
+    numbered_order(a, b, true)
+}
+
+/// [`natural_order`], with equal numbers written differently (`f2`, `f02`) told apart by
+/// their length when `by_length`, and equal otherwise.
+fn numbered_order(a: &std::ffi::OsStr, b: &std::ffi::OsStr, by_length: bool) -> std::cmp::Ordering {
     let (mut a, mut b) = (a.as_encoded_bytes(), b.as_encoded_bytes());
     loop {
         match (a.first(), b.first()) {
@@ -332,7 +348,10 @@ fn natural_order(a: &std::ffi::OsStr, b: &std::ffi::OsStr) -> std::cmp::Ordering
                     .len()
                     .cmp(&value_b.len())
                     .then_with(|| value_a.cmp(value_b))
-                    .then_with(|| run_a.len().cmp(&run_b.len()));
+                    .then_with(|| match by_length {
+                        true => run_a.len().cmp(&run_b.len()),
+                        false => std::cmp::Ordering::Equal,
+                    });
                 if by_value.is_ne() {
                     return by_value;
                 }

@@ -198,18 +198,23 @@ fn png_frames_order_numbers_by_value_and_skip_hidden_files() {
         let expected = (t as f64 / 20.0 * 255.0).round() / 255.0;
         assert!((frames[[t, 0, 0]] - expected).abs() < 1e-12, "frame {t}");
     }
-    // Mixed padding: equal values order by their digits, shorter first; text compares as text.
-    let order = ["a2.png", "a02.png", "a3.png", "a10.png", "b1.png"];
+    // Mixed padding: numbers compare by value, text as text.
+    let order = ["a2.png", "a03.png", "a10.png", "b1.png"];
     let numbered = scratch("mixed");
     for (k, name) in order.iter().rev().enumerate() {
-        let frame = Array2::from_elem((2, 2), (4 - k) as f64 / 4.0);
+        let frame = Array2::from_elem((2, 2), (3 - k) as f64 / 3.0);
         write_gray_png(&numbered.join(name), &frame).unwrap();
     }
     let frames = read_png_frames(&numbered).unwrap();
     let levels: Vec<f64> = frames.outer_iter().map(|f| f[[0, 0]]).collect();
-    assert_eq!(
-        levels,
-        [0.0, 0.25, 0.5, 0.75, 1.0].map(|v| (v * 255.0_f64).round() / 255.0)
+    let expected = [0.0, 1.0, 2.0, 3.0].map(|v: f64| (v / 3.0 * 255.0).round() / 255.0);
+    assert_eq!(levels, expected);
+    // One number written twice (`a2`, `a02`) claims one frame twice: refused, naming both.
+    write_gray_png(&numbered.join("a02.png"), &Array2::from_elem((2, 2), 0.5)).unwrap();
+    let err = read_png_frames(&numbered).unwrap_err().to_string();
+    assert!(
+        err.contains("a2.png") && err.contains("a02.png") && err.contains("same frame"),
+        "{err}"
     );
 }
 
