@@ -38,7 +38,7 @@ mod output;
 mod support;
 
 use limits::{MAX_IMAGE_SIDE, MAX_STEPS, RealRange, check_png_side, check_range, check_real};
-use obstacle::{read_obstacle_mask, seal_empty_pockets, with_obstacle_hint};
+use obstacle::{read_sealed_obstacle_mask, with_obstacle_hint};
 use output::Output;
 
 /// The largest image side of a geodesic: its cost grows with the space-time grid, and a
@@ -322,19 +322,11 @@ fn geodesic(args: &GeodesicArgs) -> Result<(), Box<dyn Error>> {
         .into());
     }
     let walls = match &args.obstacle {
-        Some(file) => {
-            let mask = read_obstacle_mask(file, rows, cols, "images")?;
-            let sealed = seal_empty_pockets(
-                file,
-                mask,
-                Boundary::Neumann,
-                &[source.view(), target.view()],
-            )?;
-            if let Some(warning) = sealed.warning(file) {
-                support::print_to_stderr(&warning);
-            }
-            Some(sealed.mask)
-        }
+        Some(file) => Some(read_sealed_obstacle_mask(
+            file,
+            Boundary::Neumann,
+            &[source.view(), target.view()],
+        )?),
         None => None,
     };
     let grid = match &walls {

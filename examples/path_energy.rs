@@ -107,8 +107,7 @@ fn read_paths(input: &Path) -> Result<Array4<f64>, Box<dyn Error>> {
         }
         let mut values = 0u64;
         for file in &files {
-            limits::check_png_side(file)?;
-            let (rows, cols) = data::png_size(file)?;
+            let (rows, cols) = limits::check_png_side(file)?;
             values = values.saturating_add((rows * cols) as u64);
         }
         if values > MAX_FILE_VALUES {

@@ -54,7 +54,7 @@ use limits::{
     ABSOLUTE_FLOOR, LEARNING_RATE, LOSS_WEIGHT, MAX_EPOCHS, MAX_IMAGE_SIDE, MAX_STEPS, TAU,
     check_range, check_real,
 };
-use obstacle::{read_obstacle_mask, seal_empty_pockets, with_obstacle_hint};
+use obstacle::{read_sealed_obstacle_mask, with_obstacle_hint};
 use output::Output;
 
 #[derive(Parser, Debug)]
@@ -513,18 +513,12 @@ fn load_problem(args: &Args) -> Result<Problem, Box<dyn Error>> {
         _ => embedded_problem(args)?,
     };
     if let Some(path) = &args.obstacle {
-        let (_, rows, cols) = problem.source.dim();
-        let mask = read_obstacle_mask(path, rows, cols, "images")?;
         let images: Vec<_> = problem
             .source
             .outer_iter()
             .chain(problem.target.outer_iter())
             .collect();
-        let sealed = seal_empty_pockets(path, mask, args.boundary, &images)?;
-        if let Some(warning) = sealed.warning(path) {
-            support::print_to_stderr(&warning);
-        }
-        problem.obstacles = Some(sealed.mask);
+        problem.obstacles = Some(read_sealed_obstacle_mask(path, args.boundary, &images)?);
     }
     Ok(problem)
 }

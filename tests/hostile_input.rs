@@ -251,15 +251,6 @@ fn fixtures(dir: &Path) {
     write_gray_png(&f("src.png"), &disk(32, 32, (16.0, 8.0), 4.0)).unwrap();
     write_gray_png(&f("tgt.png"), &disk(32, 32, (16.0, 24.0), 4.0)).unwrap();
     write_gray_png(&f("black.png"), &Array2::zeros((32, 32))).unwrap();
-    // A folder named like a shot, whose name holds "frame 1": the message must name f2.png.
-    std::fs::create_dir_all(f("shot frame 1")).unwrap();
-    for t in 0..4 {
-        let frame = match t {
-            2 => Array2::zeros((16, 16)),
-            _ => disk(16, 16, (8.0, 4.0 + 2.0 * t as f64), 3.0),
-        };
-        write_gray_png(&f("shot frame 1").join(format!("f{t}.png")), &frame).unwrap();
-    }
     // One frame more than a path may have, each 2x2: refused from the listing.
     std::fs::create_dir_all(f("frames_258")).unwrap();
     for t in 0..258 {
@@ -269,13 +260,17 @@ fn fixtures(dir: &Path) {
         )
         .unwrap();
     }
-    std::fs::create_dir_all(f("frames_black")).unwrap();
-    for t in 0..4 {
-        let frame = match t {
-            2 => Array2::zeros((16, 16)),
-            _ => disk(16, 16, (8.0, 4.0 + 2.0 * t as f64), 3.0),
-        };
-        write_gray_png(&f("frames_black").join(format!("f{t}.png")), &frame).unwrap();
+    // A disk moving over four frames, the third black; the second folder's name holds
+    // "frame 1", and the message must still name f2.png.
+    for folder in ["frames_black", "shot frame 1"] {
+        std::fs::create_dir_all(f(folder)).unwrap();
+        for t in 0..4 {
+            let frame = match t {
+                2 => Array2::zeros((16, 16)),
+                _ => disk(16, 16, (8.0, 4.0 + 2.0 * t as f64), 3.0),
+            };
+            write_gray_png(&f(folder).join(format!("f{t}.png")), &frame).unwrap();
+        }
     }
     write_gray_png(&f("odd.png"), &disk(17, 17, (8.0, 8.0), 4.0)).unwrap();
     write_gray_png(&f("wall_src.png"), &disk(32, 32, (16.0, 8.0), 6.0)).unwrap();

@@ -218,25 +218,39 @@ impl CommonArgs {
         check_range("--test-pairs", budget.test_pairs, 1, MAX_TEST_PAIRS)?;
         self.check_pairs(budget.batch_size)?;
         check_real("--learning-rate", budget.learning_rate, &LEARNING_RATE)?;
-        if let Some(alpha) = self.alpha {
-            check_real("--alpha", alpha, &LOSS_WEIGHT)?;
-            if !selected(&self.method).contains(&MethodName::PathEnergy) {
-                return Err(format!(
-                    "--alpha {alpha:e} weighs the path energy, but --method does not include path-energy: it would change nothing"
-                )
-                .into());
-            }
-        }
-        if let Some(beta) = self.beta {
-            check_real("--beta", beta, &LOSS_WEIGHT)?;
-            if !selected(&self.method).contains(&MethodName::Vae) {
-                return Err(format!(
-                    "--beta {beta:e} weighs the VAE's KL term, but --method does not include vae: it would change nothing"
-                )
-                .into());
-            }
-        }
+        self.check_weight(
+            "--alpha",
+            self.alpha,
+            MethodName::PathEnergy,
+            "the path energy",
+        )?;
+        self.check_weight("--beta", self.beta, MethodName::Vae, "the VAE's KL term")?;
         Ok(budget)
+    }
+
+    /// A loss weight `flag` given as `value`: within [`LOSS_WEIGHT`], and only with the method
+    /// whose term (`weighs`) it weighs among those to train.
+    fn check_weight(
+        &self,
+        flag: &str,
+        value: Option<f64>,
+        method: MethodName,
+        weighs: &str,
+    ) -> Result<(), Box<dyn Error>> {
+        let Some(value) = value else {
+            return Ok(());
+        };
+        check_real(flag, value, &LOSS_WEIGHT)?;
+        if !selected(&self.method).contains(&method) {
+            let name = method
+                .to_possible_value()
+                .map_or_else(String::new, |v| v.get_name().to_string());
+            return Err(format!(
+                "{flag} {value:e} weighs {weighs}, but --method does not include {name}: it would change nothing"
+            )
+            .into());
+        }
+        Ok(())
     }
 
     /// `--pairs` is for the methods that regularise pairs of a batch, and a batch of

@@ -10,7 +10,8 @@ pub const MAX_IMAGE_SIDE: usize = 512;
 
 /// A PNG's declared sides must be at most [`MAX_IMAGE_SIDE`], checked from its header before its
 /// pixels are decoded: the readers' own limit (2^28 samples) lets a 261 KB file take 4 GB.
-pub fn check_png_side(file: &std::path::Path) -> Result<(), Box<dyn Error>> {
+/// Returns the declared `(rows, cols)`.
+pub fn check_png_side(file: &std::path::Path) -> Result<(usize, usize), Box<dyn Error>> {
     let (rows, cols) = dotae::data::png_size(file)?;
     if rows.max(cols) > MAX_IMAGE_SIDE {
         return Err(format!(
@@ -19,7 +20,7 @@ pub fn check_png_side(file: &std::path::Path) -> Result<(), Box<dyn Error>> {
         )
         .into());
     }
-    Ok(())
+    Ok((rows, cols))
 }
 
 /// The most time steps of a path (`--steps`, `--frames`).

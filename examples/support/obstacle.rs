@@ -52,45 +52,20 @@ pub fn with_obstacle_hint(error: Box<dyn Error>, obstacle: Option<&Path>) -> Box
     }
 }
 
-/// The free cells an obstacle encloses where no image holds mass, walled in with the obstacle.
+/// [`read_obstacle_mask`] of `file` for `images` (each of the mask's size), with every region
+/// it walls off completely (`boundary` gives no way out) where no image holds mass sealed into
+/// it, and a warning on stderr naming the file when it sealed any. Mass never enters such a
+/// pocket, but a decoded or solved frame leaves a trace there that the balanced measure, which
+/// needs equal mass per region in every frame, refuses. When no region holds mass the mask is
+/// returned unsealed, for the mass checks to refuse.
 #[allow(dead_code)] // path_energy measures the frames it is given and seals nothing
-pub struct SealedPockets {
-    /// The obstacle with its empty pockets added.
-    pub mask: Array2<bool>,
-    /// How many enclosed regions were empty.
-    pub pockets: usize,
-    /// How many cells they held.
-    pub cells: usize,
-}
-
-#[allow(dead_code)]
-impl SealedPockets {
-    /// The warning a binary prints when it sealed anything, naming the mask's `file`.
-    pub fn warning(&self, file: &Path) -> Option<String> {
-        (self.cells > 0).then(|| {
-            format!(
-                "warning: --obstacle {} encloses {} pocket(s) of {} pixel(s) where no image holds mass; they are treated as obstacle (no mass can reach them)",
-                file.display(),
-                self.pockets,
-                self.cells
-            )
-        })
-    }
-}
-
-/// Adds to `mask`, read from `file`, every region it walls off completely (`boundary` gives no way out) where
-/// none of `images` (each of the mask's size) holds mass. Mass never enters such a pocket, but
-/// a decoded or solved frame leaves a trace there that the balanced measure, which needs equal
-/// mass per region in every frame, refuses. When no region holds mass the mask is returned
-/// unchanged, for the mass checks to refuse.
-#[allow(dead_code)]
-pub fn seal_empty_pockets(
+pub fn read_sealed_obstacle_mask(
     file: &Path,
-    mask: Array2<bool>,
     boundary: Boundary,
     images: &[ArrayView2<'_, f64>],
-) -> Result<SealedPockets, Box<dyn Error>> {
-    let (rows, cols) = mask.dim();
+) -> Result<Array2<bool>, Box<dyn Error>> {
+    let (rows, cols) = images[0].dim();
+    let mut mask = read_obstacle_mask(file, rows, cols, "images")?;
     let grid = Grid::with_obstacles(rows, cols, boundary, mask.view())
         .map_err(|e| format!("--obstacle {}: {e}", file.display()))?;
     let holds_mass = |region: &Region| {
@@ -104,20 +79,20 @@ pub fn seal_empty_pockets(
         .iter()
         .filter(|region| !region.anchored && !holds_mass(region))
         .collect();
-    let mut sealed = SealedPockets {
-        mask,
-        pockets: 0,
-        cells: 0,
-    };
-    if empty.len() == grid.regions().len() {
-        return Ok(sealed);
+    if empty.is_empty() || empty.len() == grid.regions().len() {
+        return Ok(mask);
     }
-    for region in empty {
+    let mut cells = 0;
+    for region in &empty {
         for &c in &region.cells {
-            sealed.mask[(c / cols, c % cols)] = true;
+            mask[(c / cols, c % cols)] = true;
         }
-        sealed.pockets += 1;
-        sealed.cells += region.cells.len();
+        cells += region.cells.len();
     }
-    Ok(sealed)
+    crate::support::print_to_stderr(&format!(
+        "warning: --obstacle {} encloses {} pocket(s) of {cells} pixel(s) where no image holds mass; they are treated as obstacle (no mass can reach them)",
+        file.display(),
+        empty.len()
+    ));
+    Ok(mask)
 }
