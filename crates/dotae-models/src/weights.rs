@@ -33,13 +33,20 @@ impl WeightStream {
 /// Builds a network with `build` and draws all its weights now, from `device`'s generator
 /// seeded for `stream` of `seed`. Burn draws a weight at its first use; drawing them here fixes
 /// them by the seed alone, whatever runs on the device before the first step. The device's
-/// generator is shared by every thread: build networks on one device from one thread at a time.
+/// generator is shared by every thread, so calls from several threads take turns here (two
+/// tests building networks at once drew from each other's seeds); other draws from the same
+/// generator on another thread meanwhile (`Tensor::random`) would still change the weights.
 pub fn draw_weights<M: Module, E>(
     device: &Device,
     seed: u64,
     stream: WeightStream,
     build: impl FnOnce() -> Result<M, E>,
 ) -> Result<M, E> {
+    static DRAWING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    // A panic in another thread's `build` leaves no state behind to distrust.
+    let _turn = DRAWING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     device.seed(stream.seed(seed));
     let module = build()?;
     materialize(&module);
