@@ -129,6 +129,11 @@ fn measure(args: &Args, input: &Path) -> Result<(), Box<dyn Error>> {
     let (_, _, rows, cols) = paths.dim();
     args.measure
         .check_paths(input, paths.view().insert_axis(Axis(2)))?;
+    if !input.is_dir() {
+        warn_rgb_reading(input, &paths)?;
+    }
+    warn_faint_frames(input, &paths);
+    warn_still_paths(input, &paths);
     let measure = path_measure(args, rows, cols)?;
     if let Some(file) = &args.obstacle {
         check_obstacle_mass(file, input, &paths, measure.operator().grid())?;
@@ -151,6 +156,63 @@ fn measure(args: &Args, input: &Path) -> Result<(), Box<dyn Error>> {
         })?)?;
     }
     Ok(())
+}
+
+/// Warns when a 4-D file was read as gray paths of 3 frames: `(N, 3, H, W)` is also the layout
+/// of one path of `N` RGB frames (as `evaluate` reads it), whose channels, read as frames, move
+/// nothing.
+fn warn_rgb_reading(file: &Path, paths: &Array4<f64>) -> Result<(), Box<dyn Error>> {
+    let (count, frames, rows, cols) = paths.dim();
+    if frames == 3 && data::npy_shape(file)?.len() == 4 {
+        support::print_to_stderr(&format!(
+            "warning: {}: read as {count} gray paths of 3 frames ({count}, 3, {rows}, {cols}); if it holds one path of {count} RGB frames (evaluate's reading), measure each channel as a gray path: save it as (3, {count}, {rows}, {cols})",
+            file.display()
+        ));
+    }
+    Ok(())
+}
+
+/// A frame is faint when it holds less than this fraction of its path's heaviest frame:
+/// rescaled to unit mass, whatever it holds is amplified that much.
+const FAINT_BELOW: f64 = 1e-6;
+
+/// Warns about frames far fainter than the rest of their path: every frame is rescaled to unit
+/// mass, so a nearly black frame measures as if it were as bright as the others (`evaluate`
+/// counts such a path as blank).
+fn warn_faint_frames(input: &Path, paths: &Array4<f64>) {
+    for (p, path) in paths.outer_iter().enumerate() {
+        let masses: Vec<f64> = path.outer_iter().map(|frame| frame.sum()).collect();
+        let heaviest = masses.iter().copied().fold(0.0, f64::max);
+        if let Some(t) = masses.iter().position(|&m| m < FAINT_BELOW * heaviest) {
+            support::print_to_stderr(&format!(
+                "warning: {}, path {p}: frame {t} holds {:.3e} of the mass of the path's heaviest frame, below {FAINT_BELOW:e}: rescaled to unit mass it is amplified as much, and the path's energy describes that faint frame as if it were as bright as the others",
+                input.display(),
+                masses[t] / heaviest
+            ));
+        }
+    }
+}
+
+/// Warns about paths whose frames are all equal: their energy, 0, describes a still image.
+fn warn_still_paths(input: &Path, paths: &Array4<f64>) {
+    let still: Vec<usize> = paths
+        .outer_iter()
+        .enumerate()
+        .filter(|(_, path)| {
+            let first = path.index_axis(Axis(0), 0);
+            path.outer_iter().all(|frame| frame == first)
+        })
+        .map(|(p, _)| p)
+        .collect();
+    if !still.is_empty() {
+        support::print_to_stderr(&format!(
+            "warning: {}: {} of {} paths do not move (every frame equals the first; paths {:?}): their energy, 0, describes a still image",
+            input.display(),
+            still.len(),
+            paths.len_of(Axis(0)),
+            &still[..still.len().min(10)]
+        ));
+    }
 }
 
 /// `error` about frame `t` of a folder of PNG frames, with that frame's file: the frames are

@@ -28,8 +28,8 @@ use dotae::data::{
 };
 use dotae::energy::{Boundary, Grid, Variant, mass_on_obstacles};
 use dotae::metrics::{
-    MeanStd, MeasureConfig, PathMeasure, adjacent_ssim, first_blank_frame, frame_mse, mse,
-    wall_cells,
+    MISSED_ENDS_ABOVE, MeanStd, MeasureConfig, PathMeasure, adjacent_ssim, first_blank_frame,
+    frame_mse, mse, paths_missing_their_ends, wall_cells,
 };
 use dotae::models::burn::prelude::{Device, Tensor};
 use dotae::models::{
@@ -51,8 +51,8 @@ mod output;
 mod support;
 
 use limits::{
-    ABSOLUTE_FLOOR, LEARNING_RATE, LOSS_WEIGHT, MAX_EPOCHS, MAX_IMAGE_SIDE, MAX_STEPS, TAU,
-    check_range, check_real,
+    ABSOLUTE_FLOOR, LEARNING_RATE, LOSS_WEIGHT, MAX_EPOCHS, MAX_IMAGE_SIDE, MAX_STEPS,
+    MAX_TRAINED_PIXELS, TAU, check_range, check_real, checked_product,
 };
 use obstacle::{read_sealed_obstacle_mask, with_obstacle_hint};
 use output::Output;
@@ -193,6 +193,10 @@ struct Scores {
     energy_ratio: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     frame_mse_to_exact: Option<f64>,
+    /// The decoded ends lie nearer other images than the two images
+    /// (`dotae_metrics::paths_missing_their_ends`): the scores above describe a path between
+    /// other images, and the run warns.
+    missed_ends: bool,
 }
 
 fn main() -> ExitCode {
@@ -201,18 +205,21 @@ fn main() -> ExitCode {
 
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let started = Instant::now();
+    // Before the checks: reading, resizing and measuring the images can take a while, and a
+    // signal then must stop the run with a message like one during training.
+    interrupt::install()?;
     let Checked {
         problem,
         base,
         grid,
         measure,
     } = check(args)?;
+    interrupt::check("checking the inputs")?;
     let output = Output::stage(&args.out)?;
     let out = output.dir();
     let device = args.backend.training_device()?;
     let pair = stack(Axis(0), &[problem.source.view(), problem.target.view()])?;
     let images = from_array::<4>(pair.into_dyn().view(), &device)?;
-    interrupt::install()?;
     let mut runs = Vec::new();
     for method in &METHODS {
         let trained = train_method(args, out, method, &base, grid.as_ref(), &images, &device)
@@ -243,6 +250,14 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         seconds_total: started.elapsed().as_secs_f64(),
     };
     write_json(&out.join("metrics.json"), &report)?;
+    for (method, scores) in METHODS.iter().zip([&report.path_energy, &report.plain]) {
+        if scores.missed_ends {
+            support::print_to_stderr(&format!(
+                "warning: {}: the decoded path ends farther from the two images than {MISSED_ENDS_ABOVE} of the squared distance between them (reconstruction MSE {:.2e}; an undertrained decoder: raise --epochs): its energy ratio compares a path between other images",
+                method.title, scores.reconstruction_mse
+            ));
+        }
+    }
     if let Err(stopped) = interrupt::check("scoring the trained methods") {
         return Err(output.fail_keeping_checkpoints(stopped));
     }
@@ -266,6 +281,7 @@ fn check(args: &Args) -> Result<Checked, Box<dyn Error>> {
     let problem = load_problem(args)?;
     check_problem(args, &problem)?;
     let (channels, rows, cols) = problem.source.dim();
+    check_trained_pixels(args, channels, rows, cols)?;
     let base = training_config(args, channels)?;
     base.check_image_size(rows, cols)?;
     let grid = problem
@@ -374,6 +390,12 @@ fn scores(
     let reconstruction = 0.5
         * (mse(path.slice(s![0, .., .., ..]), problem.source.view())?
             + mse(path.slice(s![last, .., .., ..]), problem.target.view())?);
+    let missed_ends = !paths_missing_their_ends(
+        path.view().insert_axis(Axis(0)),
+        problem.source.view().insert_axis(Axis(0)),
+        problem.target.view().insert_axis(Axis(0)),
+    )?
+    .is_empty();
     let frame_mse_to_exact = match &problem.exact {
         Some(exact) => {
             let errors = frame_mse(path.view(), exact.view())?;
@@ -389,6 +411,7 @@ fn scores(
         seconds_per_step: run.seconds_per_step,
         energy_ratio: exact_energy.map(|exact| energy / exact),
         frame_mse_to_exact,
+        missed_ends,
     })
 }
 
@@ -471,6 +494,25 @@ fn check_problem(args: &Args, problem: &Problem) -> Result<(), Box<dyn Error>> {
         }
     }
     Ok(())
+}
+
+/// The path trained on, `(--steps + 1)` frames of `channels × rows × cols`, within
+/// [`MAX_TRAINED_PIXELS`]: every step decodes and differentiates all of it.
+fn check_trained_pixels(
+    args: &Args,
+    channels: usize,
+    rows: usize,
+    cols: usize,
+) -> Result<(), Box<dyn Error>> {
+    match checked_product(&[args.steps + 1, rows, cols, channels]) {
+        Some(pixels) if pixels <= MAX_TRAINED_PIXELS => Ok(()),
+        _ => Err(format!(
+            "--steps {} with {rows}x{cols} images of {channels} channel(s) (--size, --rgb) makes a path of {} frames to decode and differentiate at every step, more than {MAX_TRAINED_PIXELS} pixels in all (about 1.5 GB): lower --steps or --size",
+            args.steps,
+            args.steps + 1
+        )
+        .into()),
+    }
 }
 
 /// No image may hold mass on an obstacle: measuring would silently discard it.

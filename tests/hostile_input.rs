@@ -322,6 +322,14 @@ fn fixtures(dir: &Path) {
     // Every digit the same flat image: test pairs of distinct digits join equal images.
     gray_mnist(&f("mnist_same"), 40, 20, |i| (i % 10) as u8);
 
+    // A split present raw and gzipped: the two may differ, so neither is read.
+    gray_mnist(&f("mnist_both"), 40, 10, |i| (i % 10) as u8);
+    std::fs::write(
+        f("mnist_both").join("train-labels-idx1-ubyte.gz"),
+        b"not read",
+    )
+    .unwrap();
+
     std::fs::create_dir_all(f("mnist_missing")).unwrap();
     std::fs::create_dir_all(f("mnist_corrupt")).unwrap();
     for name in [
@@ -718,6 +726,35 @@ fn cases(dir: &Path) -> Vec<Case> {
             &["--quick", "--method", "vae", "--beta", "-1"],
             &["--beta"],
         ),
+        lines(&["--aeai-weights", "0,0,0"], &["--aeai-weights", "aeai"]),
+        // Probe 7: memory bounds on what every training step decodes and differentiates.
+        lines(&["--pairs", "65"], &["--pairs", "64", "memory"]),
+        q(
+            &["--size", "512", "--steps", "256"],
+            &["--steps 256", "512x512", "--size"],
+        ),
+        q(
+            &["--rgb", "--size", "256", "--steps", "16"],
+            &["--steps 16", "3 channel(s)", "--rgb"],
+        ),
+        mnist(
+            "mnist_both",
+            &[],
+            &[
+                "--data",
+                "both train-labels-idx1-ubyte and train-labels-idx1-ubyte.gz",
+            ],
+        ),
+        case(
+            "pole",
+            &["--quick", "--method", "aeai", "--aeai-weights", "1e-2,1e-1"],
+            &["--aeai-weights", "three weights", "2 were given"],
+        ),
+        case(
+            "pole",
+            &["--quick", "--method", "aeai", "--aeai-weights", "0,-1,0"],
+            &["--aeai-weights", "-1"],
+        ),
         mnist("mnist_blank", &[], &["--data", "black"]),
         mnist(
             "mnist_same",
@@ -858,7 +895,7 @@ fn every_binary_refuses_bad_input_by_name_and_leaves_nothing_behind() {
     fixtures(&dir);
     let outs = scratch("outs");
     let cases = cases(&dir);
-    assert!(cases.len() >= 60, "{} cases", cases.len());
+    assert!(cases.len() >= 187, "{} cases", cases.len());
     let failures: Vec<String> = cases
         .iter()
         .enumerate()
@@ -897,6 +934,53 @@ fn a_run_that_fails_keeps_what_was_there_and_adds_nothing() {
 
 /// A quickstart training for ever into `outs/run`, once its training has started (and its
 /// signal handler is installed): the first method's configuration is staged.
+/// `path_energy` warns where its reading of a file may not be the one meant: a 4-D file with 3
+/// frames per path (also the layout of one RGB path), paths that do not move, and a frame so
+/// faint that rescaling it to unit mass measures noise.
+#[test]
+fn path_energy_warns_about_readings_that_measure_nothing() {
+    let dir = scratch("path-energy-warnings");
+    let path = image_paths(None).index_axis(Axis(0), 0).to_owned();
+    // One path of 5 frames stored as RGB: (5, 3, 32, 32), each channel the same frame.
+    let rgb = ndarray::concatenate(Axis(1), &[path.view(), path.view(), path.view()]).unwrap();
+    let rgb_file = dir.join("rgb.npy");
+    write_npy(&rgb_file, &rgb).unwrap();
+    let stderr = path_energy_stderr(&rgb_file);
+    assert!(
+        stderr.contains("read as 5 gray paths of 3 frames")
+            && stderr.contains("save it as (3, 5, 32, 32)")
+            && stderr.contains("5 of 5 paths do not move"),
+        "{stderr}"
+    );
+    let mut faint = path.index_axis(Axis(1), 0).to_owned();
+    faint
+        .slice_mut(ndarray::s![2, .., ..])
+        .mapv_inplace(|v| v * 1e-15);
+    let faint_file = dir.join("faint.npy");
+    write_npy(&faint_file, &faint).unwrap();
+    let stderr = path_energy_stderr(&faint_file);
+    assert!(
+        stderr.contains("path 0: frame 2 holds 1.000e-15 of the mass"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("do not move"), "{stderr}");
+    let intact_file = dir.join("intact.npy");
+    write_npy(&intact_file, &path.index_axis(Axis(1), 0).to_owned()).unwrap();
+    let stderr = path_energy_stderr(&intact_file);
+    assert!(!stderr.contains("warning"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// What `path_energy FILE` writes to stderr; it must succeed.
+fn path_energy_stderr(file: &Path) -> String {
+    let output = Command::new(binary("path_energy"))
+        .arg(file)
+        .output()
+        .expect("the binary runs");
+    assert!(output.status.success(), "{}: {output:?}", file.display());
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
 /// A `--w2` that no path between the endpoints could cost less than is accepted (it is within
 /// the image's range) but warned about; the paths' own W₂² is not.
 #[test]
@@ -1433,11 +1517,14 @@ fn send(child: &std::process::Child, signal: libc::c_int) {
 }
 
 /// `signal` lets the step finish, keeps the checkpoint, removes the rest and exits 1.
-fn stops_after_a_step_and_keeps_the_checkpoint(signal: libc::c_int) {
-    let outs = scratch(&format!("signal-{signal}"));
+/// `signal` sent `times` times back to back stops the run after a step, keeping its checkpoint.
+fn stops_after_a_step_and_keeps_the_checkpoint(signal: libc::c_int, times: usize) {
+    let outs = scratch(&format!("signal-{signal}-{times}"));
     let out = outs.join("run");
     let child = training_quickstart(&outs);
-    send(&child, signal);
+    for _ in 0..times {
+        send(&child, signal);
+    }
     let output = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
@@ -1456,19 +1543,25 @@ fn stops_after_a_step_and_keeps_the_checkpoint(signal: libc::c_int) {
 
 #[test]
 fn sigint_stops_training_after_a_step_and_keeps_the_checkpoint() {
-    stops_after_a_step_and_keeps_the_checkpoint(libc::SIGINT);
+    stops_after_a_step_and_keeps_the_checkpoint(libc::SIGINT, 1);
 }
 
 #[test]
 fn sigterm_stops_training_after_a_step_and_keeps_the_checkpoint() {
-    stops_after_a_step_and_keeps_the_checkpoint(libc::SIGTERM);
+    stops_after_a_step_and_keeps_the_checkpoint(libc::SIGTERM, 1);
+}
+
+/// GNU `timeout` sends SIGTERM to the process and again to its group: one request, not two.
+#[test]
+fn the_same_signal_twice_at_once_still_stops_after_a_step() {
+    stops_after_a_step_and_keeps_the_checkpoint(libc::SIGTERM, 2);
 }
 
 #[test]
 fn a_second_signal_ends_at_once_and_the_next_run_removes_its_staging() {
     let outs = scratch("second-signal");
     let child = training_quickstart(&outs);
-    // Two different signals: a second SIGINT could merge with a first one still pending.
+    // Two different signals: the same one again at once counts as the first delivered twice.
     send(&child, libc::SIGINT);
     send(&child, libc::SIGTERM);
     let output = child.wait_with_output().unwrap();

@@ -20,7 +20,8 @@ use dotae::data::{
 };
 use dotae::energy::Variant;
 use dotae::metrics::{
-    MeanStd, MeasureConfig, PathMeasure, adjacent_ssim, first_blank_frame, still_paths,
+    MISSED_ENDS_ABOVE, MeanStd, MeasureConfig, PathMeasure, adjacent_ssim, first_blank_frame,
+    paths_missing_their_ends, still_paths,
 };
 use dotae::models::burn::prelude::*;
 use dotae::models::{
@@ -40,7 +41,8 @@ pub mod limits;
 mod output;
 
 use limits::{
-    LEARNING_RATE, LOSS_WEIGHT, MAX_BATCH_SIZE, MAX_EPOCHS, MAX_TEST_PAIRS, check_range, check_real,
+    LEARNING_RATE, LOSS_WEIGHT, MAX_BATCH_SIZE, MAX_EPOCHS, MAX_TEST_PAIRS, MAX_TRAINED_PAIRS,
+    check_range, check_real,
 };
 use output::Output;
 
@@ -172,6 +174,16 @@ pub struct CommonArgs {
     /// a β-VAE, smaller keeps more of each image in its code.
     #[arg(long, allow_negative_numbers = true)]
     pub beta: Option<f64>,
+    /// AEAI's weights λ_A,λ_C,λ_S of its summed adversarial, cycle and smoothness terms
+    /// (the paper's 1e-2,1e-2,1e-1, the default); a 0 leaves a term out, as the paper's ablation
+    /// does.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        allow_negative_numbers = true,
+        value_name = "λ_A,λ_C,λ_S"
+    )]
+    pub aeai_weights: Option<Vec<f64>>,
     /// Interpolation pairs per batch for the path energy and AEAI (the paper: 9 of a batch of
     /// 256). (Default: 9.)
     #[arg(long)]
@@ -225,6 +237,18 @@ impl CommonArgs {
             "the path energy",
         )?;
         self.check_weight("--beta", self.beta, MethodName::Vae, "the VAE's KL term")?;
+        if let Some(weights) = &self.aeai_weights
+            && weights.len() != AEAI_TERMS.len()
+        {
+            return Err(format!(
+                "--aeai-weights takes three weights, λ_A,λ_C,λ_S (the paper's: 1e-2,1e-2,1e-1), but {} were given",
+                weights.len()
+            )
+            .into());
+        }
+        for (&weight, term) in self.aeai_weights.iter().flatten().zip(AEAI_TERMS) {
+            self.check_weight("--aeai-weights", Some(weight), MethodName::Aeai, term)?;
+        }
         Ok(budget)
     }
 
@@ -275,8 +299,8 @@ impl CommonArgs {
             .into());
         }
         let batch_pairs = batch_size * (batch_size - 1) / 2;
-        check_range("--pairs", self.pairs(), 1, batch_pairs).map_err(|e| {
-            format!("{e} (the pairs of one batch of --batch-size {batch_size})").into()
+        check_range("--pairs", self.pairs(), 1, batch_pairs.min(MAX_TRAINED_PAIRS)).map_err(|e| {
+            format!("{e} (the pairs of one batch of --batch-size {batch_size}, and {MAX_TRAINED_PAIRS} to bound memory: each pair's line is decoded and differentiated)").into()
         })
     }
 
@@ -304,6 +328,10 @@ impl CommonArgs {
             pairs: self.pairs(),
             acai_learning_rate: self.learning_rate.unwrap_or(ACAI_PUBLISHED_LEARNING_RATE),
             vae_beta: self.beta.unwrap_or(VAE_BETA),
+            aeai_weights: match self.aeai_weights.as_deref() {
+                Some(&[adversarial, cycle, smoothness]) => Some([adversarial, cycle, smoothness]),
+                _ => None,
+            },
             regulariser: Regulariser {
                 alpha: self.alpha.unwrap_or(regulariser.alpha),
                 ..regulariser
@@ -326,8 +354,18 @@ pub struct Schedule {
     pub acai_learning_rate: f64,
     /// The VAE's β: 1, the VAE, unless `--beta` is given.
     pub vae_beta: f64,
+    /// AEAI's λ_A, λ_C, λ_S from `--aeai-weights`; left out, the paper's (`AeaiConfig`'s
+    /// defaults; each method's `config.json` holds the ones it trained with).
+    pub aeai_weights: Option<[f64; 3]>,
     pub regulariser: Regulariser,
 }
+
+/// What each of `--aeai-weights` weighs, in order.
+const AEAI_TERMS: [&str; 3] = [
+    "AEAI's adversarial term",
+    "AEAI's cycle term",
+    "AEAI's smoothness term",
+];
 
 /// The VAE's β in every experiment: the textbook VAE, as in the published rows.
 pub const VAE_BETA: f64 = 1.0;
@@ -371,16 +409,23 @@ pub fn build(
             device,
         )?),
         // AEAI's L2 loss on ACAI's linear decoder output (its paper gives no decoder).
-        MethodName::Aeai => Box::new(Aeai::new(
-            AeaiConfig::new()
+        // AEAI's L2 loss on ACAI's linear decoder output (its paper gives no decoder).
+        MethodName::Aeai => {
+            let mut config = AeaiConfig::new()
                 .with_model(s.model.clone())
                 .published()
                 .with_pairs_per_batch(s.pairs)
                 .with_learning_rate(rate)
                 .with_discriminator_learning_rate(rate)
-                .with_seed(s.seed),
-            device,
-        )?),
+                .with_seed(s.seed);
+            if let Some([adversarial, cycle, smoothness]) = s.aeai_weights {
+                config = config
+                    .with_lambda_adversarial(adversarial)
+                    .with_lambda_cycle(cycle)
+                    .with_lambda_smooth(smoothness);
+            }
+            Box::new(Aeai::new(config, device)?)
+        }
     })
 }
 
@@ -466,6 +511,10 @@ pub struct PathScores {
     /// Decoded paths whose frames never change (a collapsed decoder's): their energy 0 and
     /// SSIM 1 are in the scores, and the run warns about them.
     pub still_paths: usize,
+    /// Decoded paths whose ends lie nearer other images than the test images they should join
+    /// (`dotae_metrics::paths_missing_their_ends`; an untrained decoder's): their energy ratios
+    /// compare a path between other images, and the run warns about them.
+    pub missed_ends_paths: usize,
 }
 
 /// The references every method's paths are measured against, computed once.
@@ -518,6 +567,12 @@ impl Yardstick {
             energy_vs_exact: self.exact.as_deref().and_then(ratios),
             blank_paths: decoded.iter().filter(|d| d.is_none()).count(),
             still_paths: still_paths(paths).len(),
+            missed_ends_paths: paths_missing_their_ends(
+                paths,
+                test.sources.view(),
+                test.targets.view(),
+            )?
+            .len(),
         })
     }
 }
@@ -653,6 +708,15 @@ impl<'a> Experiment<'a> {
                     row.method,
                     row.paths.still_paths,
                     paths.len_of(Axis(0))
+                ));
+            }
+            if row.paths.missed_ends_paths > 0 {
+                crate::support::print_to_stderr(&format!(
+                    "warning: {}: {} of {} decoded test paths end farther from their test images than {MISSED_ENDS_ABOVE} of the squared distance between them (reconstruction MSE {:.2e}; an undertrained decoder): their energy ratios compare paths between other images",
+                    row.method,
+                    row.paths.missed_ends_paths,
+                    paths.len_of(Axis(0)),
+                    row.paths.reconstruction_mse
                 ));
             }
             // Each method's row as soon as it is known, for watching a long run's staging folder.

@@ -1,18 +1,49 @@
 //! SIGINT, SIGTERM and SIGHUP: the first one asks the run to stop after its current training step,
 //! keep its last good checkpoints and exit non-zero; a second one ends the process at once
-//! (exit 130), leaving its staging directory for the next run with the same `--out` to remove.
+//! (exit 128 + the signal), leaving its staging directory for the next run with the same `--out`
+//! to remove. The same signal again within a second counts as the first delivered twice.
 
 use std::error::Error;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
 
 static REQUESTED: AtomicBool = AtomicBool::new(false);
 
-/// Runs in signal context: only async-signal-safe work (an atomic swap, `_exit`).
+/// The first signal and when it came, in milliseconds of the monotonic clock plus one (0: none
+/// yet).
+static FIRST_SIGNAL: AtomicI32 = AtomicI32::new(0);
+static FIRST_AT_MS: AtomicU64 = AtomicU64::new(0);
+
+/// The first signal again within this time is the same request delivered twice: GNU `timeout`
+/// sends SIGTERM to the process and then to its process group (probe 7 saw a run under
+/// `timeout` end at once, without a message, leaving 64 MB of staging behind).
+const DUPLICATE_WITHIN_MS: u64 = 1000;
+
+/// Runs in signal context: only async-signal-safe work (atomics, `clock_gettime`, `_exit`).
 extern "C" fn on_signal(signal: libc::c_int) {
-    if REQUESTED.swap(true, Ordering::SeqCst) {
+    let now = monotonic_ms();
+    if FIRST_AT_MS
+        .compare_exchange(0, now, Ordering::SeqCst, Ordering::SeqCst)
+        .is_ok()
+    {
+        FIRST_SIGNAL.store(signal, Ordering::SeqCst);
+    }
+    let duplicate = signal == FIRST_SIGNAL.load(Ordering::SeqCst)
+        && now.saturating_sub(FIRST_AT_MS.load(Ordering::SeqCst)) < DUPLICATE_WITHIN_MS;
+    if REQUESTED.swap(true, Ordering::SeqCst) && !duplicate {
         // 128 + the signal, as a shell reports a command the signal ended.
         unsafe { libc::_exit(128 + signal) };
     }
+}
+
+/// Milliseconds of the monotonic clock, plus one so that no reading is 0.
+fn monotonic_ms() -> u64 {
+    let mut now = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `now` is a valid timespec; clock_gettime is async-signal-safe.
+    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut now) };
+    (now.tv_sec as u64) * 1000 + (now.tv_nsec as u64) / 1_000_000 + 1
 }
 
 /// Installs the handler for SIGINT, SIGTERM and SIGHUP (a closed terminal); call once, before

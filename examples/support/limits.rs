@@ -37,6 +37,17 @@ pub const MAX_BATCH_SIZE: usize = 1024;
 /// The most interpolation pairs scored or drawn (`--pairs`).
 pub const MAX_PAIRS: usize = 10_000;
 
+/// The most pairs of a training batch a regulariser sees (`--pairs` of `mnist`, `lines`,
+/// `pole`): each pair decodes and differentiates its whole line, about 11 MB per pair on 32×32
+/// images (probe 7: 150 pairs peaked at 1.84 GB, 496 aborted under 4 GB). The paper uses 9.
+pub const MAX_TRAINED_PAIRS: usize = 64;
+
+/// The most pixels of the path quickstart trains on, `(--steps + 1) × side² × channels`: it
+/// decodes and differentiates the whole path every step, about 0.7 KB per pixel (`quickstart
+/// --size 128 --steps 40 --epochs 1`: 474 MB; `--size 256 --steps 10`: 596 MB; `/usr/bin/time`),
+/// so 2^21 pixels take about 1.5 GB (512×512 with 256 steps asked for 2 GB in one allocation).
+pub const MAX_TRAINED_PIXELS: usize = 1 << 21;
+
 /// The most test pairs an experiment decodes and scores (`--test-pairs`): 400 pairs took
 /// 4.2 GB on MNIST (docs/reliability.md), and MNIST's 1 000 test digits make 500 disjoint pairs.
 pub const MAX_TEST_PAIRS: usize = 500;
@@ -62,6 +73,13 @@ pub const MAX_PATH_VALUES: usize = 1 << 26;
 /// hold at most as many values as the experiments' paths, checked from the header.
 pub const MAX_FILE_VALUES: u64 = MAX_PATH_VALUES as u64;
 
+/// The product of `factors`, or `None` where it overflows (which no limit admits).
+pub fn checked_product(factors: &[usize]) -> Option<usize> {
+    factors
+        .iter()
+        .try_fold(1usize, |acc, &n| acc.checked_mul(n))
+}
+
 /// Paths of `pairs × frames` frames of `side × side` pixels must hold at most
 /// [`MAX_PATH_VALUES`] values; `flags` names the flags that set them.
 pub fn check_path_values(
@@ -70,10 +88,7 @@ pub fn check_path_values(
     frames: usize,
     side: usize,
 ) -> Result<(), Box<dyn Error>> {
-    let values = [frames, side, side]
-        .iter()
-        .try_fold(pairs, |acc, &n| acc.checked_mul(n));
-    match values {
+    match checked_product(&[pairs, frames, side, side]) {
         Some(values) if values <= MAX_PATH_VALUES => Ok(()),
         _ => Err(format!(
             "{flags} ask for {pairs} paths of {frames} frames of {side}x{side} pixels, more than {MAX_PATH_VALUES} values ({} MiB of f64) in all: lower one of them",

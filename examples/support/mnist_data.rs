@@ -37,8 +37,18 @@ pub fn load(flag: &str, dir: &Path) -> Result<Mnist, Box<dyn Error>> {
             .into());
         }
     }
+    if mnist.test_images == mnist.train_images {
+        crate::support::print_to_stderr(&format!(
+            "warning: {flag} {}: the test split holds the same digits as the training split: test scores measure what was memorised, not what generalises",
+            dir.display()
+        ));
+    }
     Ok(mnist)
 }
+
+/// Fewer training digits of a class than this leave the linear probe little to learn that
+/// class from, and its accuracy says little about a representation.
+const FEWEST_PROBE_DIGITS: usize = 10;
 
 /// The most test digits scored: MNIST's test set. Every method encodes each of them and
 /// k-means clusters them, so a larger split (a 495 KB file can declare 262 144 digits) would
@@ -68,6 +78,17 @@ pub fn check_representation_scores(
             digits.len()
         )
         .into());
+    }
+    let fewest = digits
+        .iter()
+        .map(|d| train_labels.iter().filter(|l| *l == d).count())
+        .min()
+        .unwrap_or(0);
+    if fewest < FEWEST_PROBE_DIGITS {
+        crate::support::print_to_stderr(&format!(
+            "warning: {flag} {}: {training} hold as few as {fewest} digit(s) of a class: the linear probe learns little from fewer than {FEWEST_PROBE_DIGITS}, so its accuracy says little",
+            dir.display()
+        ));
     }
     if test_images < KMEANS_CLUSTERS {
         return Err(format!(

@@ -160,6 +160,18 @@ pub enum DataError {
         /// How its contents differ from MNIST.
         reason: String,
     },
+
+    /// A data directory holds a required file both raw and gzipped: they may be different
+    /// versions of the data, and reading either silently could train on the wrong one.
+    #[error(
+        "{dir} holds both {name} and {name}.gz: they may differ (one could be an older or edited copy), so neither is read; remove or rename one"
+    )]
+    AmbiguousFile {
+        /// The directory that was searched.
+        dir: PathBuf,
+        /// The file name found, without the `.gz` suffix.
+        name: &'static str,
+    },
 }
 
 /// An image size needs at least one row and one column; `what` names the size in the error.

@@ -65,8 +65,8 @@ pub fn read_idx_labels(path: &Path) -> Result<Vec<u8>, DataError> {
 }
 
 /// Loads MNIST from `dir`: `train-images-idx3-ubyte`, `train-labels-idx1-ubyte`,
-/// `t10k-images-idx3-ubyte` and `t10k-labels-idx1-ubyte`, each raw or with a `.gz` suffix (the
-/// raw file wins when both exist). Digits are zero-padded to `size × size` (at least 28),
+/// `t10k-images-idx3-ubyte` and `t10k-labels-idx1-ubyte`, each raw or with a `.gz` suffix (not
+/// both: [`DataError::AmbiguousFile`]). Digits are zero-padded to `size × size` (at least 28),
 /// centred; when `size − 28` is odd the extra row goes at the bottom and the extra column at
 /// the right. Images must be 28×28, each split must hold at least one, every image file must
 /// have as many labels as images, and every label must be a digit `0..=9`.
@@ -166,21 +166,23 @@ fn load_split(
 }
 
 fn find(dir: &Path, name: &'static str) -> Result<PathBuf, DataError> {
-    // The raw file wins; whichever exists is read, and the reader names it if it is no file. A
-    // link counts even when it leads nowhere (dangling, or a loop): opening it then says why.
+    // Whichever exists is read, and the reader names it if it is no file. A link counts even
+    // when it leads nowhere (dangling, or a loop): opening it then says why.
     let present = |path: &Path| std::fs::symlink_metadata(path).is_ok();
     let raw = dir.join(name);
-    if present(&raw) {
-        return Ok(raw);
-    }
     let gz = dir.join(format!("{name}.gz"));
-    if present(&gz) {
-        return Ok(gz);
+    match (present(&raw), present(&gz)) {
+        (true, true) => Err(DataError::AmbiguousFile {
+            dir: dir.to_path_buf(),
+            name,
+        }),
+        (true, false) => Ok(raw),
+        (false, true) => Ok(gz),
+        (false, false) => Err(DataError::MissingFile {
+            dir: dir.to_path_buf(),
+            name,
+        }),
     }
-    Err(DataError::MissingFile {
-        dir: dir.to_path_buf(),
-        name,
-    })
 }
 
 /// The dimensions and the data bytes of an IDX file with magic number `magic` and `ndims`

@@ -89,7 +89,7 @@ pub fn read_png(path: &Path) -> Result<Array3<f64>, DataError> {
             .find(|&(i, j)| sample(i, j, color) < max);
         if let Some((i, j)) = transparent {
             return Err(invalid(format!(
-                "pixel (row {i}, column {j}) is not opaque: gray levels are read as mass, which transparency has no meaning for, so flatten the image onto its background first"
+                "pixel (row {i}, column {j}) is not opaque: transparency has no meaning for a gray level (read as mass in an image, as wall or free in an obstacle mask), so flatten the image onto its background first"
             )));
         }
     }

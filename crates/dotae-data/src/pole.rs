@@ -230,7 +230,7 @@ fn check_params(params: PoleParams) -> Result<(), DataError> {
         return Err(DataError::InvalidArgument {
             what: "light elevation",
             reason: format!(
-                "{elevation_deg} degrees: must be strictly between 0 and 90 (a light on the \
+                "{elevation_deg:?} degrees: must be strictly between 0 and 90 (a light on the \
                  horizon casts an endless shadow, one overhead none)"
             ),
         });

@@ -112,10 +112,24 @@ fn odd_padding_puts_the_extra_row_and_column_last() {
 }
 
 #[test]
-fn raw_files_win_over_gzipped_ones() {
+fn a_file_present_raw_and_gzipped_is_refused_by_both_names() {
     let scratch = Scratch::new("both");
     fake_mnist(&scratch);
     scratch.write("train-labels-idx1-ubyte", &label_file(&[1, 1, 1]));
+    let err = load_mnist(&scratch.0, 28).unwrap_err();
+    assert!(matches!(
+        err,
+        DataError::AmbiguousFile {
+            name: "train-labels-idx1-ubyte",
+            ..
+        }
+    ));
+    let message = err.to_string();
+    assert!(
+        message.contains("both train-labels-idx1-ubyte and train-labels-idx1-ubyte.gz"),
+        "{message}"
+    );
+    std::fs::remove_file(scratch.0.join("train-labels-idx1-ubyte.gz")).unwrap();
     let mnist = load_mnist(&scratch.0, 28).unwrap();
     assert_eq!(mnist.train_labels, [1, 1, 1]);
 }

@@ -139,7 +139,7 @@ pub enum EnergyError {
     #[error(
         "step {step} does not conserve mass on region {region} ({cells} cells): the frames differ by {imbalance:e} \
          of a mass of {mass:e}, above the relative tolerance {tolerance:e}; with a {boundary} boundary the balanced \
-         energy needs equal mass per region (normalise the frames, or use the unbalanced variant)"
+         energy needs equal mass per region in every frame (frames of equal mass in each region, or the unbalanced variant)"
     )]
     MassNotConserved {
         /// The step's index: it goes from frame `step` to frame `step + 1`.

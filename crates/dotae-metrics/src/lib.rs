@@ -51,7 +51,10 @@ mod retrieval;
 mod ssim;
 
 pub use aeai::{ALPHA_GRID_POINTS, AeaiDataset, AeaiScore, Quartiles, aeai_score};
-pub use blank::{BLANK_BELOW, STILL_BELOW, first_blank_frame, still_paths};
+pub use blank::{
+    BLANK_BELOW, MISSED_ENDS_ABOVE, STILL_BELOW, first_blank_frame, paths_missing_their_ends,
+    still_paths,
+};
 pub use error::MetricsError;
 pub use geodesic::{GeodesicFidelity, geodesic_fidelity, path_energy, w2_energy_ratio};
 pub use hungarian::min_cost_assignment;

@@ -89,7 +89,9 @@ pub enum ModelError {
     },
 
     /// The requested backend was left out of this build.
-    #[error("the {backend} backend is not compiled in; rebuild with `--features {feature}`")]
+    #[error(
+        "the {backend} backend (--backend {backend}) is not compiled in; rebuild with `--features {feature}`, or choose another backend"
+    )]
     BackendUnavailable {
         /// The backend's name, e.g. `"wgpu"`.
         backend: &'static str,
