@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use dotae::data::{read_gray_png, read_npy_within, write_gif, write_npy, write_png_grid};
+use dotae::data::{read_density_png, read_npy_within, write_gif, write_npy, write_png_grid};
 use dotae::grid::{Boundary, Grid};
 use dotae::metrics::{MeasureConfig, PathMeasure};
 use dotae::ot::{
@@ -265,7 +265,7 @@ fn barycentre(args: &BarycentreArgs) -> Result<(), Box<dyn Error>> {
             ),
         };
         support::print_to_stderr(&format!(
-            "warning: cost and w2_squared_to_images are null: the exact solver holds images of up to about {EXACT_SIDE}x{EXACT_SIDE} pixels; {check_grid}"
+            "warning: cost and w2_squared_to_images are null: the exact solver holds images of up to about {EXACT_SIDE}x{EXACT_SIDE} pixels, and all the costs together at most {EXACT_COST_PAIRS} pairs of pixels with mass; {check_grid}"
         ));
     }
     // The kernel's blur costs about 2σ² on its own (σ per axis, in pixels), whatever the
@@ -515,7 +515,7 @@ fn read_density(file: &Path) -> Result<Array2<f64>, Box<dyn Error>> {
         }
         _ => {
             check_png_side(file)?;
-            read_gray_png(file)?
+            read_density_png(file)?
         }
     };
     let (rows, cols) = image.dim();
@@ -575,6 +575,34 @@ const EXACT_PAIRS: usize = 1 << 25;
 /// The side of the largest square images with mass everywhere within [`EXACT_PAIRS`].
 const EXACT_SIDE: usize = 76;
 
+/// The most pairs of pixels with mass that a barycentre's exact costs may hold together (its
+/// cost to every image and the pairwise bound): one problem's worth, about 40 s. Probe 8 gave
+/// 1 024 images of 128×128 with 200 pixels of mass each, every problem small: 1 024 costs to
+/// the barycentre and 523 776 pairs ran for more than 10 minutes.
+const EXACT_COST_PAIRS: usize = EXACT_PAIRS;
+
+/// Whether the exact costs of `barycentre` against `images` (to each image, and between every
+/// two) stay within [`EXACT_PAIRS`] each and [`EXACT_COST_PAIRS`] together.
+fn exact_costs_fit(barycentre: &Array2<f64>, images: &[Array2<f64>]) -> bool {
+    let with_mass: Vec<usize> = images.iter().map(pixels_with_mass).collect();
+    let on_barycentre = pixels_with_mass(barycentre);
+    let mut total = 0usize;
+    for (i, &count) in with_mass.iter().enumerate() {
+        let problems = std::iter::once(on_barycentre).chain(with_mass[i + 1..].iter().copied());
+        for other in problems {
+            let pairs = count.saturating_mul(other);
+            if pairs > EXACT_PAIRS {
+                return false;
+            }
+            total = total.saturating_add(pairs);
+            if total > EXACT_COST_PAIRS {
+                return false;
+            }
+        }
+    }
+    true
+}
+
 /// The pairs of pixels with mass between `a` and `b`, the size of their transport problem.
 fn exact_pairs(a: &Array2<f64>, b: &Array2<f64>) -> usize {
     pixels_with_mass(a).saturating_mul(pixels_with_mass(b))
@@ -591,23 +619,21 @@ struct BarycentreCost {
     w2_squared_to_images: Vec<f64>,
 }
 
-/// The barycentre's [`BarycentreCost`], where the network simplex can hold the images
-/// ([`EXACT_PAIRS`]); `None` for larger images.
+/// The barycentre's [`BarycentreCost`], where the network simplex can hold the images and
+/// the costs' total time is bounded ([`exact_costs_fit`]); `None` otherwise.
 fn barycentre_cost(
     barycentre: &Array2<f64>,
     images: &[Array2<f64>],
     weights: &Array1<f64>,
 ) -> Result<Option<BarycentreCost>, Box<dyn Error>> {
-    if images
-        .iter()
-        .any(|image| exact_pairs(barycentre, image) > EXACT_PAIRS)
-    {
+    if !exact_costs_fit(barycentre, images) {
         return Ok(None);
     }
-    let to_images = images
-        .iter()
-        .map(|image| w2_squared_images(barycentre.view(), image.view()))
-        .collect::<Result<Vec<f64>, _>>()?;
+    let mut to_images = Vec::with_capacity(images.len());
+    for image in images {
+        interrupt::check("computing the exact costs")?;
+        to_images.push(w2_squared_images(barycentre.view(), image.view())?);
+    }
     let cost = to_images.iter().zip(weights).map(|(w2, w)| w * w2).sum();
     Ok(Some(BarycentreCost {
         cost,

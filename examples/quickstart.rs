@@ -28,8 +28,8 @@ use dotae::data::{
 };
 use dotae::energy::{Boundary, Grid, Variant, mass_on_obstacles};
 use dotae::metrics::{
-    MISSED_ENDS_ABOVE, MeanStd, MeasureConfig, PathMeasure, adjacent_ssim, first_blank_frame,
-    frame_mse, mse, paths_missing_their_ends, wall_cells,
+    MISSED_ENDS_ABOVE, MeanStd, MeasureConfig, PathMeasure, STILL_BELOW, adjacent_ssim,
+    first_blank_frame, frame_mse, mse, paths_missing_their_ends, wall_cells,
 };
 use dotae::models::burn::prelude::{Device, Tensor};
 use dotae::models::{
@@ -267,6 +267,25 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
+/// A run whose two trainings, at the first epoch's pace, would take longer than this is told
+/// so: at 512×512 one epoch took 115 s (probe 8), and 600 of them would run for days unannounced.
+const LONG_RUN_SECONDS: f64 = 600.0;
+
+/// Warns, above the progress bar, when `--epochs` epochs of both trainings at `first_epoch`
+/// seconds each exceed [`LONG_RUN_SECONDS`].
+fn warn_if_long(bar: &ProgressBar, args: &Args, first_epoch: f64) {
+    let estimate = first_epoch * args.epochs as f64 * METHODS.len() as f64;
+    if estimate > LONG_RUN_SECONDS {
+        bar.suspend(|| {
+            support::print_to_stderr(&format!(
+                "warning: the first epoch took {first_epoch:.1} s, so {} epochs of both trainings will take about {:.0} min: lower --epochs, --size or --steps to shorten it",
+                args.epochs,
+                estimate / 60.0
+            ))
+        });
+    }
+}
+
 /// What a run needs, every part checked before anything is written.
 struct Checked {
     problem: Problem,
@@ -465,6 +484,22 @@ fn check_problem(args: &Args, problem: &Problem) -> Result<(), Box<dyn Error>> {
         return Err(format!(
             "--energy-size {} is larger than the images ({rows}x{cols}, {images}): the energy grid must fit the images (lower --energy-size or raise --size)",
             args.energy_size
+        )
+        .into());
+    }
+    let apart = problem
+        .source
+        .iter()
+        .zip(&problem.target)
+        .fold(0.0f64, |most, (a, b)| most.max((a - b).abs()));
+    if apart < STILL_BELOW {
+        return Err(format!(
+            "--source and --target are the same image{} (no pixel differs by half an 8-bit gray level): there is nothing to interpolate",
+            match (&args.source, &args.target) {
+                (Some(source), Some(target)) =>
+                    format!(" ({} and {})", source.display(), target.display()),
+                _ => String::new(),
+            }
         )
         .into());
     }
@@ -678,6 +713,7 @@ fn train(
     let checkpoint = dir.join("model.bpk");
     let mut history = Vec::new();
     let (count, batch_size) = (images.dims()[0], trainer.config().batch_size);
+    let started = Instant::now();
     for epoch in 1..=args.epochs {
         let order = trainer.epoch_order(count);
         let stop_on_signal = |_: &TrainLog| match interrupt::requested() {
@@ -718,6 +754,9 @@ fn train(
             ));
         }
         bar.inc(1);
+        if epoch == 1 && method.regularised {
+            warn_if_long(&bar, args, started.elapsed().as_secs_f64());
+        }
         if epoch % args.checkpoint_every.max(1) == 0 {
             trainer.model().save_checkpoint(&checkpoint)?;
         }

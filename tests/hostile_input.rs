@@ -729,6 +729,11 @@ fn cases(dir: &Path) -> Vec<Case> {
         lines(&["--aeai-weights", "0,0,0"], &["--aeai-weights", "aeai"]),
         // Probe 7: memory bounds on what every training step decodes and differentiates.
         lines(&["--pairs", "65"], &["--pairs", "64", "memory"]),
+        // Probe 8: nothing to interpolate between an image and itself.
+        q(
+            &["--source", &src, "--target", &src],
+            &["--source and --target are the same image", "src.png"],
+        ),
         q(
             &["--size", "512", "--steps", "256"],
             &["--steps 256", "512x512", "--size"],
@@ -895,7 +900,7 @@ fn every_binary_refuses_bad_input_by_name_and_leaves_nothing_behind() {
     fixtures(&dir);
     let outs = scratch("outs");
     let cases = cases(&dir);
-    assert!(cases.len() >= 187, "{} cases", cases.len());
+    assert!(cases.len() >= 188, "{} cases", cases.len());
     let failures: Vec<String> = cases
         .iter()
         .enumerate()

@@ -232,3 +232,45 @@ fn a_run_refuses_to_replace_its_own_input() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Many small images: each exact problem is small, but all of them together (each image's cost
+/// to the barycentre and every pair's) would run for minutes, so the exact costs are skipped and
+/// said so (probe 8: 1 024 images of 128×128 ran for 10 minutes and ignored a signal).
+#[test]
+fn barycentre_of_many_images_bounds_its_exact_costs() {
+    let dir = scratch("ot-many");
+    let image = path(&dir, "disk.npy");
+    dotae::data::write_npy(Path::new(&image), &disk_at((16, 16), (8.0, 8.0), 4.0)).unwrap();
+    let mut args = vec!["barycentre"];
+    args.extend(std::iter::repeat_n(image.as_str(), 300));
+    let out = path(&dir, "out");
+    args.extend(["--out", out.as_str()]);
+    let (report, stderr) = ot_warning(&args);
+    assert!(report["cost"].is_null(), "{report}");
+    assert!(
+        stderr.contains("all the costs together at most 33554432 pairs"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A colour image is not a density: averaging its channels would make two different pictures
+/// one (probe 8: a red and a blue disk had W₂² 0).
+#[test]
+fn a_colour_png_is_refused_as_a_density() {
+    let dir = scratch("ot-colour");
+    let mut colour = ndarray::Array3::zeros((3, 8, 8));
+    colour
+        .index_axis_mut(ndarray::Axis(0), 0)
+        .assign(&disk_at((8, 8), (4.0, 4.0), 2.0));
+    let red = path(&dir, "red.png");
+    dotae::data::write_png(Path::new(&red), &colour).unwrap();
+    let gray = path(&dir, "gray.png");
+    write_gray_png(Path::new(&gray), &disk_at((8, 8), (4.0, 4.0), 2.0)).unwrap();
+    let message = ot_error(&["emd", &red, &gray]);
+    assert!(
+        message.contains("red.png") && message.contains("is coloured"),
+        "{message}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -90,6 +90,13 @@ pub fn check_representation_scores(
             dir.display()
         ));
     }
+    if (KMEANS_CLUSTERS..FEWEST_PROBE_DIGITS * KMEANS_CLUSTERS).contains(&test_images) {
+        crate::support::print_to_stderr(&format!(
+            "warning: {flag} {}: k-means groups {test_images} test digits into {KMEANS_CLUSTERS} clusters: with fewer than {} (10 a cluster) its accuracy says little",
+            dir.display(),
+            FEWEST_PROBE_DIGITS * KMEANS_CLUSTERS
+        ));
+    }
     if test_images < KMEANS_CLUSTERS {
         return Err(format!(
             "{flag} {}: its test set holds {test_images} digit(s): k-means needs at least {KMEANS_CLUSTERS}, one per digit class",

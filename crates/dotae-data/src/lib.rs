@@ -65,8 +65,8 @@ pub use npy_io::{
 pub use plot::{Series, write_line_plot};
 #[cfg(feature = "files")]
 pub use png_io::{
-    MAX_PNG_SAMPLES, png_frame_files, png_size, read_gray_png, read_png, read_png_frames,
-    write_gray_png, write_png,
+    GRAY_WITHIN, MAX_PNG_SAMPLES, png_frame_files, png_size, read_density_png, read_gray_png,
+    read_png, read_png_frames, write_gray_png, write_png,
 };
 #[cfg(feature = "files")]
 pub use resize::{Channels, read_image, resize};

@@ -182,7 +182,8 @@ fn check_palette_indices(path: &Path, entries: usize) -> Result<(), DataError> {
     Ok(())
 }
 
-/// Reads a PNG as one gray channel: the mean of its colour channels.
+/// Reads a PNG as one gray channel: the mean of its colour channels. For a mask, where only
+/// brightness matters; a density is read by [`read_density_png`], which refuses colour.
 pub fn read_gray_png(path: &Path) -> Result<Array2<f64>, DataError> {
     let image = read_png(path)?;
     Ok(image
@@ -190,8 +191,42 @@ pub fn read_gray_png(path: &Path) -> Result<Array2<f64>, DataError> {
         .unwrap_or_else(|| Array2::zeros((0, 0))))
 }
 
+/// The most a pixel's channels may differ and still read as gray: half an 8-bit level.
+pub const GRAY_WITHIN: f64 = 0.5 / 255.0;
+
+/// Reads a PNG as one gray density: a gray PNG, or a colour one whose channels agree within
+/// [`GRAY_WITHIN`] at every pixel. A coloured pixel is an error ([`DataError::Png`]): averaged,
+/// different colours would become one density, and two different images the same one.
+pub fn read_density_png(path: &Path) -> Result<Array2<f64>, DataError> {
+    gray_channel(path, read_png(path)?)
+}
+
+/// The one channel of `image` `(channels, rows, cols)` read from `path`, refusing a coloured
+/// pixel (see [`read_density_png`]).
+pub(crate) fn gray_channel(path: &Path, image: Array3<f64>) -> Result<Array2<f64>, DataError> {
+    let (_, rows, cols) = image.dim();
+    for i in 0..rows {
+        for j in 0..cols {
+            let pixel = image.slice(ndarray::s![.., i, j]);
+            let low = pixel.iter().copied().fold(f64::INFINITY, f64::min);
+            let high = pixel.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            if high - low > GRAY_WITHIN {
+                let channels: Vec<String> = pixel.iter().map(|v| format!("{v:.3}")).collect();
+                return Err(DataError::Png {
+                    path: path.to_path_buf(),
+                    reason: format!(
+                        "pixel (row {i}, column {j}) is coloured (channels {}): it is read here as one gray density, and averaging its channels would make different colours one density; save it as gray, or read it as RGB where the tool offers it",
+                        channels.join(", ")
+                    ),
+                });
+            }
+        }
+    }
+    Ok(image.index_axis_move(Axis(0), 0))
+}
+
 /// Reads every `*.png` in `dir`, in file-name order, as the gray frames `(T + 1, H, W)` of a
-/// path. Names order as people number frames: a run of digits compares as a number, so
+/// path (each by [`read_density_png`]: a coloured frame is an error). Names order as people number frames: a run of digits compares as a number, so
 /// `f2.png` comes before `f10.png` with or without zero padding. Hidden files (a name that
 /// starts with `.`) are skipped. The frames together may hold at most [`MAX_PNG_SAMPLES`]
 /// samples.
@@ -202,7 +237,7 @@ pub fn read_png_frames(dir: &Path) -> Result<Array3<f64>, DataError> {
             path: dir.to_path_buf(),
         });
     };
-    let first_frame = read_gray_png(first)?;
+    let first_frame = read_density_png(first)?;
     let (rows, cols) = first_frame.dim();
     check_limit(
         dir,
@@ -214,7 +249,7 @@ pub fn read_png_frames(dir: &Path) -> Result<Array3<f64>, DataError> {
     let mut frames = Array3::zeros((files.len(), rows, cols));
     frames.index_axis_mut(Axis(0), 0).assign(&first_frame);
     for (t, file) in files.iter().enumerate().skip(1) {
-        let frame = read_gray_png(file)?;
+        let frame = read_density_png(file)?;
         if frame.dim() != (rows, cols) {
             return Err(DataError::FrameSize {
                 path: file.clone(),

@@ -54,7 +54,9 @@ pub fn resize(
 }
 
 /// Reads a PNG as `(channels, rows, cols)` in `[0, 1]` with the requested channel layout,
-/// resized to `size = [rows, cols]` when given (see [`resize`]).
+/// resized to `size = [rows, cols]` when given (see [`resize`]). A colour PNG read as gray must
+/// be gray in every pixel ([`read_density_png`](crate::read_density_png)); a gray one read as
+/// RGB repeats its channel.
 pub fn read_image(
     path: &Path,
     channels: Channels,
@@ -67,10 +69,7 @@ pub fn read_image(
     let image = read_png(path)?;
     let image = match (channels, image.dim().0) {
         (Channels::Gray, 1) | (Channels::Rgb, 3) => image,
-        (Channels::Gray, _) => match image.mean_axis(Axis(0)) {
-            Some(mean) => mean.insert_axis(Axis(0)),
-            None => image,
-        },
+        (Channels::Gray, _) => crate::png_io::gray_channel(path, image)?.insert_axis(Axis(0)),
         (Channels::Rgb, _) => {
             let (_, rows, cols) = image.dim();
             let gray = image.index_axis(Axis(0), 0);

@@ -135,20 +135,35 @@ fn read_image_converts_channels_and_resizes() {
     let rgb_file = dir.file("rgb.png");
     write_png(&rgb_file, &rgb).unwrap();
 
-    let gray = read_image(&rgb_file, Channels::Gray, None).unwrap();
-    assert_eq!(gray.dim(), (1, 4, 6));
-    let mean = rgb.mean_axis(Axis(0)).unwrap();
-    assert!(gray.iter().zip(&mean).all(|(a, b)| close(*a, *b, 1e-12)));
+    // A coloured image is no gray density: averaging its channels would hide its colours.
+    let err = read_image(&rgb_file, Channels::Gray, None).unwrap_err();
+    assert!(
+        matches!(&err, DataError::Png { reason, .. } if reason.contains("is coloured")),
+        "{err}"
+    );
     assert_eq!(
         read_image(&rgb_file, Channels::Rgb, None).unwrap().dim(),
         (3, 4, 6)
     );
+    // A gray image stored as RGB reads as its one channel.
+    let mean = rgb.mean_axis(Axis(0)).unwrap();
+    let gray_rgb = ndarray::stack(Axis(0), &[mean.view(), mean.view(), mean.view()]).unwrap();
+    let gray_rgb_file = dir.file("gray-rgb.png");
+    write_png(&gray_rgb_file, &gray_rgb).unwrap();
+    let gray = read_image(&gray_rgb_file, Channels::Gray, None).unwrap();
+    assert_eq!(gray.dim(), (1, 4, 6));
+    // 8-bit storage rounds each value to the nearest of 256 levels.
+    assert!(
+        gray.iter()
+            .zip(&mean)
+            .all(|(a, b)| close(*a, *b, 0.5 / 255.0))
+    );
 
-    let small = read_image(&rgb_file, Channels::Gray, Some([2, 3])).unwrap();
+    let small = read_image(&gray_rgb_file, Channels::Gray, Some([2, 3])).unwrap();
     assert_eq!(small.dim(), (1, 2, 3));
     assert!(close(
         small[[0, 0, 0]],
-        mean.slice(s![0..2, 0..2]).mean().unwrap(),
+        gray.slice(s![0, 0..2, 0..2]).mean().unwrap(),
         1e-12
     ));
 
