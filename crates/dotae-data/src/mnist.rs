@@ -47,11 +47,19 @@ pub struct Mnist {
 /// rather than `f64` keep a full MNIST set at an eighth of the memory until it is padded.
 /// The data may hold at most [`MAX_IDX_BYTES`] bytes.
 pub fn read_idx_images(path: &Path) -> Result<Array3<u8>, DataError> {
+    read_idx_images_within(path, |_| Ok(()))
+}
+
+/// [`read_idx_images`] with `check` run on the declared dimensions before any data is read.
+fn read_idx_images_within(
+    path: &Path,
+    check: impl Fn(&[usize]) -> Result<(), DataError>,
+) -> Result<Array3<u8>, DataError> {
     let invalid = |reason: String| DataError::Idx {
         path: path.to_path_buf(),
         reason,
     };
-    let (dims, data) = read_idx(path, IMAGES_MAGIC, "IDX unsigned-byte images", 3)?;
+    let (dims, data) = read_idx(path, IMAGES_MAGIC, "IDX unsigned-byte images", 3, check)?;
     let &[n, rows, cols] = dims.as_slice() else {
         return Err(invalid(format!("{} dimensions, images need 3", dims.len())));
     };
@@ -61,7 +69,14 @@ pub fn read_idx_images(path: &Path) -> Result<Array3<u8>, DataError> {
 /// Reads an IDX label file (magic `0x00000801`), one byte per label, at most
 /// [`MAX_IDX_BYTES`] of them.
 pub fn read_idx_labels(path: &Path) -> Result<Vec<u8>, DataError> {
-    Ok(read_idx(path, LABELS_MAGIC, "IDX unsigned-byte labels", 1)?.1)
+    Ok(read_idx(
+        path,
+        LABELS_MAGIC,
+        "IDX unsigned-byte labels",
+        1,
+        |_| Ok(()),
+    )?
+    .1)
 }
 
 /// Loads MNIST from `dir`: `train-images-idx3-ubyte`, `train-labels-idx1-ubyte`,
@@ -118,7 +133,18 @@ fn load_split(
 ) -> Result<(Array4<f64>, Vec<u8>), DataError> {
     let images_path = find(dir, images_name)?;
     let labels_path = find(dir, labels_name)?;
-    let images = read_idx_images(&images_path)?;
+    // The padded f64 digits take `8 · size² / 784` times the IDX bytes (10× at 32×32): bounded
+    // from the header, before a 1 GiB stream is inflated to find out (probe 8, T7).
+    let padded_within = |dims: &[usize]| {
+        check_limit(
+            &images_path,
+            "padded MNIST pixels (digits x size x size)",
+            dims.first().copied().unwrap_or(0) as u128 * (size * size) as u128,
+            MAX_MNIST_VALUES,
+            "MAX_MNIST_VALUES",
+        )
+    };
+    let images = read_idx_images_within(&images_path, padded_within)?;
     let labels = read_idx_labels(&labels_path)?;
     let (n, rows, cols) = images.dim();
     if n == 0 {
@@ -149,14 +175,6 @@ fn load_split(
             reason: format!("label {label} at index {index}: labels must be digits 0..=9"),
         });
     }
-    // The padded f64 digits take `8 · size² / 784` times the IDX bytes (10× at 32×32).
-    check_limit(
-        &images_path,
-        "padded MNIST pixels (digits x size x size)",
-        n as u128 * (size * size) as u128,
-        MAX_MNIST_VALUES,
-        "MAX_MNIST_VALUES",
-    )?;
     let top = (size - MNIST_SIDE) / 2;
     let mut padded = Array4::zeros((n, 1, size, size));
     padded
@@ -192,6 +210,7 @@ fn read_idx(
     magic: u32,
     kind: &str,
     ndims: usize,
+    check_dims: impl Fn(&[usize]) -> Result<(), DataError>,
 ) -> Result<(Vec<usize>, Vec<u8>), DataError> {
     let invalid = |reason: String| DataError::Idx {
         path: path.to_path_buf(),
@@ -255,6 +274,19 @@ fn read_idx(
             "truncated data: {got} bytes, but the header's dimensions {dims:?} need {expected}"
         ))
     };
+    // A caller's bound on the dimensions holds before any data is kept; a header promising
+    // more than the stream holds is still reported as truncated (counted into a sink).
+    if let Err(too_large) = check_dims(&dims) {
+        let got = std::io::copy(
+            &mut (&mut reader).take(expected as u64),
+            &mut std::io::sink(),
+        )
+        .map_err(stream_err)?;
+        return Err(match got < expected as u64 {
+            true => short(got),
+            false => too_large,
+        });
+    }
 
     // The stream's real length is compared first, so that a header promising more than the
     // file holds is reported as truncated; only a stream that really reaches the limit is

@@ -321,3 +321,19 @@ fn padded_digits_are_bounded_before_they_are_allocated() {
     );
     assert!(err.to_string().contains("train-images-idx3-ubyte"), "{err}");
 }
+
+/// The padded-digit bound is checked from the header, before the data is kept; a header that
+/// promises more digits than the file holds is still reported as truncated.
+#[test]
+fn a_header_beyond_the_padded_bound_is_truncated_when_the_data_is_short() {
+    let scratch = Scratch::new("padded-header");
+    fake_mnist(&scratch);
+    // 70 000 digits at 32×32 are 71.7 million values, above MAX_MNIST_VALUES; 3 are present.
+    let lying = idx(IMAGES, &[70_000, 28, 28], &vec![7; 3 * 784]);
+    scratch.write("train-images-idx3-ubyte.gz", &gzip(&lying));
+    let err = load_mnist(&scratch.0, 32).unwrap_err();
+    assert!(
+        matches!(&err, DataError::Idx { reason, .. } if reason.contains("truncated data: 2352 bytes")),
+        "{err}"
+    );
+}
