@@ -183,6 +183,10 @@ fn warn_faint_frames(input: &Path, paths: &Array4<f64>) {
     for (p, path) in paths.outer_iter().enumerate() {
         let masses: Vec<f64> = path.outer_iter().map(|frame| frame.sum()).collect();
         let heaviest = masses.iter().copied().fold(0.0, f64::max);
+        // A non-finite frame is refused when measured, naming its value.
+        if !masses.iter().all(|m| m.is_finite()) {
+            continue;
+        }
         if let Some(t) = masses.iter().position(|&m| m < FAINT_BELOW * heaviest) {
             support::print_to_stderr(&format!(
                 "warning: {}, path {p}: frame {t} holds {:.3e} of the mass of the path's heaviest frame, below {FAINT_BELOW:e}: rescaled to unit mass it is amplified as much, and the path's energy describes that faint frame as if it were as bright as the others",
