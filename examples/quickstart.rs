@@ -26,10 +26,10 @@ use dotae::data::{
     Channels, DiskProblem, Series, read_image, write_gif, write_line_plot, write_npy,
     write_png_grid,
 };
-use dotae::energy::{Boundary, Grid, Variant, mass_on_obstacles};
+use dotae::energy::{Boundary, EnergyError, Grid, Variant, mass_on_obstacles};
 use dotae::metrics::{
-    MISSED_ENDS_ABOVE, MeanStd, MeasureConfig, PathMeasure, STILL_BELOW, adjacent_ssim,
-    first_blank_frame, frame_mse, mse, paths_missing_their_ends, wall_cells,
+    MISSED_ENDS_ABOVE, MeanStd, MeasureConfig, MetricsError, PathMeasure, STILL_BELOW,
+    adjacent_ssim, first_blank_frame, frame_mse, mse, paths_missing_their_ends, wall_cells,
 };
 use dotae::models::burn::prelude::{Device, Tensor};
 use dotae::models::{
@@ -328,7 +328,14 @@ fn check(args: &Args) -> Result<Checked, Box<dyn Error>> {
     )?;
     measure
         .measure(dissolve.index_axis(Axis(0), 0))
-        .map_err(|e| with_obstacle_hint(e.into(), args.obstacle.as_deref()))?;
+        .map_err(|e| match (&args.obstacle, walled_off_shares(&e, args.steps)) {
+            (Some(file), Some((region, cells, source, target))) => format!(
+                "--obstacle {} walls off a region of {cells} cells (region {region}) that holds {source:.4} of the source's mass but {target:.4} of the target's: mass cannot cross a wall, so every walled-off region must hold the same share of both images; move the wall or the mass",
+                file.display()
+            )
+            .into(),
+            _ => with_obstacle_hint(e.into(), args.obstacle.as_deref()),
+        })?;
     Ok(Checked {
         problem,
         base,
@@ -529,6 +536,38 @@ fn check_problem(args: &Args, problem: &Problem) -> Result<(), Box<dyn Error>> {
         }
     }
     Ok(())
+}
+
+/// From the measure's refusal of the cross-dissolve in `steps` steps, the walled-off region
+/// whose mass it found unequal: `(region, cells, source share, target share)` of the unit
+/// masses. The dissolve's first step carries `1/steps` of the difference between the images.
+fn walled_off_shares(error: &MetricsError, steps: usize) -> Option<(usize, usize, f64, f64)> {
+    let MetricsError::Energy { source, .. } = error else {
+        return None;
+    };
+    let mut error: &EnergyError = source;
+    loop {
+        match error {
+            EnergyError::MassNotConserved {
+                step: 0,
+                region,
+                cells,
+                imbalance,
+                mass,
+                ..
+            } => {
+                let source_share = mass + imbalance / 2.0;
+                return Some((
+                    *region,
+                    *cells,
+                    source_share,
+                    source_share - imbalance * steps as f64,
+                ));
+            }
+            EnergyError::InPath { source, .. } => error = source.as_ref(),
+            _ => return None,
+        }
+    }
 }
 
 /// The path trained on, `(--steps + 1)` frames of `channels × rows × cols`, within

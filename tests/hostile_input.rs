@@ -490,7 +490,11 @@ fn cases(dir: &Path) -> Vec<Case> {
         ),
         with_pair(
             &["--obstacle", &p("wall_mid.png")],
-            &["wall_mid.png", "region"],
+            &[
+                "wall_mid.png",
+                "walls off a region",
+                "1.0000 of the source's mass but 0.0000 of the target's",
+            ],
         ),
         with_pair(&["--obstacle", &p("odd.png")], &["--obstacle", "odd.png"]),
         with_pair(&["--obstacle", &p("nope.png")], &["nope.png"]),
