@@ -265,7 +265,7 @@ fn barycentre(args: &BarycentreArgs) -> Result<(), Box<dyn Error>> {
             ),
         };
         support::print_to_stderr(&format!(
-            "warning: cost and w2_squared_to_images are null: the exact solver holds images of up to about {EXACT_SIDE}x{EXACT_SIDE} pixels, and all the costs together at most {EXACT_COST_PAIRS} pairs of pixels with mass; {check_grid}"
+            "warning: cost and w2_squared_to_images are null: the exact solver holds images of up to about {EXACT_SIDE}x{EXACT_SIDE} pixels, and all the costs together at most {EXACT_COST_PAIRS} pairs of pixels with mass ({EXACT_NODES} pixels with mass in any one image); {check_grid}"
         ));
     }
     // The kernel's blur costs about 2σ² on its own (σ per axis, in pixels), whatever the
@@ -581,11 +581,24 @@ const EXACT_SIDE: usize = 76;
 /// the barycentre and 523 776 pairs ran for more than 10 minutes.
 const EXACT_COST_PAIRS: usize = EXACT_PAIRS;
 
+/// The most pixels with mass one image of a barycentre's exact costs may hold: 256×256 with
+/// mass everywhere, about 4 s against a 2-pixel image (probe 9).
+const EXACT_NODES: usize = 1 << 16;
+
 /// Whether the exact costs of `barycentre` against `images` (to each image, and between every
-/// two) stay within [`EXACT_PAIRS`] each and [`EXACT_COST_PAIRS`] together.
+/// two) stay within [`EXACT_NODES`] pixels with mass per image, [`EXACT_PAIRS`] each and
+/// [`EXACT_COST_PAIRS`] together.
 fn exact_costs_fit(barycentre: &Array2<f64>, images: &[Array2<f64>]) -> bool {
     let with_mass: Vec<usize> = images.iter().map(pixels_with_mass).collect();
     let on_barycentre = pixels_with_mass(barycentre);
+    // The network simplex's time grows with the nodes too: a 512×512 barycentre against
+    // images of 2 pixels each (2^19 pairs) took more than 100 s (probe 9), 256×256 3.9 s.
+    if std::iter::once(on_barycentre)
+        .chain(with_mass.iter().copied())
+        .any(|count| count > EXACT_NODES)
+    {
+        return false;
+    }
     let mut total = 0usize;
     for (i, &count) in with_mass.iter().enumerate() {
         let problems = std::iter::once(on_barycentre).chain(with_mass[i + 1..].iter().copied());

@@ -297,6 +297,7 @@ struct Checked {
 /// Reads and checks the flags, the images and the obstacle, and builds the measure.
 fn check(args: &Args) -> Result<Checked, Box<dyn Error>> {
     check_flags(args)?;
+    refuse_replacing_inputs(args)?;
     let problem = load_problem(args)?;
     check_problem(args, &problem)?;
     let (channels, rows, cols) = problem.source.dim();
@@ -533,6 +534,44 @@ fn check_problem(args: &Args, problem: &Problem) -> Result<(), Box<dyn Error>> {
                 )
                 .into());
             }
+        }
+    }
+    Ok(())
+}
+
+/// The files a run writes at the top of `--out`; each method's files go into a folder named
+/// by its key.
+const WRITTEN_FILES: [&str; 3] = ["interpolation.png", "loss.png", "metrics.json"];
+
+/// Refuses an input (`--source`, `--target`, `--obstacle`) that the run's output would replace
+/// (probe 9: both images sat in `--out` as `loss.png` and `interpolation.png`, and were lost).
+fn refuse_replacing_inputs(args: &Args) -> Result<(), Box<dyn Error>> {
+    let Ok(out) = std::fs::canonicalize(&args.out) else {
+        return Ok(());
+    };
+    let inputs = [
+        ("--source", &args.source),
+        ("--target", &args.target),
+        ("--obstacle", &args.obstacle),
+    ];
+    for (flag, file) in inputs {
+        let Some(file) = file else { continue };
+        let Ok(input) = std::fs::canonicalize(file) else {
+            continue;
+        };
+        let Ok(inside) = input.strip_prefix(&out) else {
+            continue;
+        };
+        let replaced = WRITTEN_FILES.iter().any(|name| inside == Path::new(name))
+            || METHODS.iter().any(|m| inside.starts_with(m.key));
+        if replaced {
+            return Err(format!(
+                "{flag} {} is {} in --out {}, which this run writes: the result would replace it; choose another --out, or move or rename the input",
+                file.display(),
+                inside.display(),
+                args.out.display()
+            )
+            .into());
         }
     }
     Ok(())

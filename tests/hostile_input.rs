@@ -274,6 +274,13 @@ fn fixtures(dir: &Path) {
     }
     write_gray_png(&f("odd.png"), &disk(17, 17, (8.0, 8.0), 4.0)).unwrap();
     write_gray_png(&f("wall_src.png"), &disk(32, 32, (16.0, 8.0), 6.0)).unwrap();
+    // An --out that holds an input under a name the run writes.
+    std::fs::create_dir_all(f("qs_out")).unwrap();
+    write_gray_png(
+        &f("qs_out").join("loss.png"),
+        &disk(32, 32, (16.0, 8.0), 4.0),
+    )
+    .unwrap();
     let wall = Array2::from_shape_fn((32, 32), |(_, j)| {
         f64::from(u8::from((15..17).contains(&j)))
     });
@@ -733,6 +740,18 @@ fn cases(dir: &Path) -> Vec<Case> {
         lines(&["--aeai-weights", "0,0,0"], &["--aeai-weights", "aeai"]),
         // Probe 7: memory bounds on what every training step decodes and differentiates.
         lines(&["--pairs", "65"], &["--pairs", "64", "memory"]),
+        // Probe 9: the output would replace an input.
+        q(
+            &[
+                "--source",
+                &p("qs_out/loss.png"),
+                "--target",
+                &tgt,
+                "--out",
+                &p("qs_out"),
+            ],
+            &["--source", "loss.png", "--out", "would replace it"],
+        ),
         // Probe 8: nothing to interpolate between an image and itself.
         q(
             &["--source", &src, "--target", &src],
@@ -904,7 +923,7 @@ fn every_binary_refuses_bad_input_by_name_and_leaves_nothing_behind() {
     fixtures(&dir);
     let outs = scratch("outs");
     let cases = cases(&dir);
-    assert!(cases.len() >= 188, "{} cases", cases.len());
+    assert!(cases.len() >= 189, "{} cases", cases.len());
     let failures: Vec<String> = cases
         .iter()
         .enumerate()
