@@ -37,13 +37,47 @@ pub fn load(flag: &str, dir: &Path) -> Result<Mnist, Box<dyn Error>> {
             .into());
         }
     }
-    if mnist.test_images == mnist.train_images {
-        crate::support::print_to_stderr(&format!(
-            "warning: {flag} {}: the test split holds the same digits as the training split: test scores measure what was memorised, not what generalises",
-            dir.display()
+    warn_about_test_split(flag, dir, &mnist);
+    Ok(mnist)
+}
+
+/// Warns when the test split cannot measure generalisation: digits that are also training
+/// digits, one image repeated, or one label (probes 7 and 9).
+fn warn_about_test_split(flag: &str, dir: &Path, mnist: &Mnist) {
+    // A digit as its 8-bit gray levels, as the IDX file stored it.
+    let bytes = |image: ndarray::ArrayView3<f64>| -> Vec<u8> {
+        image.iter().map(|v| (v * 255.0).round() as u8).collect()
+    };
+    let training: std::collections::HashSet<Vec<u8>> =
+        mnist.train_images.outer_iter().map(bytes).collect();
+    let test: Vec<Vec<u8>> = mnist.test_images.outer_iter().map(bytes).collect();
+    let count = test.len();
+    let shared = test
+        .iter()
+        .filter(|digit| training.contains(*digit))
+        .count();
+    let warn = |what: String| {
+        crate::support::print_to_stderr(&format!("warning: {flag} {}: {what}", dir.display()))
+    };
+    if shared > 0 {
+        warn(format!(
+            "{shared} of the {count} test digits are also training digits: test scores on them measure what was memorised, not what generalises"
         ));
     }
-    Ok(mnist)
+    let distinct: std::collections::HashSet<&Vec<u8>> = test.iter().collect();
+    if count > 1 && distinct.len() == 1 {
+        warn(format!(
+            "the {count} test digits are one image repeated: the probe and k-means score a single point"
+        ));
+    }
+    let mut labels = mnist.test_labels.clone();
+    labels.sort_unstable();
+    labels.dedup();
+    if let [label] = labels.as_slice() {
+        warn(format!(
+            "every test digit is labelled {label}: the probe's accuracy is that of one class and k-means has one class to find"
+        ));
+    }
 }
 
 /// Fewer training digits of a class than this leave the linear probe little to learn that
