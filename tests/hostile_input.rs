@@ -999,6 +999,30 @@ fn path_energy_warns_about_readings_that_measure_nothing() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// An MNIST test split that cannot measure generalisation is scored with warnings: digits
+/// that are also training digits, one image repeated, one label.
+#[test]
+fn mnist_test_splits_that_measure_nothing_are_warned_about() {
+    let dir = scratch("mnist-splits");
+    gray_mnist(&dir.join("same"), 40, 20, |i| (i % 10) as u8);
+    let output = Command::new(binary("benchmarks"))
+        .args(["--pairs", "1", "--mnist"])
+        .arg(dir.join("same"))
+        .arg("--out")
+        .arg(dir.join("out"))
+        .output()
+        .expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("20 of the 20 test digits are also training digits")
+            && stderr.contains("the 20 test digits are one image repeated"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("labelled"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// What `path_energy FILE` writes to stderr; it must succeed.
 fn path_energy_stderr(file: &Path) -> String {
     let output = Command::new(binary("path_energy"))
