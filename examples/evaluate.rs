@@ -246,7 +246,7 @@ fn w2_ratios(
             "warning: --w2 {w2:?}: {} of {} paths cost less than it (T·J / W₂² below {W2_RATIO_FLOOR}; paths {}); no path between two images costs less than their W₂², so --w2 is larger than these endpoints' W₂² (unit mass, pixel units)",
             below.len(),
             ratios.len(),
-            first_indices(&below)
+            support::first_indices(&below)
         ));
     }
     Ok(mean_std(&ratios))
@@ -319,7 +319,7 @@ fn lines(file: &Path, paths: ArrayView5<f64>, lines: Lines) -> Result<Value, Box
             far.len(),
             scores.scored_paths,
             scores.flat_distance,
-            first_indices(far)
+            support::first_indices(far)
         ));
     }
     Ok(serde_json::to_value(scores)?)
@@ -383,7 +383,7 @@ fn pole(
             file.display(),
             unlike_intervals.len(),
             sources.len(),
-            first_indices(&unlike_intervals)
+            support::first_indices(&unlike_intervals)
         ));
     }
     let same_scene: Vec<usize> = (0..sources.len())
@@ -395,7 +395,7 @@ fn pole(
             "warning: {}: the two endpoints of {} of {total} paths are the same scene (paths {}): those paths have no interval and no α to retrieve",
             file.display(),
             same_scene.len(),
-            first_indices(&same_scene)
+            support::first_indices(&same_scene)
         ));
     }
     if !far.is_empty() {
@@ -403,7 +403,7 @@ fn pole(
             "warning: {}: {} of {total} paths have an endpoint farther from every pole scene than a flat gray image is (MSE above {flat_distance:.2e}; paths {}): they do not look like pole scenes, so their pole scores mean little",
             file.display(),
             far.len(),
-            first_indices(&far)
+            support::first_indices(&far)
         ));
     }
     let mut scores = serde_json::to_value(pole_scores(paths, &sources, &targets, &scenes)?)?;
@@ -501,15 +501,9 @@ fn warn_still_paths(file: &Path, paths: &Array5<f64>) {
             file.display(),
             still.len(),
             paths.len_of(Axis(0)),
-            first_indices(&still)
+            support::first_indices(&still)
         ));
     }
-}
-
-/// The first ten of `indices` for a warning, followed by `, …` when there are more.
-fn first_indices(indices: &[usize]) -> String {
-    let more = if indices.len() > 10 { ", …" } else { "" };
-    format!("{:?}{more}", &indices[..indices.len().min(10)])
 }
 
 fn mean_std(values: &[f64]) -> Value {

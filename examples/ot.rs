@@ -41,7 +41,7 @@ mod support;
 
 use limits::{MAX_IMAGE_SIDE, MAX_STEPS, RealRange, check_png_side, check_range, check_real};
 use obstacle::{read_sealed_obstacle_mask, with_obstacle_hint};
-use output::Output;
+use output::{Output, refuse_replacing_inputs};
 
 /// The largest image side of a geodesic: its cost grows with the space-time grid, and a
 /// 64×64, T = 16 problem already takes thousands of iterations (docs/ot.md).
@@ -173,8 +173,8 @@ fn barycentre(args: &BarycentreArgs) -> Result<(), Box<dyn Error>> {
         2,
         MAX_BARYCENTRE_IMAGES,
     )?;
-    let inputs: Vec<&Path> = args.images.iter().map(PathBuf::as_path).collect();
-    refuse_replacing_inputs(&inputs, &args.out, "barycentre")?;
+    let inputs: Vec<(&str, &Path)> = args.images.iter().map(|f| ("image", f.as_path())).collect();
+    refuse_replacing_inputs(&inputs, &args.out, |f| written_by("barycentre", f))?;
     // Read one by one, each within MAX_IMAGE_SIDE², so that the total is checked before more
     // than one image past it is held.
     let mut images = Vec::with_capacity(args.images.len());
@@ -244,8 +244,9 @@ fn barycentre(args: &BarycentreArgs) -> Result<(), Box<dyn Error>> {
     progress.finish(result.converged)?;
 
     let costs = barycentre_cost(&result.image, &images, &weights)?;
+    // The exact costs fitted (`exact_costs_fit`) for the pairs as well.
     let cost_lower_bound = match &costs {
-        Some(_) => pairwise_cost(&images, &weights)?,
+        Some(_) => Some(pairwise_cost(&images, &weights)?),
         None => None,
     };
     // Of two images the bound is the optimum, at the geodesic's point.
@@ -349,9 +350,12 @@ fn geodesic(args: &GeodesicArgs) -> Result<(), Box<dyn Error>> {
     }
     check_range("--max-iterations", args.max_iterations, 1, MAX_ITERATIONS)?;
     check_real("--tolerance", args.tolerance, &GEODESIC_TOLERANCE)?;
-    let mut inputs = vec![args.source.as_path(), args.target.as_path()];
-    inputs.extend(args.obstacle.as_deref());
-    refuse_replacing_inputs(&inputs, &args.out, "geodesic")?;
+    let mut inputs = vec![
+        ("source", args.source.as_path()),
+        ("target", args.target.as_path()),
+    ];
+    inputs.extend(args.obstacle.as_deref().map(|f| ("--obstacle", f)));
+    refuse_replacing_inputs(&inputs, &args.out, |f| written_by("geodesic", f))?;
     let source = read_density(&args.source)?;
     let target = read_density(&args.target)?;
     same_size(&[(&args.source, &source), (&args.target, &target)])?;
@@ -658,23 +662,17 @@ fn barycentre_cost(
 /// sum is 1) can cost: its cost is `½ Σ_{i,j} wᵢ wⱼ E|xᵢ − xⱼ|²` under a coupling of all the
 /// images, whose pairwise marginals each cost at least `W₂²(aᵢ, aⱼ)`. A blend of the images
 /// costs at most twice it (W₂² is convex in each argument), and for two images it is the
-/// optimum. `None` where a pair is beyond [`EXACT_PAIRS`].
-fn pairwise_cost(
-    images: &[Array2<f64>],
-    weights: &Array1<f64>,
-) -> Result<Option<f64>, Box<dyn Error>> {
+/// optimum. Called where [`exact_costs_fit`] holds, which bounds every pair's problem.
+fn pairwise_cost(images: &[Array2<f64>], weights: &Array1<f64>) -> Result<f64, Box<dyn Error>> {
     let mut bound = 0.0;
     for i in 0..images.len() {
         for j in i + 1..images.len() {
-            if exact_pairs(&images[i], &images[j]) > EXACT_PAIRS {
-                return Ok(None);
-            }
             interrupt::check("computing the exact costs")?;
             bound +=
                 weights[i] * weights[j] * w2_squared_images(images[i].view(), images[j].view())?;
         }
     }
-    Ok(Some(bound))
+    Ok(bound)
 }
 
 /// Every image must have the first one's size.
@@ -799,29 +797,11 @@ fn written_files(name: &str) -> [String; 3] {
     ["npy", "png", "gif"].map(|extension| format!("{name}.{extension}"))
 }
 
-/// Refuses, before any work, a run whose output would replace one of its `inputs`: publishing
-/// renames each file over whatever `--out` holds under its name.
-fn refuse_replacing_inputs(inputs: &[&Path], out: &Path, name: &str) -> Result<(), Box<dyn Error>> {
-    // A missing --out holds no input; a missing input is reported by its reader.
-    let Ok(out_dir) = std::fs::canonicalize(out) else {
-        return Ok(());
-    };
-    for input in inputs {
-        let Ok(input_file) = std::fs::canonicalize(input) else {
-            continue;
-        };
-        for written in written_files(name) {
-            if input_file == out_dir.join(&written) {
-                return Err(format!(
-                    "{} is the {written} that this run writes into --out {}: the result would replace it; choose another --out, or move or rename the input",
-                    input.display(),
-                    out.display()
-                )
-                .into());
-            }
-        }
-    }
-    Ok(())
+/// Whether `file`, relative to `--out`, is one that a run named `name` writes.
+fn written_by(name: &str, file: &Path) -> bool {
+    written_files(name)
+        .iter()
+        .any(|written| file == Path::new(written))
 }
 
 /// `seconds` as a person reads it: seconds, minutes or hours.

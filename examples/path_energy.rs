@@ -210,11 +210,11 @@ fn warn_still_paths(input: &Path, paths: &Array4<f64>) {
         .collect();
     if !still.is_empty() {
         support::print_to_stderr(&format!(
-            "warning: {}: {} of {} paths do not move (every frame equals the first; paths {:?}): their energy, 0, describes a still image",
+            "warning: {}: {} of {} paths do not move (every frame equals the first; paths {}): their energy, 0, describes a still image",
             input.display(),
             still.len(),
             paths.len_of(Axis(0)),
-            &still[..still.len().min(10)]
+            support::first_indices(&still)
         ));
     }
 }

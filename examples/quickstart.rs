@@ -55,7 +55,7 @@ use limits::{
     MAX_TRAINED_PIXELS, TAU, check_range, check_real, checked_product,
 };
 use obstacle::{read_sealed_obstacle_mask, with_obstacle_hint};
-use output::Output;
+use output::{Output, refuse_replacing_inputs};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -297,7 +297,7 @@ struct Checked {
 /// Reads and checks the flags, the images and the obstacle, and builds the measure.
 fn check(args: &Args) -> Result<Checked, Box<dyn Error>> {
     check_flags(args)?;
-    refuse_replacing_inputs(args)?;
+    refuse_replacing_own_inputs(args)?;
     let problem = load_problem(args)?;
     check_problem(args, &problem)?;
     let (channels, rows, cols) = problem.source.dim();
@@ -545,36 +545,19 @@ const WRITTEN_FILES: [&str; 3] = ["interpolation.png", "loss.png", "metrics.json
 
 /// Refuses an input (`--source`, `--target`, `--obstacle`) that the run's output would replace
 /// (probe 9: both images sat in `--out` as `loss.png` and `interpolation.png`, and were lost).
-fn refuse_replacing_inputs(args: &Args) -> Result<(), Box<dyn Error>> {
-    let Ok(out) = std::fs::canonicalize(&args.out) else {
-        return Ok(());
-    };
-    let inputs = [
+fn refuse_replacing_own_inputs(args: &Args) -> Result<(), Box<dyn Error>> {
+    let inputs: Vec<(&str, &Path)> = [
         ("--source", &args.source),
         ("--target", &args.target),
         ("--obstacle", &args.obstacle),
-    ];
-    for (flag, file) in inputs {
-        let Some(file) = file else { continue };
-        let Ok(input) = std::fs::canonicalize(file) else {
-            continue;
-        };
-        let Ok(inside) = input.strip_prefix(&out) else {
-            continue;
-        };
-        let replaced = WRITTEN_FILES.iter().any(|name| inside == Path::new(name))
-            || METHODS.iter().any(|m| inside.starts_with(m.key));
-        if replaced {
-            return Err(format!(
-                "{flag} {} is {} in --out {}, which this run writes: the result would replace it; choose another --out, or move or rename the input",
-                file.display(),
-                inside.display(),
-                args.out.display()
-            )
-            .into());
-        }
-    }
-    Ok(())
+    ]
+    .into_iter()
+    .filter_map(|(flag, file)| Some((flag, file.as_deref()?)))
+    .collect();
+    refuse_replacing_inputs(&inputs, &args.out, |inside| {
+        WRITTEN_FILES.iter().any(|name| inside == Path::new(name))
+            || METHODS.iter().any(|m| inside.starts_with(m.key))
+    })
 }
 
 /// From the measure's refusal of the cross-dissolve in `steps` steps, the walled-off region

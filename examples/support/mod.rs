@@ -50,6 +50,13 @@ static STAGING: std::sync::Mutex<Option<(String, String)>> = std::sync::Mutex::n
 /// Makes the final error message name `out` wherever it names `staging`: a file that failed
 /// while staged is where the user will look for it in `--out`, and the staging folder is gone
 /// by the time the message is read.
+/// The first ten of `indices` for a warning, followed by `, …` when there are more.
+#[allow(dead_code)] // only path_energy and evaluate list paths in warnings
+pub fn first_indices(indices: &[usize]) -> String {
+    let more = if indices.len() > 10 { ", …" } else { "" };
+    format!("{:?}{more}", &indices[..indices.len().min(10)])
+}
+
 #[allow(dead_code)] // path_energy and evaluate write no folder
 pub fn name_staging_as(staging: &std::path::Path, out: &std::path::Path) {
     if let Ok(mut alias) = STAGING.lock() {

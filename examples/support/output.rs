@@ -320,3 +320,37 @@ fn without_parent_steps(path: &Path) -> Result<PathBuf, String> {
     }
     Ok(resolved)
 }
+
+/// Refuses, before any work, an input that the run's output would replace: publishing renames
+/// each output over whatever `out` holds under its name. `inputs` are `(label, file)`, the label
+/// naming the input in the message (its flag); `writes` says whether a path relative to `out`
+/// is one the run writes. A missing `out` holds no input, and a missing input is reported by
+/// its reader.
+#[allow(dead_code)] // the experiments read no file from where they write
+pub fn refuse_replacing_inputs(
+    inputs: &[(&str, &Path)],
+    out: &Path,
+    writes: impl Fn(&Path) -> bool,
+) -> Result<(), Box<dyn Error>> {
+    let Ok(out_dir) = std::fs::canonicalize(out) else {
+        return Ok(());
+    };
+    for (label, file) in inputs {
+        let Ok(input) = std::fs::canonicalize(file) else {
+            continue;
+        };
+        let Ok(inside) = input.strip_prefix(&out_dir) else {
+            continue;
+        };
+        if writes(inside) {
+            return Err(format!(
+                "{label} {} is {} in --out {}, which this run writes: the result would replace it; choose another --out, or move or rename the input",
+                file.display(),
+                inside.display(),
+                out.display()
+            )
+            .into());
+        }
+    }
+    Ok(())
+}
