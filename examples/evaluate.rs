@@ -19,7 +19,7 @@ use dotae::data::pole::{PoleParams, render_pole};
 use dotae::data::{npy_shape, read_image_paths_npy_within};
 use dotae::metrics::{
     BLANK_BELOW, Distance, MeanStd, Nearest, NearestNeighbours, PathMeasure, PathMeasurement,
-    adjacent_ssim, first_blank_frame, mse, still_paths,
+    adjacent_ssim, first_blank_frame, mse, still_paths, w2_lower_bound,
 };
 use ndarray::{Array4, Array5, ArrayView5, Axis};
 use serde_json::{Value, json};
@@ -204,6 +204,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
 
     if let Some(w2) = args.w2 {
         report["energy_ratio_w2"] = w2_ratios(&energies, &measured_paths, w2)?;
+        warn_w2_below_centre_shift(paths.view(), &measured_paths, w2)?;
     }
     if let Some(file) = &args.reference {
         report["reference"] = against_reference(&paths, &measured_paths, file, &measure)?;
@@ -250,6 +251,36 @@ fn w2_ratios(
         ));
     }
     Ok(mean_std(&ratios))
+}
+
+/// Warns about the `measured` paths whose endpoints' centres of mass lie farther apart than
+/// `√w2`: W₂² is at least that squared distance, so `w2` cannot be their W₂² and the ratios
+/// against it are too large by as much.
+fn warn_w2_below_centre_shift(
+    paths: ArrayView5<f64>,
+    measured: &[usize],
+    w2: f64,
+) -> Result<(), Box<dyn Error>> {
+    let last = paths.len_of(Axis(1)) - 1;
+    let mut below = Vec::new();
+    let mut largest: f64 = 0.0;
+    for &p in measured {
+        let path = paths.index_axis(Axis(0), p);
+        let bound = w2_lower_bound(path.index_axis(Axis(0), 0), path.index_axis(Axis(0), last))?;
+        if w2 < bound * (1.0 - 1e-9) {
+            below.push(p);
+            largest = largest.max(bound);
+        }
+    }
+    if !below.is_empty() {
+        support::print_to_stderr(&format!(
+            "warning: --w2 {w2:?}: {} of {} paths have endpoints whose centres of mass lie farther apart than √(--w2) (squared distance up to {largest:.4e} pixels²; paths {}); W₂² is at least that squared distance, so --w2 is smaller than these endpoints' W₂² and their energy_ratio_w2 too large",
+            below.len(),
+            measured.len(),
+            support::first_indices(&below)
+        ));
+    }
+    Ok(())
 }
 
 /// Below this `T·J / W₂²` the given W₂² cannot be the endpoints': every path costs at least
@@ -314,7 +345,7 @@ fn lines(file: &Path, paths: ArrayView5<f64>, lines: Lines) -> Result<Value, Box
     let far = &scores.far_from_lines_paths;
     if !far.is_empty() {
         support::print_to_stderr(&format!(
-            "warning: {}: {} of {} paths have an end farther from every true line than a flat image at the lines' mean level is (distance above {:.2e}; paths {}): they do not look like lines, so their lines scores mean little",
+            "warning: {}: {} of {} paths have an end farther from every true line than a flat image at the lines' mean level is (cosine distance on [-1, 1] above {:.2e}; paths {}): they do not look like lines, so their lines scores mean little",
             file.display(),
             far.len(),
             scores.scored_paths,

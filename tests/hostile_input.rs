@@ -740,6 +740,21 @@ fn cases(dir: &Path) -> Vec<Case> {
         lines(&["--aeai-weights", "0,0,0"], &["--aeai-weights", "aeai"]),
         // Probe 7: memory bounds on what every training step decodes and differentiates.
         lines(&["--pairs", "65"], &["--pairs", "64", "memory"]),
+        // Probe 10: settings that train or score nothing of what they name.
+        lines(
+            &["--alpha", "0", "--pairs", "5"],
+            &["--pairs 5", "--alpha 0", "change nothing"],
+        ),
+        case(
+            "lines",
+            &["--quick", "--method", "aeai", "--aeai-weights", "0,0,0"],
+            &["--aeai-weights 0,0,0", "every AEAI term"],
+        ),
+        mnist(
+            "mnist_corrupt",
+            &["--frames", "1"],
+            &["--frames 1", "at least 2"],
+        ),
         // Probe 9: the output would replace an input.
         q(
             &[
@@ -923,7 +938,7 @@ fn every_binary_refuses_bad_input_by_name_and_leaves_nothing_behind() {
     fixtures(&dir);
     let outs = scratch("outs");
     let cases = cases(&dir);
-    assert!(cases.len() >= 189, "{} cases", cases.len());
+    assert!(cases.len() >= 192, "{} cases", cases.len());
     let failures: Vec<String> = cases
         .iter()
         .enumerate()
@@ -1033,8 +1048,9 @@ fn path_energy_stderr(file: &Path) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-/// A `--w2` that no path between the endpoints could cost less than is accepted (it is within
-/// the image's range) but warned about; the paths' own W₂² is not.
+/// A `--w2` that no path between the endpoints could cost less than, or one below the squared
+/// shift of their centres of mass, is accepted (it is within the image's range) but warned
+/// about; the paths' own W₂² is not.
 #[test]
 fn evaluate_warns_when_w2_exceeds_what_the_paths_cost() {
     let dir = scratch("w2");
@@ -1061,6 +1077,13 @@ fn evaluate_warns_when_w2_exceeds_what_the_paths_cost() {
     );
     let true_value = stderr_with("256");
     assert!(!true_value.contains("warning"), "{true_value}");
+    // Below the squared shift of the blobs' centres no plan can cost (probe 10, EV09).
+    let too_small = stderr_with("1e-9");
+    assert!(
+        too_small.contains("smaller than these endpoints' W₂²")
+            && too_small.contains("2 of 2 paths"),
+        "{too_small}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -1227,30 +1250,54 @@ fn evaluate_pole_names_paths_that_are_no_pole_intervals() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// `evaluate --benchmark lines` counts and warns about paths whose ends are no lines (blobs),
-/// and passes true lines without a word.
+/// `evaluate --benchmark lines` counts and warns about paths whose ends are no lines (blobs,
+/// pole scenes), with either renderer's lines, and passes true lines without a word.
 #[test]
 fn evaluate_lines_names_paths_that_are_no_lines() {
     let dir = scratch("lines-misuse");
-    let file = dir.join("blobs.npy");
-    write_npy(&file, &image_paths(None)).unwrap();
-    let output = Command::new(binary("evaluate"))
-        .arg(&file)
-        .args(["--benchmark", "lines"])
-        .output()
-        .expect("the binary runs");
-    assert!(output.status.success(), "{output:?}");
-    let report: serde_json::Value =
-        serde_json::from_str(&String::from_utf8_lossy(&output.stdout)).unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(
-        report["lines"]["far_from_lines_paths"],
-        serde_json::json!([0, 1])
-    );
-    assert!(
-        stderr.contains("2 of 2 paths have an end farther from every true line"),
-        "{stderr}"
-    );
+    use dotae::data::pole::{PoleParams, pole_path};
+    let light = |azimuth_deg| PoleParams {
+        elevation_deg: 60.0,
+        azimuth_deg,
+    };
+    let pole = |from, to| pole_path(32, light(from), light(to), 5).unwrap().0;
+    let scenes =
+        ndarray::stack(Axis(0), &[pole(10.0, 85.0).view(), pole(20.0, 40.0).view()]).unwrap();
+    let lines = |from: f64, to: f64| dotae::data::lines::line_path(32, from, to, 5).unwrap();
+    let true_lines =
+        ndarray::stack(Axis(0), &[lines(0.1, 1.2).view(), lines(2.0, 0.4).view()]).unwrap();
+    let cases = [
+        ("blobs.npy", image_paths(None), true),
+        ("pole.npy", scenes, true),
+        ("lines.npy", true_lines, false),
+    ];
+    for (name, paths, far) in cases {
+        let file = dir.join(name);
+        write_npy(&file, &paths).unwrap();
+        // On [0, 1] a pole scene sat nearer every dotae line than a flat image (probe 9, U3).
+        for renderer in ["acai", "dotae"] {
+            let output = Command::new(binary("evaluate"))
+                .arg(&file)
+                .args(["--benchmark", "lines", "--lines", renderer])
+                .output()
+                .expect("the binary runs");
+            assert!(output.status.success(), "{output:?}");
+            let report: serde_json::Value =
+                serde_json::from_str(&String::from_utf8_lossy(&output.stdout)).unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            let expected = if far { vec![0, 1] } else { vec![] };
+            assert_eq!(
+                report["lines"]["far_from_lines_paths"],
+                serde_json::json!(expected),
+                "{name} with --lines {renderer}: {stderr}"
+            );
+            assert_eq!(
+                stderr.contains("2 of 2 paths have an end farther from every true line"),
+                far,
+                "{name} with --lines {renderer}: {stderr}"
+            );
+        }
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -249,6 +249,14 @@ impl CommonArgs {
         for (&weight, term) in self.aeai_weights.iter().flatten().zip(AEAI_TERMS) {
             self.check_weight("--aeai-weights", Some(weight), MethodName::Aeai, term)?;
         }
+        if let Some(weights) = &self.aeai_weights
+            && weights.iter().all(|&w| w == 0.0)
+        {
+            return Err(
+                "--aeai-weights 0,0,0 switches off every AEAI term: what trains is an autoencoder with AEAI's loss alone, not AEAI (for the plain autoencoder, --method baseline; to ablate, leave at least one term on)"
+                    .into(),
+            );
+        }
         Ok(budget)
     }
 
@@ -281,12 +289,17 @@ impl CommonArgs {
     /// `batch_size` must hold that many.
     fn check_pairs(&self, batch_size: usize) -> Result<(), Box<dyn Error>> {
         let methods = selected(&self.method);
-        let regularised =
-            methods.contains(&MethodName::PathEnergy) || methods.contains(&MethodName::Aeai);
-        if !regularised {
+        // At α = 0 the path energy is the plain autoencoder, which takes no pairs.
+        let path_energy = methods.contains(&MethodName::PathEnergy) && self.alpha != Some(0.0);
+        if !path_energy && !methods.contains(&MethodName::Aeai) {
+            let why = if methods.contains(&MethodName::PathEnergy) {
+                "--alpha 0 trains the path-energy method as the plain autoencoder and --method does not include aeai"
+            } else {
+                "--method includes neither"
+            };
             return match self.pairs {
                 Some(pairs) => Err(format!(
-                    "--pairs {pairs} sets the pairs of a batch that the path energy and AEAI regularise, but --method includes neither: it would change nothing"
+                    "--pairs {pairs} sets the pairs of a batch that the path energy and AEAI regularise, but {why}: it would change nothing"
                 )
                 .into()),
                 None => Ok(()),
@@ -408,7 +421,6 @@ pub fn build(
                 .with_seed(s.seed),
             device,
         )?),
-        // AEAI's L2 loss on ACAI's linear decoder output (its paper gives no decoder).
         // AEAI's L2 loss on ACAI's linear decoder output (its paper gives no decoder).
         MethodName::Aeai => {
             let mut config = AeaiConfig::new()

@@ -8,7 +8,7 @@ use clap::ValueEnum;
 use dotae::data::lines::line_bank;
 use dotae::data::{ACAI_BANK_LINES, acai_line_bank};
 use dotae::metrics::{LinesBank, LinesProtocol};
-use ndarray::{Array5, ArrayView5};
+use ndarray::{Array5, ArrayView5, Axis};
 use serde::Serialize;
 
 /// Which lines a run draws and how they are scored.
@@ -31,11 +31,28 @@ impl Lines {
             Lines::Dotae => (line_bank(size, ACAI_BANK_LINES)?, LinesProtocol::Dotae),
         };
         let level = bank.images.mean().unwrap_or(0.0);
-        let bank = LinesBank::with_protocol(bank.images.view(), &bank.angles, protocol)?;
+        let scores_bank = LinesBank::with_protocol(bank.images.view(), &bank.angles, protocol)?;
+        // Whether a frame is a line at all is judged on ACAI's [−1, 1] range for both
+        // renderers: there the background counts, and a broadly bright image is far from every
+        // line. On [0, 1] a cosine barely sees the background, so a pole scene sits nearer
+        // every line than a flat image does and would pass as a line.
+        let ends_bank = match protocol {
+            LinesProtocol::Acai => None,
+            LinesProtocol::Dotae => Some(LinesBank::with_protocol(
+                bank.images.view(),
+                &bank.angles,
+                LinesProtocol::Acai,
+            )?),
+        };
         let flat = Array5::from_elem((1, 2, 1, size, size), level);
-        let flat_distance = bank.score(flat.view())?.distances[[0, 0]];
+        let flat_distance = ends_bank
+            .as_ref()
+            .unwrap_or(&scores_bank)
+            .score(flat.view())?
+            .distances[[0, 0]];
         Ok(LinesScorer {
-            bank,
+            bank: scores_bank,
+            ends_bank,
             lines: self,
             flat_distance,
         })
@@ -58,15 +75,19 @@ pub struct LinesScores {
     /// Paths scored (named so as not to clash with a method row's `paths` scores).
     pub scored_paths: usize,
     /// Paths with an end farther from every true line than a flat image at the lines' mean
-    /// level is: frames that are no lines (another benchmark's, or an untrained model's).
+    /// level is, both compared on ACAI's `[−1, 1]` range: frames that are no lines (another
+    /// benchmark's, or an untrained model's).
     pub far_from_lines_paths: Vec<usize>,
-    /// That flat image's distance to its nearest line.
+    /// That flat image's distance to its nearest line, on `[−1, 1]`.
     pub flat_distance: f64,
 }
 
 /// A bank of true lines at one image size with its rules, prepared once.
 pub struct LinesScorer {
     bank: LinesBank,
+    /// The same lines scored on `[−1, 1]`, for the far-from-lines check of dotae's lines
+    /// (ACAI's lines are scored so already).
+    ends_bank: Option<LinesBank>,
     lines: Lines,
     flat_distance: f64,
 }
@@ -77,10 +98,15 @@ impl LinesScorer {
         let score = self.bank.score(paths)?;
         let count = score.smoothness_per_path.len();
         let last = score.distances.ncols().saturating_sub(1);
+        let end_distances = match &self.ends_bank {
+            None => score.distances.select(Axis(1), &[0, last]),
+            Some(bank) => {
+                bank.score(paths.select(Axis(1), &[0, last]).view())?
+                    .distances
+            }
+        };
         let far_from_lines_paths = (0..count)
-            .filter(|&p| {
-                score.distances[[p, 0]].max(score.distances[[p, last]]) > self.flat_distance
-            })
+            .filter(|&p| end_distances[[p, 0]].max(end_distances[[p, 1]]) > self.flat_distance)
             .collect();
         Ok(LinesScores {
             far_from_lines_paths,

@@ -35,7 +35,8 @@ mod plot;
 mod png_io;
 pub mod pole;
 #[cfg(feature = "files")]
-mod resize;
+mod read_image;
+mod resample;
 mod rng;
 pub mod synthetic;
 
@@ -69,5 +70,6 @@ pub use png_io::{
     read_png, read_png_frames, write_gray_png, write_png,
 };
 #[cfg(feature = "files")]
-pub use resize::{Channels, read_image, resize};
+pub use read_image::{Channels, read_image};
+pub use resample::{resampling_matrix, resize};
 pub use rng::SeededRng;

@@ -2,8 +2,9 @@ use std::path::{Path, PathBuf};
 
 use dotae_data::synthetic::disk;
 use dotae_data::{
-    Channels, DataError, DiskProblem, Series, one_to_two_disks, read_image, read_png, resize,
-    write_gif, write_line_plot, write_png, write_png_grid, write_png_image_grid,
+    Channels, DataError, DiskProblem, Series, one_to_two_disks, read_image, read_png,
+    resampling_matrix, resize, write_gif, write_line_plot, write_png, write_png_grid,
+    write_png_image_grid,
 };
 use ndarray::{Array3, Array4, ArrayView4, Axis, s};
 
@@ -58,6 +59,35 @@ fn shrinking_averages_blocks_and_overlaps() {
     let ratio = (7.0 * 9.0) / (4.0 * 6.0);
     assert!(close(shrunk.sum() * ratio, image.sum(), 1e-9));
     assert!(shrunk.iter().all(|v| (0.0..=1.0).contains(v)));
+}
+
+#[test]
+fn the_resampling_matrix_is_resize_along_one_axis() {
+    for (from, to) in [(8, 4), (28, 16), (64, 20), (5, 3), (6, 6), (3, 7)] {
+        let matrix = resampling_matrix(from, to);
+        let image = Array3::from_shape_fn((1, 1, from), |(_, _, j)| ((7 * j) % 5) as f64 / 4.0);
+        let resized = resize(image.view(), 1, to).unwrap();
+        for k in 0..to {
+            let row = &matrix[k * from..(k + 1) * from];
+            let applied: f64 = row.iter().zip(image.iter()).map(|(w, v)| w * v).sum();
+            assert!(
+                close(applied, resized[[0, 0, k]], 1e-12),
+                "{from} -> {to}, row {k}"
+            );
+            assert!(
+                close(row.iter().sum(), 1.0, 1e-12),
+                "{from} -> {to}, row {k}"
+            );
+        }
+        if to <= from {
+            // Every input pixel gives all its mass, scaled by the length ratio.
+            for i in 0..from {
+                let column: f64 = (0..to).map(|k| matrix[k * from + i]).sum();
+                let expected = to as f64 / from as f64;
+                assert!(close(column, expected, 1e-12), "{from} -> {to}, column {i}");
+            }
+        }
+    }
 }
 
 #[test]

@@ -12,7 +12,7 @@
 //! standard mass), and their energies add, as in [`dotae_energy::channel_paths`].
 
 use dotae_energy::{EnergyError, PathEnergy, PathEnergyOutput, Request, channel_paths};
-use ndarray::{ArrayView4, Axis};
+use ndarray::{ArrayView2, ArrayView3, ArrayView4, Axis};
 
 use crate::{MeanStd, MetricsError, check, frame_mse};
 
@@ -143,4 +143,32 @@ pub fn w2_energy_ratio(
     )?;
     let steps = path.len_of(Axis(0)).saturating_sub(1) as f64;
     Ok(steps * path_energy(path, operator)? / w2_squared)
+}
+
+/// A lower bound of `W₂²(first, last)` in pixels², summed over channels: the squared distance
+/// between the two frames' centres of mass, each channel a density of unit mass (by Jensen's
+/// inequality no plan moves the mean by less). A channel without mass in either frame adds 0.
+/// Frames are `(channels, rows, cols)`.
+///
+/// # Errors
+/// [`MetricsError::ShapeMismatch`] when the frames' shapes differ.
+pub fn w2_lower_bound(first: ArrayView3<f64>, last: ArrayView3<f64>) -> Result<f64, MetricsError> {
+    check::same_shape("first", first.shape(), "last", last.shape())?;
+    let centre = |channel: ArrayView2<f64>| {
+        let (mut mass, mut row, mut col) = (0.0, 0.0, 0.0);
+        for ((i, j), &v) in channel.indexed_iter() {
+            mass += v;
+            row += v * i as f64;
+            col += v * j as f64;
+        }
+        (mass > 0.0).then(|| (row / mass, col / mass))
+    };
+    Ok(first
+        .outer_iter()
+        .zip(last.outer_iter())
+        .filter_map(|(a, b)| {
+            let ((ra, ca), (rb, cb)) = (centre(a)?, centre(b)?);
+            Some((ra - rb).powi(2) + (ca - cb).powi(2))
+        })
+        .sum())
 }

@@ -56,7 +56,9 @@ pub use blank::{
     still_paths,
 };
 pub use error::MetricsError;
-pub use geodesic::{GeodesicFidelity, geodesic_fidelity, path_energy, w2_energy_ratio};
+pub use geodesic::{
+    GeodesicFidelity, geodesic_fidelity, path_energy, w2_energy_ratio, w2_lower_bound,
+};
 pub use hungarian::min_cost_assignment;
 pub use kmeans::{KMeans, KMeansConfig, clustering_accuracy, kmeans};
 pub use lines::{LinesBank, LinesProtocol, LinesScore, angle_smoothness, lines_score};

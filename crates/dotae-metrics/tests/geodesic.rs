@@ -2,7 +2,9 @@
 //! exact geodesic between its endpoints, a cross-dissolve between them is not.
 
 use dotae_energy::{EnergyError, PathEnergy};
-use dotae_metrics::{MetricsError, geodesic_fidelity, path_energy, w2_energy_ratio};
+use dotae_metrics::{
+    MetricsError, geodesic_fidelity, path_energy, w2_energy_ratio, w2_lower_bound,
+};
 use ndarray::{Array2, Array4, Axis, concatenate};
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
@@ -214,4 +216,43 @@ proptest! {
         let itself = geodesic_fidelity(path.view(), path.view(), &operator).unwrap();
         prop_assert_eq!(itself.energy_ratio, 1.0);
     }
+
+    /// A translated image's W₂² is the squared shift, and the centres' bound attains it; the
+    /// discrete geodesic energy (`T·J`, which overestimates W₂² slightly) stays above the bound
+    /// for any pair of random positive images.
+    #[test]
+    fn the_centre_shift_bounds_w2_from_below(
+        values in prop::collection::vec(0.05f64..1.0, 2 * 5 * 5),
+        shift in (0usize..4, 0usize..4),
+    ) {
+        let image = Array2::from_shape_vec((5, 5), values[..25].to_vec()).unwrap();
+        let mut first = ndarray::Array3::zeros((1, 9, 9));
+        let mut last = ndarray::Array3::zeros((1, 9, 9));
+        first.slice_mut(ndarray::s![0, 0..5, 0..5]).assign(&image);
+        last.slice_mut(ndarray::s![0, shift.0..shift.0 + 5, shift.1..shift.1 + 5]).assign(&image);
+        let squared = (shift.0 * shift.0 + shift.1 * shift.1) as f64;
+        let bound = w2_lower_bound(first.view(), last.view()).unwrap();
+        prop_assert!((bound - squared).abs() <= 1e-9 * (1.0 + squared), "{} vs {}", bound, squared);
+
+        let other = Array2::from_shape_vec((5, 5), values[25..].to_vec()).unwrap();
+        let path = ndarray::stack(Axis(0), &[image.view(), other.view()]).unwrap().insert_axis(Axis(1));
+        let operator = PathEnergy::unit_mass(5, 5).unwrap();
+        let cost = path_energy(path.view(), &operator).unwrap();
+        let ends = |t: usize| path.index_axis(Axis(0), t).to_owned();
+        let bound = w2_lower_bound(ends(0).view(), ends(1).view()).unwrap();
+        prop_assert!(cost >= bound * (1.0 - 1e-9), "T·J {} below the bound {}", cost, bound);
+    }
+}
+
+#[test]
+fn the_centre_shift_bound_needs_frames_of_one_shape() {
+    let small = ndarray::Array3::<f64>::ones((1, 4, 4));
+    let large = ndarray::Array3::<f64>::ones((1, 5, 4));
+    assert!(matches!(
+        w2_lower_bound(small.view(), large.view()),
+        Err(MetricsError::ShapeMismatch { .. })
+    ));
+    // A channel without mass adds nothing.
+    let dark = ndarray::Array3::<f64>::zeros((1, 4, 4));
+    assert_eq!(w2_lower_bound(dark.view(), small.view()).unwrap(), 0.0);
 }

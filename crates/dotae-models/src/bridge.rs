@@ -1,7 +1,8 @@
 //! The path-energy loss bridge: decoded frames in Burn, `J` and `∂J/∂ρ` from dotae-energy.
 //!
-//! A batch of paths `(P, T + 1, C, H, W)` is bilinearly downsampled to the energy grid inside
-//! the autodiff graph, copied to the host, and measured by [`PathEnergy`] with the density
+//! A batch of paths `(P, T + 1, C, H, W)` is area-averaged down to the energy grid inside the
+//! autodiff graph (every pixel's mass reaches the coarse grid, so a thin shape is not sampled
+//! past), copied to the host, and measured by [`PathEnergy`] with the density
 //! floor ε and the standard mass of the config (its closed-form gradient includes the
 //! threshold, the rescaling and the obstacle cells, which get none). Back on the device, the
 //! surrogate `⟨ρ, stop_grad(∂J/∂ρ)⟩` shifted to the value of `J` has exactly `∂J/∂ρ` as its
@@ -9,6 +10,7 @@
 //! Every channel of a colour path is its own density; their energies add.
 
 use burn::prelude::*;
+use dotae_data::resampling_matrix;
 use dotae_energy::{Boundary, Grid, PathEnergy, PathEnergyConfig, Request, TimeWeights, Variant};
 use ndarray::{ArrayView5, s};
 use serde::{Deserialize, Serialize};
@@ -25,7 +27,8 @@ use crate::host::host_values;
 /// Neumann and ε = 1e-3").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PathEnergyLossConfig {
-    /// Energy grid `(rows, cols)`; frames are bilinearly downsampled to it.
+    /// Energy grid `(rows, cols)`; frames are area-averaged down to it
+    /// ([`dotae_data::resampling_matrix`]).
     pub energy_size: [usize; 2],
     /// Border condition of the grid built by [`init`](Self::init); a grid passed to
     /// [`init_with_grid`](Self::init_with_grid) brings its own.
@@ -136,16 +139,16 @@ impl PathEnergyLoss {
         let small = if (er, ec) == (rows, cols) {
             flat
         } else {
-            // Bilinear resampling as two constant matrices, `R_rows · x · R_colsᵀ`: matmul is
-            // differentiable on every backend, bilinear `interpolate` is not (ndarray).
+            // Area averaging as two constant matrices, `R_rows · x · R_colsᵀ`: matmul is
+            // differentiable on every backend, Burn's pooling at fractional factors is not.
             let device = flat.device();
             let dtype = flat.dtype();
             let along_rows = Tensor::<4>::from_data(
-                TensorData::new(bilinear_matrix(rows, er), [1, 1, er, rows]),
+                TensorData::new(resampling_matrix(rows, er), [1, 1, er, rows]),
                 (&device, dtype),
             );
             let along_cols = Tensor::<4>::from_data(
-                TensorData::new(bilinear_matrix(cols, ec), [1, 1, ec, cols]),
+                TensorData::new(resampling_matrix(cols, ec), [1, 1, ec, cols]),
                 (&device, dtype),
             );
             along_rows.matmul(flat).matmul(along_cols.swap_dims(2, 3))
@@ -186,57 +189,5 @@ impl PathEnergyLoss {
             .sum()
             .add_scalar(energy - surrogate_value);
         Ok(PathLoss { loss, per_path })
-    }
-}
-
-/// The `to × from` matrix of bilinear resampling with half-pixel centres (`align_corners =
-/// false`, as PyTorch's default): output `i` samples the input at `(i + ½)·from/to − ½`.
-fn bilinear_matrix(from: usize, to: usize) -> Vec<f64> {
-    let mut matrix = vec![0.0; to * from];
-    let scale = from as f64 / to as f64;
-    for i in 0..to {
-        let x = ((i as f64 + 0.5) * scale - 0.5).clamp(0.0, (from - 1) as f64);
-        let lo = x.floor() as usize;
-        let hi = (lo + 1).min(from - 1);
-        let w = x - lo as f64;
-        matrix[i * from + lo] += 1.0 - w;
-        matrix[i * from + hi] += w;
-    }
-    matrix
-}
-
-#[cfg(test)]
-mod tests {
-    use super::bilinear_matrix;
-
-    #[test]
-    fn halving_is_a_two_by_two_mean() {
-        let m = bilinear_matrix(8, 4);
-        for i in 0..4 {
-            let row = &m[i * 8..(i + 1) * 8];
-            for (j, &v) in row.iter().enumerate() {
-                let expected = if j == 2 * i || j == 2 * i + 1 {
-                    0.5
-                } else {
-                    0.0
-                };
-                assert!((v - expected).abs() < 1e-15, "R[{i},{j}] = {v}");
-            }
-        }
-    }
-
-    #[test]
-    fn rows_sum_to_one_and_identity_is_kept() {
-        for (from, to) in [(32, 32), (28, 16), (64, 20), (5, 3)] {
-            let m = bilinear_matrix(from, to);
-            for i in 0..to {
-                let sum: f64 = m[i * from..(i + 1) * from].iter().sum();
-                assert!((sum - 1.0).abs() < 1e-12);
-            }
-        }
-        let identity = bilinear_matrix(6, 6);
-        for i in 0..6 {
-            assert_eq!(identity[i * 6 + i], 1.0);
-        }
     }
 }

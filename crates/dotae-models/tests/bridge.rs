@@ -57,13 +57,14 @@ fn gradient_through_a_decoder_matches_finite_differences() {
         .with_latent_channels(2);
     let model = config.init(&device).unwrap();
     let bridge = PathEnergyLossConfig {
-        energy_size: [8, 8],
+        energy_size: [5, 5],
         epsilon: 1e-3,
         ..Default::default()
     }
     .init()
     .unwrap();
-    // 8×8 images measured on a 4×4 energy grid: the gradient also crosses the downsampling.
+    // 8×8 images measured on a 5×5 energy grid: the gradient also crosses the area averaging,
+    // at a fractional factor.
     let x0 = Tensor::<4>::random(
         [1, 1, 8, 8],
         burn::tensor::Distribution::Uniform(0.1, 1.0),
@@ -142,6 +143,41 @@ fn loss_value_is_the_path_energy() {
     let value = out.loss.into_data().try_into_vec_as::<f64>().unwrap()[0];
     assert!((value - energy).abs() <= 1e-12 * energy);
     assert_eq!(out.per_path.len(), 2);
+}
+
+/// A one-pixel line crossing 64×64 frames, measured on an 8×8 grid: the bridge measures the
+/// area averages of the frames, so the line's mass reaches the coarse grid wherever it is.
+/// Bilinear sampling at this factor reads 2 of every 8 columns and would miss it in most frames.
+#[test]
+fn the_energy_grid_sees_the_area_averages_of_the_frames() {
+    let device = f64_device();
+    let bridge = PathEnergyLossConfig {
+        energy_size: [8, 8],
+        ..Default::default()
+    }
+    .init()
+    .unwrap();
+    let (frames, side) = (5, 64);
+    let columns = [1, 14, 30, 45, 62];
+    let path = ndarray::Array3::from_shape_fn((frames, side, side), |(t, _, j)| {
+        if j == columns[t] { 1.0 } else { 0.0 }
+    });
+    let values: Vec<f64> = path.iter().copied().collect();
+    let paths =
+        Tensor::<5>::from_data(TensorData::new(values, [1, frames, 1, side, side]), &device);
+    let energy = bridge.forward(paths).unwrap().energy();
+
+    let averaged = ndarray::Array3::from_shape_fn((frames, 8, 8), |(t, i, j)| {
+        let frame = path.slice(ndarray::s![t..t + 1, .., ..]);
+        dotae_data::resize(frame, 8, 8).unwrap()[[0, i, j]]
+    });
+    let expected = bridge.operator().energy(averaged.view()).unwrap();
+    assert!(
+        (energy - expected).abs() <= 1e-9 * expected,
+        "bridge {energy}, area-averaged frames {expected}"
+    );
+    // The line crosses the grid, so the energy is far above a still path's 0.
+    assert!(expected > 1.0, "energy {expected}");
 }
 
 #[test]

@@ -1,21 +1,11 @@
-//! Resampling images to another size, and reading PNGs straight into a given channel layout
-//! and size.
-
-use std::path::Path;
+//! Resampling images to another size: area averaging where an axis shrinks, bilinear where it
+//! grows, as a function on arrays and as the per-axis matrix that the path-energy bridge applies
+//! inside the autodiff graph.
 
 use ndarray::{Array3, ArrayView3, Axis};
 
+use crate::DataError;
 use crate::error::check_not_empty;
-use crate::{DataError, read_png};
-
-/// The channel layout [`read_image`] returns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Channels {
-    /// One channel: the mean of the file's colour channels.
-    Gray,
-    /// Three channels; a gray file has its one channel repeated.
-    Rgb,
-}
 
 /// Resamples a `(channels, rows, cols)` image to `rows × cols` pixels, each axis on its own: area averaging (a box filter weighted by the exact fractional overlap of
 /// pixels) where the axis shrinks, so mass scales by the area ratio and integer factors give
@@ -53,35 +43,18 @@ pub fn resize(
     Ok(resized)
 }
 
-/// Reads a PNG as `(channels, rows, cols)` in `[0, 1]` with the requested channel layout,
-/// resized to `size = [rows, cols]` when given (see [`resize`]). A colour PNG read as gray must
-/// be gray in every pixel ([`read_density_png`](crate::read_density_png)); a gray one read as
-/// RGB repeats its channel.
-pub fn read_image(
-    path: &Path,
-    channels: Channels,
-    size: Option<[usize; 2]>,
-) -> Result<Array3<f64>, DataError> {
-    // Reject a bad size before touching the file, so the error is about the argument.
-    if let Some([rows, cols]) = size {
-        check_not_empty("target size", rows, cols)?;
-    }
-    let image = read_png(path)?;
-    let image = match (channels, image.dim().0) {
-        (Channels::Gray, 1) | (Channels::Rgb, 3) => image,
-        (Channels::Gray, _) => crate::png_io::gray_channel(path, image)?.insert_axis(Axis(0)),
-        (Channels::Rgb, _) => {
-            let (_, rows, cols) = image.dim();
-            let gray = image.index_axis(Axis(0), 0);
-            Array3::from_shape_fn((3, rows, cols), |(_, i, j)| gray[[i, j]])
+/// The dense `to × from` matrix (row-major) of [`resize`] along one axis: row `k` holds the
+/// weights output pixel `k` takes from each input pixel. Where the axis shrinks each row sums
+/// to 1 and each column to `to / from`, so a resampled image keeps its mass up to the area
+/// ratio; a thin shape is averaged into the coarse pixels rather than sampled past.
+pub fn resampling_matrix(from: usize, to: usize) -> Vec<f64> {
+    let mut matrix = vec![0.0; to * from];
+    for (k, weights) in axis_weights(from, to).iter().enumerate() {
+        for &(i, w) in weights {
+            matrix[k * from + i] += w;
         }
-    };
-    match size {
-        Some([rows, cols]) if [rows, cols] != [image.dim().1, image.dim().2] => {
-            resize(image.view(), rows, cols)
-        }
-        _ => Ok(image),
     }
+    matrix
 }
 
 /// For each output index along one axis of length `to`, the input indices (of `from`) and
