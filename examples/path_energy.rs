@@ -132,7 +132,8 @@ fn measure(args: &Args, input: &Path) -> Result<(), Box<dyn Error>> {
     if !input.is_dir() {
         warn_rgb_reading(input, &paths)?;
     }
-    warn_faint_frames(input, &paths);
+    // Without an absolute floor a frame without mass is refused when measured, naming it.
+    warn_faint_frames(input, &paths, args.measure.absolute_floor.is_some());
     warn_still_paths(input, &paths);
     let measure = path_measure(args, rows, cols)?;
     if let Some(file) = &args.obstacle {
@@ -179,7 +180,7 @@ const FAINT_BELOW: f64 = 1e-6;
 /// Warns about frames far fainter than the rest of their path: every frame is rescaled to unit
 /// mass, so a nearly black frame measures as if it were as bright as the others (`evaluate`
 /// counts such a path as blank).
-fn warn_faint_frames(input: &Path, paths: &Array4<f64>) {
+fn warn_faint_frames(input: &Path, paths: &Array4<f64>, empty_frames_measured: bool) {
     for (p, path) in paths.outer_iter().enumerate() {
         let masses: Vec<f64> = path.outer_iter().map(|frame| frame.sum()).collect();
         let heaviest = masses.iter().copied().fold(0.0, f64::max);
@@ -187,7 +188,8 @@ fn warn_faint_frames(input: &Path, paths: &Array4<f64>) {
         if !masses.iter().all(|m| m.is_finite()) {
             continue;
         }
-        if let Some(t) = masses.iter().position(|&m| m < FAINT_BELOW * heaviest) {
+        let faint = |m: f64| m < FAINT_BELOW * heaviest && (m > 0.0 || empty_frames_measured);
+        if let Some(t) = masses.iter().position(|&m| faint(m)) {
             support::print_to_stderr(&format!(
                 "warning: {}, path {p}: frame {t} holds {:.3e} of the mass of the path's heaviest frame, below {FAINT_BELOW:e}: rescaled to unit mass it is amplified as much, and the path's energy describes that faint frame as if it were as bright as the others",
                 input.display(),

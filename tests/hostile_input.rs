@@ -979,7 +979,7 @@ fn a_run_that_fails_keeps_what_was_there_and_adds_nothing() {
 /// signal handler is installed): the first method's configuration is staged.
 /// `path_energy` warns where its reading of a file may not be the one meant: a 4-D file with 3
 /// frames per path (also the layout of one RGB path), paths that do not move, and a frame so
-/// faint that rescaling it to unit mass measures noise.
+/// faint that rescaling it to unit mass measures noise (a frame without mass is an error).
 #[test]
 fn path_energy_warns_about_readings_that_measure_nothing() {
     let dir = scratch("path-energy-warnings");
@@ -1007,6 +1007,21 @@ fn path_energy_warns_about_readings_that_measure_nothing() {
         "{stderr}"
     );
     assert!(!stderr.contains("do not move"), "{stderr}");
+    // A frame without mass is an error naming it, not also a faint frame (probe 10, PE14).
+    let mut empty = faint.clone();
+    empty.slice_mut(ndarray::s![2, .., ..]).fill(0.0);
+    let empty_file = dir.join("empty.npy");
+    write_npy(&empty_file, &empty).unwrap();
+    let output = Command::new(binary("path_energy"))
+        .arg(&empty_file)
+        .output()
+        .expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("frame 2") && stderr.contains("mass") && !stderr.contains("warning:"),
+        "{stderr}"
+    );
     let intact_file = dir.join("intact.npy");
     write_npy(&intact_file, &path.index_axis(Axis(1), 0).to_owned()).unwrap();
     let stderr = path_energy_stderr(&intact_file);
