@@ -19,7 +19,7 @@ use dotae::data::pole::{PoleParams, render_pole};
 use dotae::data::{npy_shape, read_image_paths_npy_within};
 use dotae::metrics::{
     BLANK_BELOW, Distance, MeanStd, Nearest, NearestNeighbours, PathMeasure, PathMeasurement,
-    adjacent_ssim, first_blank_frame, mse, still_paths, w2_lower_bound,
+    adjacent_ssim, first_blank_frame, mse, path_profile, still_paths, w2_lower_bound,
 };
 use ndarray::{Array4, Array5, ArrayView5, Axis};
 use serde_json::{Value, json};
@@ -79,6 +79,13 @@ Metrics (see docs/metrics.md):
   path_energy          dynamic-OT energy J of each path (frames rescaled to unit mass after a
                        relative floor of --floor × each frame's mean density): mean and std over
                        paths. Lower moves mass more cheaply.
+  profile              paths of 3 or more frames: what the interior frames keep of the endpoints.
+                       mass_deviation, the largest mass change off the straight line between
+                       the endpoints' masses (relative; 0 conserves mass); peak_ratio, brightest
+                       interior value over the endpoints' brightest (1 for a translation, below
+                       for a fade, above where mass piles up); sharpness_ratio, total variation
+                       per unit mass of the interior over the endpoints' (1 for a translation,
+                       below for a blur). Mean and std over paths.
   energy_ratio_w2      T·J / W₂² with --w2: 1 for the OT geodesic, larger otherwise.
   reference            with --reference: J(path)/J(reference) and per-frame MSE against it;
                        closer to 1 and lower are better.
@@ -200,6 +207,9 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     }
     report["adjacent_ssim"] = mean_std(&per_path_ssim);
     report["adjacent_ssim_pairs"] = mean_std(&all_pairs);
+    if frames >= 3 {
+        report["profile"] = profiles(&args.paths, paths.view(), &measured_paths)?;
+    }
     report["path_energy"] = mean_std(&energies.iter().map(|m| m.energy).collect::<Vec<_>>());
 
     if let Some(w2) = args.w2 {
@@ -218,6 +228,29 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     }
     support::print(&serde_json::to_string_pretty(&report)?)?;
     Ok(())
+}
+
+/// What the `measured` paths keep of their endpoints ([`path_profile`]): mass deviation, peak
+/// ratio and sharpness ratio, each as mean and spread over the paths (the sharpness over the
+/// paths whose endpoints are not flat).
+fn profiles(
+    file: &Path,
+    paths: ArrayView5<f64>,
+    measured: &[usize],
+) -> Result<Value, Box<dyn Error>> {
+    let (mut mass, mut peak, mut sharp) = (Vec::new(), Vec::new(), Vec::new());
+    for &p in measured {
+        let profile = path_profile(paths.index_axis(Axis(0), p))
+            .map_err(|e| format!("{}, path {p}: {e}", file.display()))?;
+        mass.push(profile.mass_deviation);
+        peak.push(profile.peak_ratio);
+        sharp.extend(profile.sharpness_ratio);
+    }
+    Ok(json!({
+        "mass_deviation": mean_std(&mass),
+        "peak_ratio": mean_std(&peak),
+        "sharpness_ratio": mean_std(&sharp),
+    }))
 }
 
 const W2_NEEDS_BALANCED: &str =

@@ -7,6 +7,7 @@
 //!   lines benchmark ([`LinesBank`]) and the AEAI interpolation metrics ([`AeaiDataset`]);
 //! - representation quality: a linear probe ([`linear_probe`]) and k-means clustering accuracy
 //!   ([`kmeans`], [`clustering_accuracy`], [`min_cost_assignment`]);
+//! - what a path keeps of its endpoints: mass, peak and sharpness ([`path_profile`]);
 //! - geodesic fidelity under the optimal-transport path energy ([`geodesic_fidelity`],
 //!   [`w2_energy_ratio`]), and the one way binaries measure a path with it ([`PathMeasure`],
 //!   [`measure_path`]: resampling, density floor, normalisation and the W₂² estimate).
@@ -46,6 +47,7 @@ mod lines;
 mod measure;
 mod path;
 mod probe;
+mod profile;
 mod rank;
 mod retrieval;
 mod ssim;
@@ -67,6 +69,7 @@ pub use measure::{
 };
 pub use path::{MeanStd, adjacent_ssim, adjacent_ssim_with, frame_mse, mse};
 pub use probe::{ProbeConfig, ProbeResult, linear_probe};
+pub use profile::{PathProfile, path_profile, sharpness};
 pub use rank::spearman;
 pub use retrieval::{Distance, Nearest, NearestNeighbours};
 pub use ssim::{SsimConfig, ssim, ssim_with};
