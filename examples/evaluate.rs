@@ -148,6 +148,14 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     args.measure.check_paths(&args.paths, paths.view())?;
     warn_still_paths(&args.paths, &paths);
     let (count, frames, channels, rows, cols) = paths.dim();
+    if frames == 2 {
+        // Probe 11: a dissolve of two frames scored as the exact pole path, and a jump between
+        // two lines as perfectly even.
+        support::print_to_stderr(&format!(
+            "warning: {}: its paths have 2 frames, their two ends and nothing between: every score describes a jump, not an interpolation (lines Smoothness reads 0, perfectly even; pole scores see no frame between the ends)",
+            args.paths.display()
+        ));
+    }
     if let Some(w2) = args.w2 {
         // No unit mass moves farther than corner to corner.
         let farthest = ((rows - 1).pow(2) + (cols - 1).pow(2)) as f64;

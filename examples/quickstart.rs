@@ -137,6 +137,13 @@ struct Method {
     regularised: bool,
 }
 
+impl Method {
+    /// The method's animation, beside its folder in `--out`.
+    fn gif(&self) -> String {
+        format!("{}.gif", self.key)
+    }
+}
+
 const METHODS: [Method; 2] = [
     Method {
         key: "path_energy",
@@ -374,12 +381,7 @@ fn train_method(
     let seconds_per_step = clock.elapsed().as_secs_f64() / trainer.steps_taken().max(1) as f64;
     let path = decode_path(&trainer, images, args.steps)?;
     write_npy(&dir.join("path.npy"), &path)?;
-    write_gif(
-        &out.join(format!("{}.gif", method.key)),
-        path.view(),
-        120,
-        4,
-    )?;
+    write_gif(&out.join(method.gif()), path.view(), 120, 4)?;
     Ok(Trained {
         path,
         history,
@@ -457,6 +459,13 @@ fn check_flags(args: &Args) -> Result<(), Box<dyn Error>> {
     check_range("--energy-size", args.energy_size, 2, MAX_IMAGE_SIDE)?;
     check_real("--learning-rate", args.learning_rate, &LEARNING_RATE)?;
     check_real("--alpha", args.alpha, &LOSS_WEIGHT)?;
+    // `-0` too: the run would label the plain autoencoder's training "path energy" (probe 11).
+    if args.alpha == 0.0 {
+        return Err(
+            "--alpha 0 trains the path-energy run without its path energy, as the plain autoencoder it is compared with: give a weight above 0"
+                .into(),
+        );
+    }
     check_real("--beta", args.beta, &LOSS_WEIGHT)?;
     check_real("--epsilon", args.epsilon, &ABSOLUTE_FLOOR)?;
     if args.unbalanced {
@@ -556,7 +565,9 @@ fn refuse_replacing_own_inputs(args: &Args) -> Result<(), Box<dyn Error>> {
     .collect();
     refuse_replacing_inputs(&inputs, &args.out, |inside| {
         WRITTEN_FILES.iter().any(|name| inside == Path::new(name))
-            || METHODS.iter().any(|m| inside.starts_with(m.key))
+            || METHODS
+                .iter()
+                .any(|m| inside.starts_with(m.key) || inside == Path::new(&m.gif()))
     })
 }
 

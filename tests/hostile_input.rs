@@ -281,6 +281,12 @@ fn fixtures(dir: &Path) {
         &disk(32, 32, (16.0, 8.0), 4.0),
     )
     .unwrap();
+    // A PNG named like a method's animation (probe 11, F2).
+    write_gray_png(
+        &f("qs_out").join("plain.gif"),
+        &disk(32, 32, (16.0, 8.0), 4.0),
+    )
+    .unwrap();
     let wall = Array2::from_shape_fn((32, 32), |(_, j)| {
         f64::from(u8::from((15..17).contains(&j)))
     });
@@ -767,6 +773,20 @@ fn cases(dir: &Path) -> Vec<Case> {
             ],
             &["--source", "loss.png", "--out", "would replace it"],
         ),
+        q(
+            &[
+                "--source",
+                &p("qs_out/plain.gif"),
+                "--target",
+                &tgt,
+                "--out",
+                &p("qs_out"),
+            ],
+            &["--source", "plain.gif", "--out", "would replace it"],
+        ),
+        // Probe 11: the path-energy run without its path energy.
+        q(&["--alpha", "0"], &["--alpha 0", "above 0"]),
+        q(&["--alpha", "-0"], &["--alpha 0", "above 0"]),
         // Probe 8: nothing to interpolate between an image and itself.
         q(
             &["--source", &src, "--target", &src],
@@ -938,7 +958,7 @@ fn every_binary_refuses_bad_input_by_name_and_leaves_nothing_behind() {
     fixtures(&dir);
     let outs = scratch("outs");
     let cases = cases(&dir);
-    assert!(cases.len() >= 192, "{} cases", cases.len());
+    assert!(cases.len() >= 195, "{} cases", cases.len());
     let failures: Vec<String> = cases
         .iter()
         .enumerate()
@@ -1313,6 +1333,32 @@ fn evaluate_lines_names_paths_that_are_no_lines() {
             );
         }
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Paths of two frames hold no interpolation: `evaluate` scores them with a warning (probe 11:
+/// a jump between two lines read as perfectly smooth).
+#[test]
+fn evaluate_warns_that_two_frame_paths_are_jumps() {
+    let dir = scratch("two-frames");
+    let file = dir.join("jump.npy");
+    let lines = dotae::data::lines::line_path(32, 0.1, 1.2, 5).unwrap();
+    let jump = lines
+        .select(Axis(0), &[0, 4])
+        .insert_axis(Axis(0))
+        .to_owned();
+    write_npy(&file, &jump).unwrap();
+    let output = Command::new(binary("evaluate"))
+        .arg(&file)
+        .args(["--benchmark", "lines"])
+        .output()
+        .expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("jump.npy: its paths have 2 frames") && stderr.contains("a jump"),
+        "{stderr}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -763,6 +763,8 @@ impl<'a> Experiment<'a> {
         )?);
         let mut logs = Vec::new();
         let mut curve = vec![test_mse(method, test, &self.device)?];
+        let total_steps = epochs * count.div_ceil(self.schedule.budget.batch_size);
+        let mut pace = Pace::new(method.name(), total_steps);
         for epoch in 1..=epochs {
             let order = method.epoch_order(count);
             logs.extend(train_epoch(
@@ -772,6 +774,9 @@ impl<'a> Experiment<'a> {
                 self.schedule.budget.batch_size,
                 |log| {
                     bar.set_message(format!("step {} loss {:.4}", log.step, log.loss()));
+                    if let Some(warning) = pace.step() {
+                        bar.suspend(|| crate::support::print_to_stderr(&warning));
+                    }
                     match interrupt::requested() {
                         true => ControlFlow::Break(()),
                         false => ControlFlow::Continue(()),
@@ -866,6 +871,51 @@ fn endpoint_mse(paths: ArrayView5<f64>, test: &TestPaths) -> f64 {
         .map(|(a, b)| (a - *b).mapv(|d| d * d).sum())
         .sum();
     squared / (2 * test.sources.len()) as f64
+}
+
+/// A method's training that will run past [`LONG_TRAINING_SECONDS`] says so once its first
+/// steps have set the pace: a full budget takes minutes per method, and nothing else tells a
+/// user whose terminal shows no progress bar (probe 11, F4).
+struct Pace {
+    method: String,
+    total_steps: usize,
+    steps: usize,
+    started: Instant,
+}
+
+/// Training longer than this is announced.
+const LONG_TRAINING_SECONDS: f64 = 60.0;
+
+/// Steps timed before the pace is trusted (the first pays for warm-up).
+const PACED_STEPS: usize = 5;
+
+impl Pace {
+    fn new(method: &str, total_steps: usize) -> Self {
+        Self {
+            method: method.to_string(),
+            total_steps,
+            steps: 0,
+            started: Instant::now(),
+        }
+    }
+
+    /// Counts one step; after the first few, the warning if the whole training is long.
+    fn step(&mut self) -> Option<String> {
+        self.steps += 1;
+        if self.steps != PACED_STEPS {
+            return None;
+        }
+        let per_step = self.started.elapsed().as_secs_f64() / self.steps as f64;
+        let estimate = per_step * self.total_steps as f64;
+        (estimate > LONG_TRAINING_SECONDS).then(|| {
+            format!(
+                "note: {}: at its first {PACED_STEPS} steps' pace ({per_step:.2} s/step) its {} steps will train for about {:.1} min, then its test paths are scored (--quick runs each method in seconds)",
+                self.method,
+                self.total_steps,
+                estimate / 60.0
+            )
+        })
+    }
 }
 
 /// Every method's test paths `(P, frames, C, H, W)`.
