@@ -7,8 +7,9 @@ use ndarray::{Array3, ArrayView3, Axis};
 use crate::DataError;
 use crate::error::check_not_empty;
 
-/// Resamples a `(channels, rows, cols)` image to `rows × cols` pixels, each axis on its own: area averaging (a box filter weighted by the exact fractional overlap of
-/// pixels) where the axis shrinks, so mass scales by the area ratio and integer factors give
+/// Resamples a `(channels, rows, cols)` image to `rows × cols` pixels, each axis on its own:
+/// area averaging (a box filter weighted by the exact fractional overlap of pixels) where the
+/// axis shrinks, so mass scales by the area ratio and integer factors give
 /// block means; bilinear interpolation between pixel centres (half-pixel convention, edges
 /// clamped) where it grows. The same size returns a copy.
 pub fn resize(
