@@ -50,9 +50,10 @@ struct Args {
     /// the per-frame MSE against them.
     #[arg(long)]
     reference: Option<PathBuf>,
-    /// Squared Wasserstein-2 distance between the endpoints (pixels², the same for every path):
-    /// adds T·J/W₂².
-    #[arg(long)]
+    /// Squared Wasserstein-2 distance between the endpoints (pixels², the same for every path;
+    /// each channel is a density of its own, so for several channels the sum of theirs: three
+    /// equal RGB channels of a disk moving 12 px give 3 × 144): adds T·J/W₂².
+    #[arg(long, allow_hyphen_values = true)]
     w2: Option<f64>,
     /// A benchmark with a known ground truth that the paths come from.
     #[arg(long, value_enum)]
@@ -315,7 +316,7 @@ fn warn_w2_below_centre_shift(
     }
     if !below.is_empty() {
         support::print_to_stderr(&format!(
-            "warning: --w2 {w2:?}: {} of {} paths have endpoints whose centres of mass lie farther apart than √(--w2) (squared distance up to {largest:.4e} pixels²; paths {}); W₂² is at least that squared distance, so --w2 is smaller than these endpoints' W₂² and their energy_ratio_w2 too large",
+            "warning: --w2 {w2:?}: {} of {} paths have endpoints whose centres of mass lie farther apart than √(--w2) (squared distance up to {largest:.4e} pixels², summed over the channels; paths {}); W₂² is at least that squared distance, so --w2 is smaller than these endpoints' W₂² and their energy_ratio_w2 too large",
             below.len(),
             measured.len(),
             support::first_indices(&below)

@@ -94,11 +94,12 @@ struct BarycentreArgs {
     #[arg(num_args = 2.., required = true)]
     images: Vec<PathBuf>,
     /// One weight per image, non-negative, summing to 1 (default: equal weights).
+    // Negative numbers only: hyphen values would take the flags after the list as weights.
     #[arg(long, num_args = 1.., allow_negative_numbers = true)]
     weights: Option<Vec<f64>>,
     /// Entropic regularisation ε in POT's units (the image spans [0, 1]): the Gibbs kernel is
     /// a Gaussian of σ = (n − 1)·√(ε/2) pixels on an n-pixel side.
-    #[arg(long, default_value_t = BarycentreConfig::default().epsilon, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = BarycentreConfig::default().epsilon, allow_hyphen_values = true)]
     epsilon: f64,
     /// Iteration limit.
     #[arg(long, default_value_t = BarycentreConfig::default().max_iterations)]
@@ -126,7 +127,7 @@ struct GeodesicArgs {
     #[arg(long, default_value_t = GeodesicConfig::default().max_iterations)]
     max_iterations: usize,
     /// Stopping rule: the Douglas–Rachford residual below which the solver stops.
-    #[arg(long, default_value_t = GeodesicConfig::default().tolerance, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = GeodesicConfig::default().tolerance, allow_hyphen_values = true)]
     tolerance: f64,
     /// Output directory.
     #[arg(long, default_value = "runs/geodesic")]

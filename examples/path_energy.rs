@@ -230,8 +230,6 @@ fn with_frame_file(error: String, dir: &Path, t: usize) -> String {
     }
 }
 
-/// A disk of radius 4 moving 16 pixels across a 32×32 grid in 8 steps, against the
-/// cross-dissolve between its first and last frame.
 /// No frame may hold mass on an obstacle: measuring would silently discard it.
 fn check_obstacle_mass(
     obstacle: &Path,
@@ -256,6 +254,9 @@ fn check_obstacle_mass(
     Ok(())
 }
 
+/// A disk of radius 4 moving 16 pixels across a 32×32 grid in 8 steps, against the
+/// cross-dissolve between its first and last frame, checked and measured as a file's paths are
+/// (probe 12: a floor or obstacle the demo could not use went unnamed or unnoticed).
 fn demo(args: &Args) -> Result<(), Box<dyn Error>> {
     let (size, steps, radius) = (32, 8, 4.0);
     let (from, to) = ((16.0, 8.0), (16.0, 24.0));
@@ -266,9 +267,22 @@ fn demo(args: &Args) -> Result<(), Box<dyn Error>> {
         translation.index_axis(Axis(0), steps),
         steps,
     )?;
+    let paths = ndarray::stack(Axis(0), &[translation.view(), dissolve.view()])?;
+    let input = Path::new("the built-in demo");
+    args.measure
+        .check_paths(input, paths.view().insert_axis(Axis(2)))?;
     let measure = path_measure(args, size, size)?;
-    let moving = measure.measure(translation.view().insert_axis(Axis(1)))?;
-    let fading = measure.measure(dissolve.view().insert_axis(Axis(1)))?;
+    if let Some(file) = &args.obstacle {
+        check_obstacle_mass(file, input, &paths, measure.operator().grid())?;
+    }
+    let measured = |path: ndarray::ArrayView3<f64>, p: usize| {
+        measure.measure(path.insert_axis(Axis(1))).map_err(|e| {
+            let error = format!("{}, path {p}: {}", input.display(), args.measure.explain(e));
+            with_obstacle_hint(error.into(), args.obstacle.as_deref())
+        })
+    };
+    let moving = measured(translation.view(), 0)?;
+    let fading = measured(dissolve.view(), 1)?;
     let distance = (to.0 - from.0).hypot(to.1 - from.1);
     let demo = Demo {
         demo: format!(

@@ -81,7 +81,7 @@ struct Args {
     #[arg(
         long,
         default_value_t = 1.0,
-        allow_negative_numbers = true,
+        allow_hyphen_values = true,
         requires = "unbalanced"
     )]
     tau: f64,
@@ -97,10 +97,10 @@ struct Args {
     #[arg(long, default_value_t = 600)]
     epochs: usize,
     /// Weight α of the path energy.
-    #[arg(long, default_value_t = 1e-3, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 1e-3, allow_hyphen_values = true)]
     alpha: f64,
     /// Weight β of MassLoss.
-    #[arg(long, default_value_t = 1e-3, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 1e-3, allow_hyphen_values = true)]
     beta: f64,
     /// Time steps T of the path (T + 1 frames).
     #[arg(long, default_value_t = 10)]
@@ -110,10 +110,10 @@ struct Args {
     energy_size: usize,
     /// Density floor ε: pixel values (in [0, 1]) below it are raised to it before the frames are
     /// rescaled to unit mass and measured.
-    #[arg(long, default_value_t = 1e-3, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 1e-3, allow_hyphen_values = true)]
     epsilon: f64,
     /// Adam learning rate.
-    #[arg(long, default_value_t = 1e-3, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 1e-3, allow_hyphen_values = true)]
     learning_rate: f64,
     /// Compute backend: flex or ndarray (CPU), wgpu (GPU; build with `--features wgpu`).
     #[arg(long, default_value_t = Backend::Flex)]
@@ -495,6 +495,14 @@ fn check_problem(args: &Args, problem: &Problem) -> Result<(), Box<dyn Error>> {
                 format!("{images}: {rows}x{cols} pixels, but {rule}: pass --size, e.g. --size 32")
             }
         }
+        .into());
+    }
+    // Probe 12: 32x48 images measured on the square grid were squashed along their longer
+    // side, and their reported energy was half of what `path_energy` measures on the path.
+    if rows != cols {
+        return Err(format!(
+            "{images}: {rows}x{cols} pixels, but the energy grid is square (--energy-size) and would squash the longer side: crop the images to a square, or pass --size to resample both to one, e.g. --size 32"
+        )
         .into());
     }
     if args.energy_size > rows.min(cols) {

@@ -281,6 +281,9 @@ fn fixtures(dir: &Path) {
         &disk(32, 32, (16.0, 8.0), 4.0),
     )
     .unwrap();
+    // Non-square images (probe 12, Q10).
+    write_gray_png(&f("wide_a.png"), &disk(32, 48, (16.0, 10.0), 5.0)).unwrap();
+    write_gray_png(&f("wide_b.png"), &disk(32, 48, (16.0, 38.0), 5.0)).unwrap();
     // A PNG named like a method's animation (probe 11, F2).
     write_gray_png(
         &f("qs_out").join("plain.gif"),
@@ -784,6 +787,24 @@ fn cases(dir: &Path) -> Vec<Case> {
             ],
             &["--source", "plain.gif", "--out", "would replace it"],
         ),
+        // Probe 12: the built-in demo checks what a file's paths are checked for; negative
+        // values reach the flag's own range check.
+        pe(
+            &["--absolute-floor", "1"],
+            &["--absolute-floor 1", "built-in demo"],
+        ),
+        pe(
+            &["--obstacle", &p("wall_mid.png")],
+            &["--obstacle", "wall_mid.png", "built-in demo"],
+        ),
+        pe(&[&ok, "--mass", "-inf"], &["--mass -inf", "out of range"]),
+        pe(&[&ok, "--tau", "-0.5"], &["--tau", "out of range"]),
+        ev(&[&img_ok, "--w2", "-5"], &["--w2 -5", "out of range"]),
+        // Probe 12: a square energy grid would squash non-square images.
+        q(
+            &["--source", &p("wide_a.png"), "--target", &p("wide_b.png")],
+            &["wide_a.png", "32x48", "square"],
+        ),
         // Probe 11: the path-energy run without its path energy.
         q(&["--alpha", "0"], &["--alpha 0", "above 0"]),
         q(&["--alpha", "-0"], &["--alpha 0", "above 0"]),
@@ -958,7 +979,7 @@ fn every_binary_refuses_bad_input_by_name_and_leaves_nothing_behind() {
     fixtures(&dir);
     let outs = scratch("outs");
     let cases = cases(&dir);
-    assert!(cases.len() >= 195, "{} cases", cases.len());
+    assert!(cases.len() >= 201, "{} cases", cases.len());
     let failures: Vec<String> = cases
         .iter()
         .enumerate()

@@ -162,17 +162,17 @@ pub struct CommonArgs {
     pub batch_size: Option<usize>,
     /// Adam step of every network of every method. Left out, ACAI keeps its published 1e-4
     /// and the others take the benchmark's rate.
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, allow_hyphen_values = true)]
     pub learning_rate: Option<f64>,
     /// Test pairs interpolated by every method.
     #[arg(long)]
     pub test_pairs: Option<usize>,
     /// Weight α of the path energy (0 trains the plain autoencoder).
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, allow_hyphen_values = true)]
     pub alpha: Option<f64>,
     /// Weight β of the VAE's KL term in its per-image ELBO: 1 (the default) is the VAE, larger
     /// a β-VAE, smaller keeps more of each image in its code.
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, allow_hyphen_values = true)]
     pub beta: Option<f64>,
     /// AEAI's weights λ_A,λ_C,λ_S of its summed adversarial, cycle and smoothness terms
     /// (the paper's 1e-2,1e-2,1e-1, the default); a 0 leaves a term out, as the paper's ablation
@@ -180,7 +180,7 @@ pub struct CommonArgs {
     #[arg(
         long,
         value_delimiter = ',',
-        allow_negative_numbers = true,
+        allow_hyphen_values = true,
         value_name = "λ_A,λ_C,λ_S"
     )]
     pub aeai_weights: Option<Vec<f64>>,
@@ -670,6 +670,7 @@ impl<'a> Experiment<'a> {
             test.frames,
             rows.max(cols),
         )?;
+        announce_long_scoring(pairs, test.frames, rows * cols);
         let images: Tensor<4> = from_array(images.view().into_dyn(), &self.device)?;
         let yardstick = Yardstick::new(test)?;
         if let Some(exact) = &test.exact {
@@ -871,6 +872,24 @@ fn endpoint_mse(paths: ArrayView5<f64>, test: &TestPaths) -> f64 {
         .map(|(a, b)| (a - *b).mapv(|d| d * d).sum())
         .sum();
     squared / (2 * test.sources.len()) as f64
+}
+
+/// Decoding and scoring one method's test paths took about this long per pixel of every frame:
+/// `mnist --quick --method baseline --frames 130 --test-pairs 500`, 500 paths of 131 frames of
+/// 32×32, ran for 124 s (docs/reliability.md), 1.85e-6 s per pixel.
+const SECONDS_PER_SCORED_PIXEL: f64 = 1.85e-6;
+
+/// Says, before any training, how long each method's test paths will take to decode and score
+/// when that is over a minute: at the bounds of `--test-pairs` and `--frames` it is minutes per
+/// method, after a training of seconds (probe 12, M13).
+fn announce_long_scoring(pairs: usize, frames: usize, pixels: usize) {
+    let estimate = (pairs * frames * pixels) as f64 * SECONDS_PER_SCORED_PIXEL;
+    if estimate > LONG_TRAINING_SECONDS {
+        crate::support::print_to_stderr(&format!(
+            "note: decoding and scoring {pairs} test paths of {frames} frames will take about {:.1} min per method after its training (fewer --test-pairs or --frames shorten it)",
+            estimate / 60.0
+        ));
+    }
 }
 
 /// A method's training that will run past [`LONG_TRAINING_SECONDS`] says so once its first

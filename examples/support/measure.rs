@@ -25,11 +25,11 @@ pub struct MeasureArgs {
     #[arg(long, default_value = "midpoint")]
     pub time_weights: TimeWeights,
     /// Measure the unbalanced energy (mass may also appear or vanish) with this source weight τ.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub tau: Option<f64>,
     /// Mass every frame of every channel is rescaled to before measuring (1 makes T·J an
     /// estimate of W₂² in pixels²).
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = 1.0, allow_hyphen_values = true)]
     pub mass: f64,
     /// Measure the frames as given, without rescaling them to --mass.
     #[arg(long, conflicts_with = "mass")]
@@ -38,11 +38,16 @@ pub struct MeasureArgs {
     /// to it, so that mass never crosses empty cells. It adds at most FLOOR × the frame's mass;
     /// the default 1e-6 moves a calibrated measurement by less than 1e-6. A frame without mass
     /// is an error.
-    #[arg(long, default_value_t = DEFAULT_RELATIVE_FLOOR, conflicts_with = "absolute_floor")]
+    #[arg(
+        long,
+        default_value_t = DEFAULT_RELATIVE_FLOOR,
+        conflicts_with = "absolute_floor",
+        allow_hyphen_values = true
+    )]
     pub floor: f64,
     /// Absolute density floor instead (in the frames' units, the training's ε): densities below
     /// it are raised to it, whatever the frame's brightness.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub absolute_floor: Option<f64>,
 }
 

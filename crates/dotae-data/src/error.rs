@@ -75,6 +75,21 @@ pub enum DataError {
         second: PathBuf,
     },
 
+    /// A frame file's name holds a number with a sign or a decimal point: frames are ordered
+    /// by the whole numbers in their names, which would read `f-2` after `f-1` and `f1.5`
+    /// before `f1`.
+    #[error(
+        "{path}: frames are ordered by the whole numbers in their names, and this name's {what} would be read as text ({example}): name the frames with whole numbers, such as f0.png, f1.png, f2.png"
+    )]
+    FrameNumberNotWhole {
+        /// The frame file.
+        path: PathBuf,
+        /// What makes its number ambiguous.
+        what: &'static str,
+        /// How the order would go wrong.
+        example: &'static str,
+    },
+
     /// A directory meant to hold a path's frames contains no `*.png` file.
     #[error("{path} holds no PNG frames")]
     NoFrames {

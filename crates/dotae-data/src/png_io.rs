@@ -346,6 +346,13 @@ pub fn png_frame_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, DataError>
                 .is_some_and(|n| !n.as_encoded_bytes().starts_with(b"."))
         })
         .collect();
+    let stems: Vec<&[u8]> = files
+        .iter()
+        .filter_map(|f| Some(f.file_stem()?.as_encoded_bytes()))
+        .collect();
+    if let Some(error) = files.iter().find_map(|file| number_not_whole(file, &stems)) {
+        return Err(error);
+    }
     files.sort_by(|a, b| natural_order(a.as_os_str(), b.as_os_str()));
     // `f1.png` and `f01.png` number one frame: which comes first would be a guess.
     if let Some(pair) = files.windows(2).find(|pair| {
@@ -358,6 +365,33 @@ pub fn png_frame_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, DataError>
         });
     }
     Ok(files)
+}
+
+/// The error for a frame name whose number the natural order would misread: one with a
+/// decimal point (`f1.5`, read as `f1` then `.5`), or a minus sign where another frame has a
+/// number without one at the same place (`f-2`, `f-1`, `f0`: read as 2, 1, 0). A dash before
+/// every frame's number (`frame-1`, `frame-2`) is a separator and orders as meant.
+fn number_not_whole(file: &Path, stems: &[&[u8]]) -> Option<DataError> {
+    let stem = file.file_stem()?.as_encoded_bytes();
+    let digit_at = |name: &[u8], i: usize| name.get(i).is_some_and(u8::is_ascii_digit);
+    let (what, example) = (0..stem.len()).find_map(|i| match stem[i] {
+        b'-' if digit_at(stem, i + 1)
+            && stems
+                .iter()
+                .any(|other| other.starts_with(&stem[..i]) && digit_at(other, i)) =>
+        {
+            Some(("minus sign", "f-2 after f-1"))
+        }
+        b'.' if i > 0 && digit_at(stem, i - 1) && digit_at(stem, i + 1) => {
+            Some(("decimal point", "f1.5 before f1"))
+        }
+        _ => None,
+    })?;
+    Some(DataError::FrameNumberNotWhole {
+        path: file.to_path_buf(),
+        what,
+        example,
+    })
 }
 
 /// Orders names by their text, except that runs of ASCII digits compare by their value (then,

@@ -218,6 +218,32 @@ fn png_frames_order_numbers_by_value_and_skip_hidden_files() {
     );
 }
 
+/// Numbers the natural order would misread are refused, naming the file (probe 12): a decimal
+/// point (`f1.5` would come before `f1`) and a minus sign beside unsigned numbers (`f-2`, `f-1`,
+/// `f0` would read 2, 1, 0). A dash before every frame's number is a separator.
+#[test]
+fn png_frame_numbers_must_be_whole() {
+    let frame = Array2::from_elem((2, 2), 0.5);
+    let folder = |name: &str, files: &[&str]| {
+        let dir = scratch(name);
+        for file in files {
+            write_gray_png(&dir.join(file), &frame).unwrap();
+        }
+        dir
+    };
+    let decimal = folder("decimal", &["f1.png", "f1.5.png", "f2.png"]);
+    let err = read_png_frames(&decimal).unwrap_err().to_string();
+    assert!(
+        err.contains("f1.5.png") && err.contains("decimal point"),
+        "{err}"
+    );
+    let signed = folder("signed", &["f-2.png", "f-1.png", "f0.png"]);
+    let err = read_png_frames(&signed).unwrap_err().to_string();
+    assert!(err.contains("f-") && err.contains("minus sign"), "{err}");
+    let dashed = folder("dashed", &["frame-1.png", "frame-2.png", "frame-10.png"]);
+    assert_eq!(read_png_frames(&dashed).unwrap().dim(), (3, 2, 2));
+}
+
 #[test]
 fn png_frames_are_read_in_name_order_and_must_share_a_size() {
     let dir = scratch("frames");
