@@ -225,6 +225,9 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let output = Output::stage(&args.out)?;
     let out = output.dir();
     let device = args.backend.training_device()?;
+    if let Some(note) = args.backend.speed_note() {
+        support::print_to_stderr(&format!("note: {note}"));
+    }
     let pair = stack(Axis(0), &[problem.source.view(), problem.target.view()])?;
     let images = from_array::<4>(pair.into_dyn().view(), &device)?;
     let mut runs = Vec::new();

@@ -800,6 +800,9 @@ fn cases(dir: &Path) -> Vec<Case> {
         pe(&[&ok, "--mass", "-inf"], &["--mass -inf", "out of range"]),
         pe(&[&ok, "--tau", "-0.5"], &["--tau", "out of range"]),
         ev(&[&img_ok, "--w2", "-5"], &["--w2 -5", "out of range"]),
+        // Probe 13: a negative whole number is refused by its flag, not taken for a flag.
+        q(&["--epochs", "-5"], &["--epochs", "'-5'"]),
+        bm(&["--seed", "-1"], &["--seed", "'-1'"]),
         // Probe 12: a square energy grid would squash non-square images.
         q(
             &["--source", &p("wide_a.png"), "--target", &p("wide_b.png")],
@@ -979,7 +982,7 @@ fn every_binary_refuses_bad_input_by_name_and_leaves_nothing_behind() {
     fixtures(&dir);
     let outs = scratch("outs");
     let cases = cases(&dir);
-    assert!(cases.len() >= 201, "{} cases", cases.len());
+    assert!(cases.len() >= 203, "{} cases", cases.len());
     let failures: Vec<String> = cases
         .iter()
         .enumerate()

@@ -628,6 +628,9 @@ impl<'a> Experiment<'a> {
         out: &'a Path,
     ) -> Result<Self, Box<dyn Error>> {
         let device = common.backend.training_device()?;
+        if let Some(note) = common.backend.speed_note() {
+            crate::support::print_to_stderr(&format!("note: {note}"));
+        }
         interrupt::install()?;
         let output = Output::stage(out)?;
         Ok(Self {
@@ -921,15 +924,17 @@ impl Pace {
     /// Counts one step; after the first few, the warning if the whole training is long.
     fn step(&mut self) -> Option<String> {
         self.steps += 1;
-        if self.steps != PACED_STEPS {
+        // A short training (a --quick one of 2 steps) is judged after half of its steps.
+        if self.steps != PACED_STEPS.min(self.total_steps.div_ceil(2)) {
             return None;
         }
         let per_step = self.started.elapsed().as_secs_f64() / self.steps as f64;
         let estimate = per_step * self.total_steps as f64;
         (estimate > LONG_TRAINING_SECONDS).then(|| {
             format!(
-                "note: {}: at its first {PACED_STEPS} steps' pace ({per_step:.2} s/step) its {} steps will train for about {:.1} min, then its test paths are scored (--quick runs each method in seconds)",
+                "note: {}: at its first {} steps' pace ({per_step:.2} s/step) its {} steps will train for about {:.1} min, then its test paths are scored",
                 self.method,
+                self.steps,
                 self.total_steps,
                 estimate / 60.0
             )

@@ -17,7 +17,15 @@ pub fn print(text: &str) -> Result<(), Box<dyn Error>> {
 /// The command line, parsed as clap's `parse` does, except that `--help` or `--version` text
 /// that cannot be written (a full or closed stdout) exits 1 with a message, not 0 in silence.
 pub fn parse_args<T: clap::Parser>() -> T {
-    match T::try_parse() {
+    // A negative number is a value, so that `--epochs -5` is refused by `--epochs`' own parser,
+    // naming the flag, not taken for an unknown flag `-5` (probe 13).
+    let command = <T as clap::CommandFactory>::command()
+        .allow_negative_numbers(true)
+        .mut_subcommands(|sub| sub.allow_negative_numbers(true));
+    let parsed = command
+        .try_get_matches()
+        .and_then(|mut matches| <T as clap::FromArgMatches>::from_arg_matches_mut(&mut matches));
+    match parsed {
         Ok(args) => args,
         Err(e)
             if matches!(

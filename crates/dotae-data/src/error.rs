@@ -90,6 +90,15 @@ pub enum DataError {
         example: &'static str,
     },
 
+    /// A folder of PNG frames holds an image in another format, which would be left out.
+    #[error(
+        "{path} is not a PNG: a folder of frames is read from its *.png files, and this frame would be left out of the path; convert it to PNG, or move it out of the folder"
+    )]
+    FrameNotPng {
+        /// The image file that is not a PNG.
+        path: PathBuf,
+    },
+
     /// A directory meant to hold a path's frames contains no `*.png` file.
     #[error("{path} holds no PNG frames")]
     NoFrames {

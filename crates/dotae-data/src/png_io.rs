@@ -330,21 +330,42 @@ pub fn png_size(path: &Path) -> Result<(usize, usize), DataError> {
     Ok((height as usize, width as usize))
 }
 
+/// Image formats a folder of frames may not hold beside its PNGs: each would be a frame left out.
+const OTHER_IMAGE_FORMATS: [&str; 10] = [
+    "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "webp", "pgm", "ppm", "npy",
+];
+
 /// The PNG files [`read_png_frames`] reads from `dir`, in the order it reads them: frame `t` of
-/// the path is `png_frame_files(dir)[t]`.
+/// the path is `png_frame_files(dir)[t]`. Another image file in `dir` (`f1.jpg`) is an error,
+/// since the path would be measured without it.
 pub fn png_frame_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, DataError> {
     let entries = std::fs::read_dir(dir).map_err(|source| DataError::Read {
         path: dir.to_path_buf(),
         source,
     })?;
     // Hidden files are left out: editors' and macOS's `._name.png` companions are no frames.
-    let mut files: Vec<_> = entries
+    let paths: Vec<_> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("png")))
         .filter(|p| {
             p.file_name()
                 .is_some_and(|n| !n.as_encoded_bytes().starts_with(b"."))
         })
+        .collect();
+    // A frame in another image format would be skipped and the path measured without it.
+    if let Some(other) = paths.iter().find(|p| {
+        p.extension().is_some_and(|x| {
+            OTHER_IMAGE_FORMATS
+                .iter()
+                .any(|known| x.eq_ignore_ascii_case(known))
+        })
+    }) {
+        return Err(DataError::FrameNotPng {
+            path: other.clone(),
+        });
+    }
+    let mut files: Vec<_> = paths
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("png")))
         .collect();
     let stems: Vec<&[u8]> = files
         .iter()

@@ -242,6 +242,13 @@ fn png_frame_numbers_must_be_whole() {
     assert!(err.contains("f-") && err.contains("minus sign"), "{err}");
     let dashed = folder("dashed", &["frame-1.png", "frame-2.png", "frame-10.png"]);
     assert_eq!(read_png_frames(&dashed).unwrap().dim(), (3, 2, 2));
+    // A frame in another format would be left out of the path (probe 13).
+    std::fs::write(dashed.join("frame-3.jpg"), b"not read").unwrap();
+    let err = read_png_frames(&dashed).unwrap_err().to_string();
+    assert!(
+        err.contains("frame-3.jpg") && err.contains("not a PNG"),
+        "{err}"
+    );
 }
 
 #[test]
