@@ -435,8 +435,10 @@ fn geodesic(args: &GeodesicArgs) -> Result<(), Box<dyn Error>> {
     let mut energy_disagrees = false;
     if let Some(estimate) = measured.w2_estimate {
         let ratio = estimate / path.w2_squared;
-        // Equal values agree, 0 and 0 (an image to itself) included, whose ratio is NaN.
+        // Equal values agree, and so do two round-offs of 0 (an image to itself: 3.9e-35
+        // against 0, probe 14), whose ratio says nothing.
         let agree = estimate == path.w2_squared
+            || both_negligible(estimate, path.w2_squared)
             || (GEODESIC_AGREEMENT..=1.0 / GEODESIC_AGREEMENT).contains(&ratio);
         energy_disagrees = !agree;
         if !agree {
@@ -457,8 +459,9 @@ fn geodesic(args: &GeodesicArgs) -> Result<(), Box<dyn Error>> {
     };
     if let Some(exact) = exact_w2_squared {
         let ratio = path.w2_squared / exact;
-        // An image to itself: 0 against 0, whose ratio is NaN.
+        // An image to itself: 0 against 0, or round-off against 0.
         let agree = path.w2_squared == exact
+            || both_negligible(path.w2_squared, exact)
             || (1.0 / GEODESIC_EXACT_AGREEMENT..=GEODESIC_EXACT_AGREEMENT).contains(&ratio);
         if !agree {
             let why = match path.converged && !energy_disagrees {
@@ -751,6 +754,15 @@ fn smallest_epsilon_hint(images: &[Array2<f64>]) -> String {
 /// barycentre may lie before it is called a blend: entropic blur costs a few per cent (two 32×32 disks 16 px apart: 64.9 and 65.6 against
 /// 64 at ε = 4e-3 and 2e-3), a near-mixture almost twice (119.9 at 1.1e-3; a mixture costs 2×).
 const BARYCENTRE_COST_SLACK: f64 = 1.25;
+
+/// A squared distance below this many pixels² (a unit mass moved a millionth of a pixel) is
+/// round-off of 0: two such values are not compared by their ratio.
+const NEGLIGIBLE_W2: f64 = 1e-12;
+
+/// Whether both squared distances are round-offs of 0.
+fn both_negligible(a: f64, b: f64) -> bool {
+    a.abs() < NEGLIGIBLE_W2 && b.abs() < NEGLIGIBLE_W2
+}
 
 /// The smallest ratio of dotae-energy's `T·J` of a geodesic's frames to the solver's own W₂²
 /// (and the inverse of the largest) taken for agreement: on converged geodesics they differ by

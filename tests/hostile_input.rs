@@ -281,6 +281,9 @@ fn fixtures(dir: &Path) {
         &disk(32, 32, (16.0, 8.0), 4.0),
     )
     .unwrap();
+    // A wall drawn in gray, below the 0.5 that makes a wall (probe 14).
+    let gray_wall = Array2::from_shape_fn((32, 32), |(_, j)| if j == 16 { 0.4 } else { 0.0 });
+    write_gray_png(&f("gray_wall.png"), &gray_wall).unwrap();
     // Non-square images (probe 12, Q10).
     write_gray_png(&f("wide_a.png"), &disk(32, 48, (16.0, 10.0), 5.0)).unwrap();
     write_gray_png(&f("wide_b.png"), &disk(32, 48, (16.0, 38.0), 5.0)).unwrap();
@@ -800,6 +803,15 @@ fn cases(dir: &Path) -> Vec<Case> {
         pe(&[&ok, "--mass", "-inf"], &["--mass -inf", "out of range"]),
         pe(&[&ok, "--tau", "-0.5"], &["--tau", "out of range"]),
         ev(&[&img_ok, "--w2", "-5"], &["--w2 -5", "out of range"]),
+        // Probe 14: a mask without walls; a wall across the built-in problem's exact path.
+        q(
+            &["--obstacle", &p("gray_wall.png")],
+            &["--obstacle", "gray_wall.png", "no wall"],
+        ),
+        q(
+            &["--obstacle", &p("wall_mid.png")],
+            &["--obstacle", "wall_mid.png", "exact path"],
+        ),
         // Probe 13: a negative whole number is refused by its flag, not taken for a flag.
         q(&["--epochs", "-5"], &["--epochs", "'-5'"]),
         bm(&["--seed", "-1"], &["--seed", "'-1'"]),
@@ -982,7 +994,7 @@ fn every_binary_refuses_bad_input_by_name_and_leaves_nothing_behind() {
     fixtures(&dir);
     let outs = scratch("outs");
     let cases = cases(&dir);
-    assert!(cases.len() >= 203, "{} cases", cases.len());
+    assert!(cases.len() >= 205, "{} cases", cases.len());
     let failures: Vec<String> = cases
         .iter()
         .enumerate()

@@ -36,8 +36,21 @@ pub fn read_obstacle_mask(
         )
         .into());
     }
-    Ok(mask.mapv(|v| v > 0.5))
+    let walls = mask.mapv(|v| v > WALL_ABOVE);
+    // A mask without walls would change nothing, and the run would report it as used.
+    if !walls.iter().any(|&w| w) {
+        let brightest = mask.fold(0.0f64, |a, &v| a.max(v));
+        return Err(format!(
+            "--obstacle {} has no wall: its walls are the pixels brighter than {WALL_ABOVE}, and its brightest is {brightest:.3}; draw the walls in white",
+            file.display()
+        )
+        .into());
+    }
+    Ok(walls)
 }
+
+/// Mask pixels brighter than this are walls.
+const WALL_ABOVE: f64 = 0.5;
 
 /// `error` of a run with `--obstacle file`, when there is one, prefixed with the flag and the
 /// rule that walls most often break: measured paths need equal mass on each side of a wall.

@@ -126,10 +126,18 @@ impl Output {
         }
         for entry in entries {
             let target = self.out.join(entry.file_name());
+            // Name the entry that could not be replaced (probe 14: an immutable metrics.json).
+            let fail_at = |e: std::io::Error| {
+                format!(
+                    "cannot publish to --out {}: {}: {e}",
+                    self.out.display(),
+                    target.display()
+                )
+            };
             if target.is_dir() && entry.path().is_dir() {
-                std::fs::remove_dir_all(&target).map_err(fail)?;
+                std::fs::remove_dir_all(&target).map_err(fail_at)?;
             }
-            std::fs::rename(entry.path(), &target).map_err(fail)?;
+            std::fs::rename(entry.path(), &target).map_err(fail_at)?;
         }
         std::fs::remove_file(self.staging.join(LOCK_NAME)).map_err(fail)?;
         std::fs::remove_dir(&self.staging).map_err(fail)?;
