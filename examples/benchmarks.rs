@@ -70,12 +70,14 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     // scenes 16.
     check_range("--size", args.size, MIN_POLE_SIZE, MAX_IMAGE_SIDE)
         .map_err(|e| format!("{e} (the pole scenes need {MIN_POLE_SIZE} pixels)"))?;
-    check_path_values(
-        "--pairs, --frames and --size",
-        args.pairs,
-        args.frames.max(LINE_FRAMES),
-        args.size,
-    )?;
+    // The lines references keep their own frames, so below them --frames cannot help.
+    let flags = match args.frames < LINE_FRAMES {
+        true => format!(
+            "--pairs and --size (the lines references have {LINE_FRAMES} frames whatever --frames is)"
+        ),
+        false => "--pairs, --frames and --size".to_string(),
+    };
+    check_path_values(&flags, args.pairs, args.frames.max(LINE_FRAMES), args.size)?;
     let output = Output::stage(&args.out)?;
     // A signal stops the run between its parts; dropping the output removes what was staged.
     interrupt::install()?;

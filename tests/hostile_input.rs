@@ -612,6 +612,11 @@ fn cases(dir: &Path) -> Vec<Case> {
             ],
             &["--intervals", "one_interval.json", "1 sources", "2 paths"],
         ),
+        // Probe 15: a binary file given as --intervals.
+        ev(
+            &[&img_ok, "--benchmark", "pole", "--intervals", &img_ok],
+            &["--intervals", "img_ok.npy", "not a text file", "sources"],
+        ),
         ev(
             &[&img_ok, "--benchmark", "pole", "--intervals", "/dev/zero"],
             &["--intervals", "/dev/zero", "not a regular file"],
@@ -994,7 +999,7 @@ fn every_binary_refuses_bad_input_by_name_and_leaves_nothing_behind() {
     fixtures(&dir);
     let outs = scratch("outs");
     let cases = cases(&dir);
-    assert!(cases.len() >= 205, "{} cases", cases.len());
+    assert!(cases.len() >= 206, "{} cases", cases.len());
     let failures: Vec<String> = cases
         .iter()
         .enumerate()
@@ -1063,6 +1068,14 @@ fn path_energy_warns_about_readings_that_measure_nothing() {
         "{stderr}"
     );
     assert!(!stderr.contains("do not move"), "{stderr}");
+    // Two frames are a jump, whose energy is no W₂² estimate (probe 15).
+    let jump_file = dir.join("jump.npy");
+    write_npy(&jump_file, &faint.select(Axis(0), &[0, 4])).unwrap();
+    let stderr = path_energy_stderr(&jump_file);
+    assert!(
+        stderr.contains("its paths have 2 frames") && stderr.contains("no W₂² estimate"),
+        "{stderr}"
+    );
     // A frame without mass is an error naming it, not also a faint frame (probe 10, PE14).
     let mut empty = faint.clone();
     empty.slice_mut(ndarray::s![2, .., ..]).fill(0.0);

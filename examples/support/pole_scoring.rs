@@ -7,6 +7,7 @@
 use std::error::Error;
 use std::path::Path;
 
+use dotae::data::DataError;
 use dotae::data::pole::{PoleDataset, PoleGrid, PoleParams, pole_dataset, pole_path};
 use dotae::metrics::{AeaiDataset, MeanStd, spearman};
 use ndarray::{Array2, ArrayView5, Axis, stack};
@@ -49,13 +50,14 @@ impl Intervals {
         paths: usize,
     ) -> Result<(Vec<PoleParams>, Vec<PoleParams>), Box<dyn Error>> {
         let named = |e: &dyn std::fmt::Display| format!("{flag} {}: {e}", file.display());
-        let text = dotae::data::read_text(file, MAX_INTERVALS_BYTES)
-            .map_err(|e| format!("{flag}: {e}"))?;
-        let intervals: Intervals = serde_json::from_str(&text).map_err(|e| {
-            named(&format!(
-                "{e}: expected {{\"sources\": [[elevation, azimuth], …], \"targets\": […]}}, as a pole run writes it"
-            ))
+        let expected = "expected {\"sources\": [[elevation, azimuth], …], \"targets\": […]}, as a pole run writes it";
+        let text = dotae::data::read_text(file, MAX_INTERVALS_BYTES).map_err(|e| match e {
+            // A binary file (a PNG, an .npy): say what the flag takes.
+            DataError::NotText { .. } => format!("{flag}: {e}: {expected}"),
+            _ => format!("{flag}: {e}"),
         })?;
+        let intervals: Intervals =
+            serde_json::from_str(&text).map_err(|e| named(&format!("{e}: {expected}")))?;
         if intervals.sources.len() != paths || intervals.targets.len() != paths {
             return Err(named(&format!(
                 "{} sources and {} targets, but the paths file holds {paths} paths: one interval per path",

@@ -90,6 +90,13 @@ pub enum DataError {
         example: &'static str,
     },
 
+    /// A file read as text is not UTF-8 (a PNG or `.npy` given where text is expected).
+    #[error("{path} is not a text file (its bytes are not UTF-8)")]
+    NotText {
+        /// The file.
+        path: PathBuf,
+    },
+
     /// A folder of PNG frames holds an image in another format, which would be left out.
     #[error(
         "{path} is not a PNG: a folder of frames is read from its *.png files, and this frame would be left out of the path; convert it to PNG, or move it out of the folder"

@@ -46,7 +46,12 @@ pub fn read_text(path: &Path, max_bytes: u64) -> Result<String, DataError> {
     let mut text = String::new();
     file.take(max_bytes + 1)
         .read_to_string(&mut text)
-        .map_err(read_err)?;
+        .map_err(|source| match source.kind() {
+            std::io::ErrorKind::InvalidData => DataError::NotText {
+                path: path.to_path_buf(),
+            },
+            _ => read_err(source),
+        })?;
     crate::error::check_limit(
         path,
         "bytes of text",
