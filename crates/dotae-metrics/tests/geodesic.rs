@@ -217,15 +217,15 @@ proptest! {
         prop_assert_eq!(itself.energy_ratio, 1.0);
     }
 
-    /// A translated image's W₂² is the squared shift, and the centres' bound attains it; the
-    /// discrete geodesic energy (`T·J`, which overestimates W₂² slightly) stays above the bound
-    /// for any pair of random positive images.
+    /// A translated image's W₂² is the squared shift, and the centres' bound attains it.
+    /// (The discrete energy of a two-frame jump is no upper bound to compare it with: on
+    /// random 5×5 images it fell below the bound, 0.81 against 1.11.)
     #[test]
-    fn the_centre_shift_bounds_w2_from_below(
-        values in prop::collection::vec(0.05f64..1.0, 2 * 5 * 5),
+    fn the_centre_shift_bound_is_exact_for_translations(
+        values in prop::collection::vec(0.05f64..1.0, 5 * 5),
         shift in (0usize..4, 0usize..4),
     ) {
-        let image = Array2::from_shape_vec((5, 5), values[..25].to_vec()).unwrap();
+        let image = Array2::from_shape_vec((5, 5), values).unwrap();
         let mut first = ndarray::Array3::zeros((1, 9, 9));
         let mut last = ndarray::Array3::zeros((1, 9, 9));
         first.slice_mut(ndarray::s![0, 0..5, 0..5]).assign(&image);
@@ -233,14 +233,9 @@ proptest! {
         let squared = (shift.0 * shift.0 + shift.1 * shift.1) as f64;
         let bound = w2_lower_bound(first.view(), last.view()).unwrap();
         prop_assert!((bound - squared).abs() <= 1e-9 * (1.0 + squared), "{} vs {}", bound, squared);
-
-        let other = Array2::from_shape_vec((5, 5), values[25..].to_vec()).unwrap();
-        let path = ndarray::stack(Axis(0), &[image.view(), other.view()]).unwrap().insert_axis(Axis(1));
-        let operator = PathEnergy::unit_mass(5, 5).unwrap();
-        let cost = path_energy(path.view(), &operator).unwrap();
-        let ends = |t: usize| path.index_axis(Axis(0), t).to_owned();
-        let bound = w2_lower_bound(ends(0).view(), ends(1).view()).unwrap();
-        prop_assert!(cost >= bound * (1.0 - 1e-9), "T·J {} below the bound {}", cost, bound);
+        // Scaling either image does not move its centre.
+        let scaled = w2_lower_bound((&first * 3.0).view(), last.view()).unwrap();
+        prop_assert!((scaled - bound).abs() <= 1e-9 * (1.0 + squared));
     }
 }
 
