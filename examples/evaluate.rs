@@ -209,7 +209,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     if energies.is_empty() {
         let (frame, channel) = first_blank_frame(paths.index_axis(Axis(0), 0)).unwrap_or_default();
         return Err(format!(
-            "{}: every path has a black frame or channel (no value reaches half a gray level, {BLANK_BELOW:e}; path 0: frame {frame}, channel {channel}), and each channel is measured as a density of its own: there is no motion to measure",
+            "{}: every path has a black frame or channel (no value reaches half a gray level, {BLANK_BELOW:e}; path 0: frame {frame}, channel {channel}), and each channel is measured as a density of its own, which a black one cannot be: for colour paths with an empty channel, drop that channel or convert the paths to gray",
             args.paths.display()
         )
         .into());
