@@ -1,4 +1,5 @@
-//! SIGINT, SIGTERM and SIGHUP: the first one asks the run to stop after its current training step,
+//! SIGINT, SIGTERM, SIGHUP, SIGUSR1 and SIGUSR2 (each of which ends a process by default): the
+//! first one asks the run to stop after its current training step,
 //! keep its last good checkpoints and exit non-zero; a second one ends the process at once
 //! (exit 128 + the signal), leaving its staging directory for the next run with the same `--out`
 //! to remove. The same signal again within a second counts as the first delivered twice.
@@ -46,10 +47,17 @@ fn monotonic_ms() -> u64 {
     (now.tv_sec as u64) * 1000 + (now.tv_nsec as u64) / 1_000_000 + 1
 }
 
-/// Installs the handler for SIGINT, SIGTERM and SIGHUP (a closed terminal); call once, before
+/// Installs the handler for SIGINT, SIGTERM, SIGHUP (a closed terminal), SIGUSR1 and SIGUSR2
+/// (probe 16: SIGUSR1 ended a run like SIGKILL, leaving its staging folder); call once, before
 /// training.
 pub fn install() -> Result<(), Box<dyn Error>> {
-    for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+    for signal in [
+        libc::SIGINT,
+        libc::SIGTERM,
+        libc::SIGHUP,
+        libc::SIGUSR1,
+        libc::SIGUSR2,
+    ] {
         // SAFETY: `on_signal` is an `extern "C" fn(c_int)` that only touches an atomic and
         // calls `_exit`, both async-signal-safe.
         let previous = unsafe {
