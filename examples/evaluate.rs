@@ -384,6 +384,27 @@ fn lines(file: &Path, paths: ArrayView5<f64>, lines: Lines) -> Result<Value, Box
         .scorer(size)
         .map_err(|e| format!("--benchmark lines on {}: {e}", file.display()))?;
     let scores = scorer.score(paths)?;
+    // Probe 16: ACAI's lines scored by dotae's rules passed as lines, at 0.11 against 4.5e-8.
+    let own = scorer.end_distances(paths)?.mean().unwrap_or(0.0);
+    let other = lines.other();
+    let theirs = other
+        .scorer(size)
+        .and_then(|s| s.end_distances(paths))?
+        .mean()
+        .unwrap_or(0.0);
+    if theirs < RENDERER_MARGIN * own {
+        let name = |l: Lines| {
+            l.to_possible_value()
+                .map_or_else(String::new, |v| v.get_name().to_string())
+        };
+        support::print_to_stderr(&format!(
+            "warning: {}: the paths' ends are nearer {}'s lines than the {} lines they are scored against (mean cosine distance on [-1, 1] {theirs:.2e} against {own:.2e}): if they were drawn by that renderer, score them with --lines {}",
+            file.display(),
+            name(other),
+            name(lines),
+            name(other)
+        ));
+    }
     let far = &scores.far_from_lines_paths;
     if !far.is_empty() {
         support::print_to_stderr(&format!(
@@ -397,6 +418,11 @@ fn lines(file: &Path, paths: ArrayView5<f64>, lines: Lines) -> Result<Value, Box
     }
     Ok(serde_json::to_value(scores)?)
 }
+
+/// Ends nearer the other renderer's lines than this fraction of their distance to the chosen
+/// renderer's are taken for the other renderer's lines: exact lines sit at about 1e-7 of their
+/// own renderer's bank and 1e-3 to 1e-2 of the other's, a trained model's blur near both.
+const RENDERER_MARGIN: f64 = 0.5;
 
 /// AEAI metrics on the pole scenes. Each path's endpoints are the given `intervals` or, without
 /// them, the nearest scenes of the data set to its first and last frame; the ground truth is

@@ -8,7 +8,7 @@ use clap::ValueEnum;
 use dotae::data::lines::line_bank;
 use dotae::data::{ACAI_BANK_LINES, acai_line_bank};
 use dotae::metrics::{LinesBank, LinesProtocol};
-use ndarray::{Array5, ArrayView5, Axis};
+use ndarray::{Array2, Array5, ArrayView5, Axis};
 use serde::Serialize;
 
 /// Which lines a run draws and how they are scored.
@@ -97,14 +97,7 @@ impl LinesScorer {
     pub fn score(&self, paths: ArrayView5<f64>) -> Result<LinesScores, Box<dyn Error>> {
         let score = self.bank.score(paths)?;
         let count = score.smoothness_per_path.len();
-        let last = score.distances.ncols().saturating_sub(1);
-        let end_distances = match &self.ends_bank {
-            None => score.distances.select(Axis(1), &[0, last]),
-            Some(bank) => {
-                bank.score(paths.select(Axis(1), &[0, last]).view())?
-                    .distances
-            }
-        };
+        let end_distances = self.end_distances(paths)?;
         let far_from_lines_paths = (0..count)
             .filter(|&p| end_distances[[p, 0]].max(end_distances[[p, 1]]) > self.flat_distance)
             .collect();
@@ -118,5 +111,24 @@ impl LinesScorer {
             smoothness_defined: count - score.skipped,
             scored_paths: count,
         })
+    }
+
+    /// The cosine distance on `[−1, 1]` of each path's first and last frame to its nearest
+    /// true line, `(P, 2)`.
+    pub fn end_distances(&self, paths: ArrayView5<f64>) -> Result<Array2<f64>, Box<dyn Error>> {
+        let last = paths.len_of(Axis(1)).saturating_sub(1);
+        let ends = paths.select(Axis(1), &[0, last]);
+        let bank = self.ends_bank.as_ref().unwrap_or(&self.bank);
+        Ok(bank.score(ends.view())?.distances)
+    }
+}
+
+impl Lines {
+    /// The other renderer.
+    pub fn other(self) -> Lines {
+        match self {
+            Lines::Acai => Lines::Dotae,
+            Lines::Dotae => Lines::Acai,
+        }
     }
 }
