@@ -386,7 +386,10 @@ fn lines(file: &Path, paths: ArrayView5<f64>, lines: Lines) -> Result<Value, Box
     let scores = scorer.score(paths)?;
     // Probe 16: ACAI's lines scored by dotae's rules passed as lines, at 0.11 against 4.5e-8.
     let own = scorer.end_distances(paths)?.mean().unwrap_or(0.0);
-    let other = lines.other();
+    let other = match lines {
+        Lines::Acai => Lines::Dotae,
+        Lines::Dotae => Lines::Acai,
+    };
     let theirs = other
         .scorer(size)
         .and_then(|s| s.end_distances(paths))?

@@ -122,13 +122,3 @@ impl LinesScorer {
         Ok(bank.score(ends.view())?.distances)
     }
 }
-
-impl Lines {
-    /// The other renderer.
-    pub fn other(self) -> Lines {
-        match self {
-            Lines::Acai => Lines::Dotae,
-            Lines::Dotae => Lines::Acai,
-        }
-    }
-}
