@@ -1642,7 +1642,8 @@ fn resource_limits_are_write_errors_that_leave_nothing() {
 /// The next run for an `--out` removes its abandoned staging folders (a lock file that no
 /// process holds) and nothing else: not a folder that only looks like one (no lock file: a
 /// user's), and not one whose lock is held — a live run, even in another PID namespace, where
-/// its process id (here one that does not exist) says nothing.
+/// its process id (here one that does not exist) says nothing. While that run lives, the new
+/// one refuses its --out.
 #[test]
 fn only_abandoned_staging_folders_are_removed() {
     let outs = scratch("staging-locks");
@@ -1671,14 +1672,24 @@ fn only_abandoned_staging_folders_are_removed() {
             file
         })
         .collect();
-    let output = Command::new(binary("ot"))
-        .arg("barycentre")
-        .args(&images)
-        .arg("--out")
-        .arg(outs.join("run"))
-        .output()
-        .expect("the binary runs");
-    assert!(output.status.success(), "{output:?}");
+    let run = || {
+        Command::new(binary("ot"))
+            .arg("barycentre")
+            .args(&images)
+            .arg("--out")
+            .arg(outs.join("run"))
+            .output()
+            .expect("the binary runs")
+    };
+    // A live run into the same --out: this one refuses (probe 17), after the clean-up.
+    let output = run();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{output:?}");
+    assert!(
+        stderr.contains("is being written by another run")
+            && stderr.contains(".run.partial-4194303"),
+        "{stderr}"
+    );
     assert!(
         !abandoned.exists(),
         "the abandoned staging folder is still there"
@@ -1691,11 +1702,19 @@ fn only_abandoned_staging_folders_are_removed() {
         live.join(lock).is_file(),
         "a live run's staging folder was removed"
     );
+    assert_eq!(staging_dirs(&outs).len(), 2, "{:?}", staging_dirs(&outs));
+    // Once that run is gone, its folder is abandoned and the next run publishes.
+    drop(held);
+    let output = run();
+    assert!(output.status.success(), "{output:?}");
+    assert!(
+        !live.exists(),
+        "the abandoned staging folder is still there"
+    );
     assert!(
         !outs.join("run").join(lock).exists(),
         "the lock file was published"
     );
-    drop(held);
     let _ = std::fs::remove_dir_all(&outs);
 }
 

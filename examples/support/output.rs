@@ -84,6 +84,22 @@ impl Output {
             let _ = std::fs::remove_dir_all(&staging);
             fail(&e)
         })?;
+        // Two runs into one --out would each report their own results and leave the other's
+        // (probe 17). Checked with this run's lock held, so of two starting together at least
+        // the later one sees the other.
+        if let Some((other, _)) = staging_folders(base, &name)
+            .into_iter()
+            .find(|(folder, held)| *held && *folder != staging)
+        {
+            drop(lock);
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(format!(
+                "--out {} is being written by another run (its staging folder {}): wait for it to finish, or choose another --out",
+                out.display(),
+                other.display()
+            )
+            .into());
+        }
         Ok(Self {
             out: out.to_path_buf(),
             staging,
@@ -259,33 +275,43 @@ fn try_lock(file: &std::fs::File) -> bool {
     unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) == 0 }
 }
 
-/// Removes the staging directories for `--out` `name` in `base` that no run holds: a run
-/// ended at once by a second signal, or killed, cannot clean up after itself, so the next run
-/// for the same `--out` does. A folder is abandoned only when it holds a staging lock file
-/// that nobody holds; a folder without one (a user's, or a run's own just being made) is
-/// left alone.
-fn remove_abandoned_staging(base: &Path, name: &str) {
+/// The staging folders for `--out` `name` in `base` that hold a staging lock file, each with
+/// whether a run holds its lock. A folder without one (a user's, or a run's own just being
+/// made) is not listed.
+fn staging_folders(base: &Path, name: &str) -> Vec<(PathBuf, bool)> {
     let prefix = format!(".{name}.partial-");
     let Ok(entries) = std::fs::read_dir(base) else {
-        return;
+        return Vec::new();
     };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name();
-        let pid = file_name
-            .to_str()
-            .and_then(|n| n.strip_prefix(&prefix))
-            .and_then(|pid| pid.parse::<libc::pid_t>().ok());
-        if pid.is_none() {
-            continue;
-        }
-        let lock = entry.path().join(LOCK_NAME);
-        let is_lock_file = std::fs::symlink_metadata(&lock).is_ok_and(|m| m.is_file());
-        let abandoned = is_lock_file
-            && std::fs::File::open(&lock)
+    entries
+        .flatten()
+        .filter(|entry| {
+            entry
+                .file_name()
+                .to_str()
+                .and_then(|n| n.strip_prefix(&prefix))
+                .is_some_and(|pid| pid.parse::<libc::pid_t>().is_ok())
+        })
+        .filter_map(|entry| {
+            let lock = entry.path().join(LOCK_NAME);
+            if !std::fs::symlink_metadata(&lock).is_ok_and(|m| m.is_file()) {
+                return None;
+            }
+            let free = std::fs::File::open(&lock)
                 .map(|lock| try_lock(&lock))
                 .unwrap_or(false);
-        if abandoned {
-            let _ = std::fs::remove_dir_all(entry.path());
+            Some((entry.path(), !free))
+        })
+        .collect()
+}
+
+/// Removes the staging directories for `--out` `name` in `base` that no run holds: a run
+/// ended at once by a second signal, or killed, cannot clean up after itself, so the next run
+/// for the same `--out` does.
+fn remove_abandoned_staging(base: &Path, name: &str) {
+    for (folder, held) in staging_folders(base, name) {
+        if !held {
+            let _ = std::fs::remove_dir_all(folder);
         }
     }
 }
