@@ -152,7 +152,7 @@ pub const ABSOLUTE_FLOOR: RealRange = RealRange {
 pub const W2: RealRange = RealRange {
     min: 1e-9,
     max: 1e9,
-    why: "it is a squared distance in pixels² (at most 2 × 512² between the images here)",
+    why: "it is a squared distance in pixels², and no images read here are more than 512 a side (2 × 512² pixels² corner to corner; smaller images bound it lower, which is checked once they are read)",
 };
 
 /// `value` of `flag` must lie in `range`; the message names the flag, the range and its reason.
