@@ -385,7 +385,7 @@ fn lines(file: &Path, paths: ArrayView5<f64>, lines: Lines) -> Result<Value, Box
         .map_err(|e| format!("--benchmark lines on {}: {e}", file.display()))?;
     let scores = scorer.score(paths)?;
     // Probe 16: ACAI's lines scored by dotae's rules passed as lines, at 0.11 against 4.5e-8.
-    let own = scorer.end_distances(paths)?.mean().unwrap_or(0.0);
+    let own = scores.end_distances.mean().unwrap_or(0.0);
     let other = match lines {
         Lines::Acai => Lines::Dotae,
         Lines::Dotae => Lines::Acai,

@@ -80,6 +80,12 @@ pub struct LinesScores {
     pub far_from_lines_paths: Vec<usize>,
     /// That flat image's distance to its nearest line, on `[−1, 1]`.
     pub flat_distance: f64,
+    /// Each path's first and last frame's distance to its nearest true line on `[−1, 1]`,
+    /// `(P, 2)`: what the far-from-lines check compares.
+    #[serde(skip)]
+    // Read by `evaluate`'s renderer check; the `lines` experiment includes this module too.
+    #[allow(dead_code)]
+    pub end_distances: Array2<f64>,
 }
 
 /// A bank of true lines at one image size with its rules, prepared once.
@@ -97,11 +103,20 @@ impl LinesScorer {
     pub fn score(&self, paths: ArrayView5<f64>) -> Result<LinesScores, Box<dyn Error>> {
         let score = self.bank.score(paths)?;
         let count = score.smoothness_per_path.len();
-        let end_distances = self.end_distances(paths)?;
+        // ACAI's rules already score every frame on [−1, 1]: their ends are read, not searched
+        // again.
+        let end_distances = match &self.ends_bank {
+            None => {
+                let last = score.distances.ncols().saturating_sub(1);
+                score.distances.select(Axis(1), &[0, last])
+            }
+            Some(_) => self.end_distances(paths)?,
+        };
         let far_from_lines_paths = (0..count)
             .filter(|&p| end_distances[[p, 0]].max(end_distances[[p, 1]]) > self.flat_distance)
             .collect();
         Ok(LinesScores {
+            end_distances,
             far_from_lines_paths,
             flat_distance: self.flat_distance,
             lines: self.lines,
