@@ -126,7 +126,6 @@ fn read_paths(input: &Path) -> Result<Array4<f64>, Box<dyn Error>> {
 
 fn measure(args: &Args, input: &Path) -> Result<(), Box<dyn Error>> {
     let paths = read_paths(input)?;
-    let (_, _, rows, cols) = paths.dim();
     args.measure
         .check_paths(input, paths.view().insert_axis(Axis(2)))?;
     if !input.is_dir() {
@@ -142,9 +141,28 @@ fn measure(args: &Args, input: &Path) -> Result<(), Box<dyn Error>> {
             input.display()
         ));
     }
+    measure_each(args, input, &paths, |p, measurement| {
+        support::print(&serde_json::to_string(&Report {
+            path: p,
+            measurement: &measurement,
+        })?)
+    })
+}
+
+/// Measures every path of `paths` (read from `input`, a file, a folder of frames or the demo)
+/// in order, after checking that no `--obstacle` covers their mass, and hands each measurement
+/// to `report` as it is made. A failure names the input, the path and, for a folder, the frame
+/// file.
+fn measure_each(
+    args: &Args,
+    input: &Path,
+    paths: &Array4<f64>,
+    mut report: impl FnMut(usize, PathMeasurement) -> Result<(), Box<dyn Error>>,
+) -> Result<(), Box<dyn Error>> {
+    let (_, _, rows, cols) = paths.dim();
     let measure = path_measure(args, rows, cols)?;
     if let Some(file) = &args.obstacle {
-        check_obstacle_mass(file, input, &paths, measure.operator().grid())?;
+        check_obstacle_mass(file, input, paths, measure.operator().grid())?;
     }
     for (p, path) in paths.outer_iter().enumerate() {
         let measurement = measure.measure(path.insert_axis(Axis(1))).map_err(|e| {
@@ -158,10 +176,7 @@ fn measure(args: &Args, input: &Path) -> Result<(), Box<dyn Error>> {
             }
             with_obstacle_hint(error.into(), args.obstacle.as_deref())
         })?;
-        support::print(&serde_json::to_string(&Report {
-            path: p,
-            measurement: &measurement,
-        })?)?;
+        report(p, measurement)?;
     }
     Ok(())
 }
@@ -278,18 +293,13 @@ fn demo(args: &Args) -> Result<(), Box<dyn Error>> {
     let input = Path::new("the built-in demo");
     args.measure
         .check_paths(input, paths.view().insert_axis(Axis(2)))?;
-    let measure = path_measure(args, size, size)?;
-    if let Some(file) = &args.obstacle {
-        check_obstacle_mass(file, input, &paths, measure.operator().grid())?;
-    }
-    let measured = |path: ndarray::ArrayView3<f64>, p: usize| {
-        measure.measure(path.insert_axis(Axis(1))).map_err(|e| {
-            let error = format!("{}, path {p}: {}", input.display(), args.measure.explain(e));
-            with_obstacle_hint(error.into(), args.obstacle.as_deref())
-        })
-    };
-    let moving = measured(translation.view(), 0)?;
-    let fading = measured(dissolve.view(), 1)?;
+    let mut measured = Vec::new();
+    measure_each(args, input, &paths, |_, measurement| {
+        measured.push(measurement);
+        Ok(())
+    })?;
+    let [moving, fading] =
+        <[PathMeasurement; 2]>::try_from(measured).map_err(|_| "the demo measures two paths")?;
     let distance = (to.0 - from.0).hypot(to.1 - from.1);
     let demo = Demo {
         demo: format!(
