@@ -18,8 +18,9 @@ use clap::{Parser, ValueEnum};
 use dotae::data::pole::{PoleParams, render_pole};
 use dotae::data::{npy_shape, read_image_paths_npy_within};
 use dotae::metrics::{
-    BLANK_BELOW, Distance, MeanStd, Nearest, NearestNeighbours, PathMeasure, PathMeasurement,
-    adjacent_ssim, first_blank_frame, mse, path_profile, still_paths, w2_lower_bound,
+    BLANK_BELOW, Distance, FloorCheck, MeanStd, MetricsError, Nearest, NearestNeighbours,
+    PathMeasure, PathMeasurement, adjacent_ssim, first_blank_frame, mse, path_profile, still_paths,
+    w2_lower_bound,
 };
 use ndarray::{Array4, Array5, ArrayView5, Axis};
 use serde_json::{Value, json};
@@ -36,6 +37,7 @@ mod support;
 
 use limits::{MAX_FILE_VALUES, W2, check_real};
 use lines_scoring::Lines;
+use measure::FloorSetPaths;
 use pole_scoring::{Intervals, pole_scenes, pole_scores};
 
 #[derive(Parser, Debug)]
@@ -79,7 +81,10 @@ Metrics (see docs/metrics.md):
                        fade scores higher than a motion.
   path_energy          dynamic-OT energy J of each path (frames rescaled to unit mass after a
                        relative floor of --floor × each frame's mean density): mean and std over
-                       paths. Lower moves mass more cheaply.
+                       paths. Lower moves mass more cheaply. floor_set_paths counts the paths
+                       whose energy the floor sets (mass vanishes and reappears instead of
+                       moving: a 10x floor lowers it by half or more), with a warning; their
+                       energy compares only under the same floor.
   profile              paths of 3 or more frames: what the interior frames keep of the endpoints.
                        mass_deviation, the largest mass change off the straight line between
                        the endpoints' masses (relative; 0 conserves mass); peak_ratio, brightest
@@ -179,6 +184,8 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         "image": [channels, rows, cols],
     });
     let measure = PathMeasure::new(args.measure.config(rows, cols), None)?;
+    let floor_check = FloorCheck::new(&measure)?;
+    let mut floor_set = FloorSetPaths::default();
 
     let mut per_path_ssim = Vec::with_capacity(count);
     let mut all_pairs = Vec::new();
@@ -195,14 +202,19 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         if first_blank_frame(path).is_some() {
             continue;
         }
-        let measured = measure.measure(path);
-        energies.push(measured.map_err(|e| {
+        let in_measure = |e: MetricsError| {
             format!(
                 "{}, path {p}: {}",
                 args.paths.display(),
                 args.measure.explain(e)
             )
-        })?);
+        };
+        let measured = measure.measure(path).map_err(in_measure)?;
+        if let Some(check) = &floor_check {
+            let share = check.share(path, measured.energy).map_err(in_measure)?;
+            floor_set.note(p, &share);
+        }
+        energies.push(measured);
         measured_paths.push(p);
     }
     report["blank_paths"] = json!(count - measured_paths.len());
@@ -220,6 +232,10 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         report["profile"] = profiles(&args.paths, paths.view(), &measured_paths)?;
     }
     report["path_energy"] = mean_std(&energies.iter().map(|m| m.energy).collect::<Vec<_>>());
+    if floor_check.is_some() {
+        report["floor_set_paths"] = json!(floor_set.count());
+        floor_set.warn(&args.paths);
+    }
 
     if let Some(w2) = args.w2 {
         report["energy_ratio_w2"] = w2_ratios(&energies, &measured_paths, w2)?;

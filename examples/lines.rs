@@ -32,7 +32,7 @@ mod lines_scoring;
 mod support;
 
 use experiment::{
-    Budget, CommonArgs, Experiment, MethodRow, Regulariser, TestPaths, results_table,
+    Budget, CommonArgs, Experiment, MethodRow, Paces, Regulariser, TestPaths, results_table,
 };
 use lines_scoring::{Lines, LinesScores};
 
@@ -43,6 +43,16 @@ const FULL: Budget = Budget::full(8192, 4, 64, 1e-3);
 
 /// Balanced transport: a rotating line keeps its mass up to the renderer's variation.
 const REGULARISER: Regulariser = Regulariser::new(1e-3, 10, None);
+
+/// Seconds per step of each method on the full budget (docs/experiments.md, "The full budget"
+/// of lines; ACAI's linear output), which the long-run note scales by a run's own pace.
+const PACES: Paces = Paces {
+    baseline: 0.944,
+    vae: 0.730,
+    acai: 3.444,
+    aeai: 4.143,
+    path_energy: 3.788,
+};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -75,7 +85,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let test = test_paths(lines, &pairs)?;
     let scorer = lines.scorer(SIZE)?;
     let model = AutoencoderConfig::new().with_blocks(4);
-    let schedule = args.common.schedule(budget, model, REGULARISER);
+    let schedule = args.common.schedule(budget, model, REGULARISER, PACES);
     let experiment = Experiment::new(&args.common, schedule, &args.out)?;
     let methods = experiment.compare(&training.images, &test, |_, paths| scorer.score(paths))?;
     let data = Data {

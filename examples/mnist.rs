@@ -34,7 +34,7 @@ mod mnist_data;
 mod support;
 
 use experiment::{
-    Budget, CommonArgs, Experiment, MethodRow, Regulariser, TestPaths, results_table,
+    Budget, CommonArgs, Experiment, MethodRow, Paces, Regulariser, TestPaths, results_table,
 };
 
 /// The full budget: every method on the shared 8 000 digits in at most an hour on 2 cores, at
@@ -48,6 +48,16 @@ const FULL: Budget = Budget::full(8000, 5, 64, 1e-3);
 /// at the baseline's reconstruction error; at 1e-3 they were within noise of α = 0, and from
 /// 1e-1 the reconstruction worsened without cheaper paths).
 const REGULARISER: Regulariser = Regulariser::new(1e-2, 19, Some(1.0));
+
+/// Seconds per step of each method on the full budget (docs/experiments.md, "MNIST": the five
+/// rows at the default α), which the long-run note scales by a run's own pace.
+const PACES: Paces = Paces {
+    baseline: 0.634,
+    vae: 0.672,
+    acai: 1.381,
+    aeai: 1.324,
+    path_energy: 1.434,
+};
 
 #[derive(Parser, Debug)]
 #[command(about = "Train interpolation methods on MNIST and compare them with one evaluation.")]
@@ -106,7 +116,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     }
     let schedule = args
         .common
-        .schedule(budget, AutoencoderConfig::new(), REGULARISER);
+        .schedule(budget, AutoencoderConfig::new(), REGULARISER, PACES);
     let experiment = Experiment::new(&args.common, schedule, &args.out)?;
     let images = mnist
         .train_images

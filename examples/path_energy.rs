@@ -19,7 +19,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use dotae::data::{self, synthetic};
 use dotae::energy::{Grid, mass_on_obstacles};
-use dotae::metrics::{MetricsError, PathMeasure, PathMeasurement};
+use dotae::metrics::{FloorCheck, MetricsError, PathMeasure, PathMeasurement};
 use ndarray::{Array4, Axis};
 use serde::Serialize;
 
@@ -31,6 +31,7 @@ mod measure;
 mod obstacle;
 
 use limits::{MAX_FILE_VALUES, MAX_STEPS};
+use measure::FloorSetPaths;
 use obstacle::{read_obstacle_mask, with_obstacle_hint};
 mod support;
 
@@ -55,6 +56,10 @@ struct Report<'a> {
     path: usize,
     #[serde(flatten)]
     measurement: &'a PathMeasurement,
+    /// The share of the energy a 10× floor removes (`FloorShare::share`); absent when the
+    /// floor cannot be raised (an absolute floor, or none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    floor_share: Option<f64>,
 }
 
 /// What the demo prints.
@@ -141,31 +146,35 @@ fn measure(args: &Args, input: &Path) -> Result<(), Box<dyn Error>> {
             input.display()
         ));
     }
-    measure_each(args, input, &paths, |p, measurement| {
+    measure_each(args, input, &paths, |p, measurement, floor_share| {
         support::print(&serde_json::to_string(&Report {
             path: p,
             measurement: &measurement,
+            floor_share,
         })?)
     })
 }
 
 /// Measures every path of `paths` (read from `input`, a file, a folder of frames or the demo)
 /// in order, after checking that no `--obstacle` covers their mass, and hands each measurement
-/// to `report` as it is made. A failure names the input, the path and, for a folder, the frame
-/// file.
+/// and its floor share to `report` as it is made; then warns about paths whose energy the
+/// density floor sets. A failure names the input, the path and, for a folder, the frame file.
 fn measure_each(
     args: &Args,
     input: &Path,
     paths: &Array4<f64>,
-    mut report: impl FnMut(usize, PathMeasurement) -> Result<(), Box<dyn Error>>,
+    mut report: impl FnMut(usize, PathMeasurement, Option<f64>) -> Result<(), Box<dyn Error>>,
 ) -> Result<(), Box<dyn Error>> {
     let (_, _, rows, cols) = paths.dim();
     let measure = path_measure(args, rows, cols)?;
+    let floor_check = FloorCheck::new(&measure)?;
+    let mut floor_set = FloorSetPaths::default();
     if let Some(file) = &args.obstacle {
         check_obstacle_mass(file, input, paths, measure.operator().grid())?;
     }
     for (p, path) in paths.outer_iter().enumerate() {
-        let measurement = measure.measure(path.insert_axis(Axis(1))).map_err(|e| {
+        let path = path.insert_axis(Axis(1));
+        let in_measure = |e: MetricsError| {
             let frame = match &e {
                 MetricsError::Energy { source, .. } => source.frame(),
                 _ => None,
@@ -175,9 +184,18 @@ fn measure_each(
                 error = with_frame_file(error, input, t);
             }
             with_obstacle_hint(error.into(), args.obstacle.as_deref())
-        })?;
-        report(p, measurement)?;
+        };
+        let measurement = measure.measure(path).map_err(in_measure)?;
+        let share = match &floor_check {
+            Some(check) => Some(check.share(path, measurement.energy).map_err(in_measure)?),
+            None => None,
+        };
+        if let Some(share) = &share {
+            floor_set.note(p, share);
+        }
+        report(p, measurement, share.map(|s| s.share()))?;
     }
+    floor_set.warn(input);
     Ok(())
 }
 
@@ -294,12 +312,13 @@ fn demo(args: &Args) -> Result<(), Box<dyn Error>> {
     args.measure
         .check_paths(input, paths.view().insert_axis(Axis(2)))?;
     let mut measured = Vec::new();
-    measure_each(args, input, &paths, |_, measurement| {
-        measured.push(measurement);
+    measure_each(args, input, &paths, |_, measurement, share| {
+        measured.push((measurement, share));
         Ok(())
     })?;
-    let [moving, fading] =
-        <[PathMeasurement; 2]>::try_from(measured).map_err(|_| "the demo measures two paths")?;
+    let [(moving, moving_share), (fading, fading_share)] =
+        <[(PathMeasurement, Option<f64>); 2]>::try_from(measured)
+            .map_err(|_| "the demo measures two paths")?;
     let distance = (to.0 - from.0).hypot(to.1 - from.1);
     let demo = Demo {
         demo: format!(
@@ -308,10 +327,12 @@ fn demo(args: &Args) -> Result<(), Box<dyn Error>> {
         translation: Report {
             path: 0,
             measurement: &moving,
+            floor_share: moving_share,
         },
         cross_dissolve: Report {
             path: 1,
             measurement: &fading,
+            floor_share: fading_share,
         },
         energy_ratio_dissolve_over_translation: fading.energy / moving.energy,
         exact_w2_squared_translation: distance * distance,

@@ -34,7 +34,7 @@ mod pole_scoring;
 mod support;
 
 use experiment::{
-    Budget, CommonArgs, Experiment, MethodRow, Regulariser, TestPaths, results_table,
+    Budget, CommonArgs, Experiment, MethodRow, Paces, Regulariser, TestPaths, results_table,
 };
 use pole_scoring::{INTERVALS_FILE, Intervals, PoleScores, pole_scenes, pole_scores};
 
@@ -44,6 +44,16 @@ const SIZE: usize = 32;
 const INTERVAL_STEPS: usize = 15;
 /// The grid's azimuth spacing, in degrees.
 const AZIMUTH_STEP: f64 = 5.0;
+
+/// Seconds per step of each method on the full budget (docs/experiments.md, pole, seed 0),
+/// which the long-run note scales by a run's own pace.
+const PACES: Paces = Paces {
+    baseline: 0.258,
+    vae: 0.232,
+    acai: 0.672,
+    aeai: 0.935,
+    path_energy: 0.442,
+};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -74,7 +84,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let test = test_paths(&sources, &targets)?;
     let schedule = args
         .common
-        .schedule(budget, AutoencoderConfig::new(), REGULARISER);
+        .schedule(budget, AutoencoderConfig::new(), REGULARISER, PACES);
     let experiment = Experiment::new(&args.common, schedule, &args.out)?;
     experiment.write_json(INTERVALS_FILE, &Intervals::new(&sources, &targets))?;
     let methods = experiment.compare(&train, &test, |_, paths| {

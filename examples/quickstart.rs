@@ -28,8 +28,9 @@ use dotae::data::{
 };
 use dotae::energy::{Boundary, EnergyError, Grid, Variant, mass_on_obstacles};
 use dotae::metrics::{
-    MISSED_ENDS_ABOVE, MeanStd, MeasureConfig, MetricsError, PathMeasure, STILL_BELOW,
-    adjacent_ssim, first_blank_frame, frame_mse, mse, paths_missing_their_ends, wall_cells,
+    FLOOR_CHECK_FACTOR, FLOOR_SET_SHARE, FloorCheck, MISSED_ENDS_ABOVE, MeanStd, MeasureConfig,
+    MetricsError, PathMeasure, STILL_BELOW, adjacent_ssim, first_blank_frame, frame_mse, mse,
+    paths_missing_their_ends, wall_cells,
 };
 use dotae::models::burn::prelude::{Device, Tensor};
 use dotae::models::{
@@ -204,6 +205,10 @@ struct Scores {
     /// (`dotae_metrics::paths_missing_their_ends`): the scores above describe a path between
     /// other images, and the run warns.
     missed_ends: bool,
+    /// The share of the path's energy that a 10× density floor removes
+    /// (`dotae_metrics::FloorShare`): near 0 when mass moves; 0.5 or more when it vanishes and
+    /// reappears instead, and the energy (and its ratio) is set by the floor: the run warns.
+    floor_share: f64,
 }
 
 fn main() -> ExitCode {
@@ -249,7 +254,9 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         Some(exact) => Some(measure.measure(exact.view())?.energy),
         None => None,
     };
-    let score = |run: &Trained| scores(run, &problem, &measure, exact_path_energy);
+    // The default measure has a relative floor of 1e-6, which can always be raised.
+    let floor_check = FloorCheck::new(&measure)?.ok_or("the measure has no floor to check")?;
+    let score = |run: &Trained| scores(run, &problem, &measure, &floor_check, exact_path_energy);
     let report = Report {
         path_energy: score(&runs[0])?,
         plain: score(&runs[1])?,
@@ -265,6 +272,13 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
             support::print_to_stderr(&format!(
                 "warning: {}: the decoded path ends farther from the two images than {MISSED_ENDS_ABOVE} of the squared distance between them (reconstruction MSE {:.2e}; an undertrained decoder: raise --epochs): its energy ratio compares a path between other images",
                 method.title, scores.reconstruction_mse
+            ));
+        }
+        if scores.floor_share >= FLOOR_SET_SHARE {
+            support::print_to_stderr(&format!(
+                "warning: {}: the decoded path's energy is set by the density floor, not by a motion (a {FLOOR_CHECK_FACTOR}x higher floor lowers it by {:.0} %): mass fades out in one place and in at another, which in the continuum costs infinite energy, so its path_energy and energy_ratio measure the floor; they say only that the path does not transport the mass",
+                method.title,
+                100.0 * scores.floor_share
             ));
         }
     }
@@ -410,10 +424,12 @@ fn scores(
     run: &Trained,
     problem: &Problem,
     measure: &PathMeasure,
+    floor_check: &FloorCheck,
     exact_energy: Option<f64>,
 ) -> Result<Scores, Box<dyn Error>> {
     let path = &run.path;
     let energy = measure.measure(path.view())?.energy;
+    let floor_share = floor_check.share(path.view(), energy)?.share();
     let smoothness = MeanStd::of(&adjacent_ssim(path.view())?).unwrap_or(MeanStd {
         mean: f64::NAN,
         std: f64::NAN,
@@ -444,6 +460,7 @@ fn scores(
         energy_ratio: exact_energy.map(|exact| energy / exact),
         frame_mse_to_exact,
         missed_ends,
+        floor_share,
     })
 }
 

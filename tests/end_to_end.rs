@@ -5,12 +5,9 @@ use dotae::data::{read_paths_npy, read_png_frames, write_gray_png, write_npy};
 use dotae::energy::{Boundary, Grid, PathEnergy, PathEnergyConfig, Request};
 use ndarray::Axis;
 
-fn scratch(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("dotae-e2e-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+mod common;
+
+use common::scratch;
 
 #[test]
 fn a_translation_saved_as_npy_measures_its_squared_distance() {

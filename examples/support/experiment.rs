@@ -143,6 +143,32 @@ impl Regulariser {
     }
 }
 
+/// Seconds per training step of each method on a benchmark's full budget (its table in
+/// docs/experiments.md): the methods' relative paces, from which the first steps of one method
+/// estimate how long the others will train (probe 18, M10: at the baseline's pace alone, a run
+/// of five methods was estimated at 50 s and ran past 90).
+#[derive(Debug, Clone, Copy)]
+pub struct Paces {
+    pub baseline: f64,
+    pub vae: f64,
+    pub acai: f64,
+    pub aeai: f64,
+    pub path_energy: f64,
+}
+
+impl Paces {
+    /// The measured seconds per step of `method`.
+    fn of(&self, method: MethodName) -> f64 {
+        match method {
+            MethodName::Baseline | MethodName::All => self.baseline,
+            MethodName::Vae => self.vae,
+            MethodName::Acai => self.acai,
+            MethodName::Aeai => self.aeai,
+            MethodName::PathEnergy => self.path_energy,
+        }
+    }
+}
+
 /// The flags every comparison shares. Budget flags left out take the benchmark's values.
 #[derive(clap::Args, Debug)]
 pub struct CommonArgs {
@@ -329,6 +355,7 @@ impl CommonArgs {
         budget: Budget,
         model: AutoencoderConfig,
         regulariser: Regulariser,
+        paces: Paces,
     ) -> Schedule {
         let init = match self.init {
             Init::He => WeightInit::He,
@@ -349,6 +376,7 @@ impl CommonArgs {
                 alpha: self.alpha.unwrap_or(regulariser.alpha),
                 ..regulariser
             },
+            paces,
         }
     }
 }
@@ -371,6 +399,9 @@ pub struct Schedule {
     /// defaults; each method's `config.json` holds the ones it trained with).
     pub aeai_weights: Option<[f64; 3]>,
     pub regulariser: Regulariser,
+    /// The benchmark's measured paces, for the long-run note only.
+    #[serde(skip)]
+    pub paces: Paces,
 }
 
 /// What each of `--aeai-weights` weighs, in order.
@@ -694,7 +725,7 @@ impl<'a> Experiment<'a> {
             std::fs::create_dir_all(&dir)
                 .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
             let clock = Instant::now();
-            let trained = self.train(method.as_mut(), &images, test);
+            let trained = self.train(name, method.as_mut(), &images, test);
             let train_seconds = clock.elapsed().as_secs_f64();
             // The model after its last good step: the run's result, or what a failure keeps.
             method.save_checkpoint(&dir.join("model.bpk"))?;
@@ -755,6 +786,7 @@ impl<'a> Experiment<'a> {
     /// reconstruction MSE before training and after each epoch.
     fn train(
         &self,
+        name: MethodName,
         method: &mut dyn InterpolationMethod,
         images: &Tensor<4>,
         test: &TestPaths,
@@ -768,10 +800,17 @@ impl<'a> Experiment<'a> {
         let mut logs = Vec::new();
         let mut curve = vec![test_mse(method, test, &self.device)?];
         let total_steps = epochs * count.div_ceil(self.schedule.budget.batch_size);
+        let methods = selected(&self.common.method);
+        let position = methods.iter().position(|&m| m == name).unwrap_or(0);
+        let paces = self.schedule.paces;
         let mut pace = Pace::new(
             method.name(),
             total_steps,
-            selected(&self.common.method).len(),
+            methods[position..]
+                .iter()
+                .map(|&m| paces.of(m) / paces.of(name))
+                .sum(),
+            methods.len() - position,
         );
         for epoch in 1..=epochs {
             let order = method.epoch_order(count);
@@ -900,13 +939,17 @@ fn announce_long_scoring(pairs: usize, frames: usize, pixels: usize) {
 }
 
 /// A method's training that will run past [`LONG_TRAINING_SECONDS`] says so once its first
-/// steps have set the pace: a full budget takes minutes per method, and nothing else tells a
-/// user whose terminal shows no progress bar (probe 11, F4).
+/// steps have set the pace, and so does a run whose remaining methods will (probe 11, F4; probe
+/// 18, M10): a full budget takes minutes per method, and nothing else tells a user whose
+/// terminal shows no progress bar.
 struct Pace {
     method: String,
     total_steps: usize,
-    /// Methods this run trains: a run of several short trainings is long too (probe 18).
-    methods: usize,
+    /// This method and the ones after it, each weighed by its measured pace relative to this
+    /// one's ([`Paces`]): their trainings take this many times this one's.
+    remaining_weight: f64,
+    /// How many methods that weight counts.
+    remaining: usize,
     steps: usize,
     started: Instant,
 }
@@ -918,17 +961,19 @@ const LONG_TRAINING_SECONDS: f64 = 60.0;
 const PACED_STEPS: usize = 5;
 
 impl Pace {
-    fn new(method: &str, total_steps: usize, methods: usize) -> Self {
+    fn new(method: &str, total_steps: usize, remaining_weight: f64, remaining: usize) -> Self {
         Self {
             method: method.to_string(),
             total_steps,
-            methods,
+            remaining_weight,
+            remaining,
             steps: 0,
             started: Instant::now(),
         }
     }
 
-    /// Counts one step; after the first few, the warning if the whole training is long.
+    /// Counts one step; after the first few, the note if the training, or the run's remaining
+    /// trainings, will be long.
     fn step(&mut self) -> Option<String> {
         self.steps += 1;
         // A short training (a --quick one of 2 steps) is judged after half of its steps.
@@ -937,14 +982,17 @@ impl Pace {
         }
         let per_step = self.started.elapsed().as_secs_f64() / self.steps as f64;
         let estimate = per_step * self.total_steps as f64;
-        // The methods differ in pace (ACAI and AEAI about 2.5× the others): their sum is a
-        // lower bound of the run's training.
-        (estimate * self.methods as f64 > LONG_TRAINING_SECONDS).then(|| {
-            let run = match self.methods {
+        let run_estimate = estimate * self.remaining_weight;
+        (run_estimate > LONG_TRAINING_SECONDS).then(|| {
+            let run = match self.remaining {
                 1 => String::new(),
                 n => format!(
-                    "; the run's {n} methods train for at least {:.1} min together",
-                    estimate * n as f64 / 60.0
+                    "; with the {} after it, at their paces measured relative to this one (docs/experiments.md), the run's {n} remaining trainings take about {:.1} min",
+                    match n - 1 {
+                        1 => "method".to_string(),
+                        after => format!("{after} methods"),
+                    },
+                    run_estimate / 60.0
                 ),
             };
             format!(

@@ -7,7 +7,9 @@ use std::path::Path;
 use clap::Args;
 use dotae::energy::EnergyError;
 use dotae::energy::{Boundary, Floor, TimeWeights, Variant};
-use dotae::metrics::{DEFAULT_RELATIVE_FLOOR, MeasureConfig, MetricsError};
+use dotae::metrics::{
+    DEFAULT_RELATIVE_FLOOR, FLOOR_CHECK_FACTOR, FloorShare, MeasureConfig, MetricsError,
+};
 use ndarray::{ArrayView5, Axis};
 
 use crate::limits::{
@@ -138,10 +140,11 @@ impl MeasureArgs {
             )
             .into());
         }
-        let estimate = paths.len() as f64 * SECONDS_PER_VALUE;
+        // Each path is measured twice: once more for the floor check.
+        let estimate = 2.0 * paths.len() as f64 * SECONDS_PER_VALUE;
         if estimate > LONG_MEASURE_SECONDS {
             crate::support::print_to_stderr(&format!(
-                "warning: {}: {count} paths of {frames} frames of {channels}x{rows}x{cols} may take about {:.0} min to measure (about {SECONDS_PER_VALUE:e} s per value); measure fewer paths or smaller frames to shorten it",
+                "warning: {}: {count} paths of {frames} frames of {channels}x{rows}x{cols} may take about {:.0} min to measure (about {SECONDS_PER_VALUE:e} s per value, twice: once more at a raised floor); measure fewer paths or smaller frames to shorten it",
                 file.display(),
                 estimate / 60.0
             ));
@@ -164,6 +167,58 @@ impl MeasureArgs {
             }
         }
         Ok(())
+    }
+}
+
+/// The measured paths whose energy the density floor sets (`dotae_metrics::FloorCheck`),
+/// gathered while measuring and reported once (probe 18: a cross-dissolve-like path measured
+/// 83 735, 4.1e7 or 2.6e9 at floors of 1e-3, 1e-6 and 1e-9, without a word).
+#[derive(Debug, Default)]
+pub struct FloorSetPaths {
+    checked: usize,
+    /// Index and [`FloorShare::share`] of each floor-set path.
+    floor_set: Vec<(usize, f64)>,
+}
+
+impl FloorSetPaths {
+    /// Records path `p`'s share.
+    pub fn note(&mut self, p: usize, share: &FloorShare) {
+        self.checked += 1;
+        if share.floor_set() {
+            self.floor_set.push((p, share.share()));
+        }
+    }
+
+    /// How many floor-set paths were noted.
+    #[allow(dead_code)] // path_energy reports each path's share instead
+    pub fn count(&self) -> usize {
+        self.floor_set.len()
+    }
+
+    /// Warns on stderr about the floor-set paths of `input`, if any.
+    pub fn warn(&self, input: &Path) {
+        let (paths, shares): (Vec<usize>, Vec<f64>) = self.floor_set.iter().copied().unzip();
+        let which = match paths.as_slice() {
+            [] => return,
+            [p] => format!("path {p} has"),
+            _ => format!(
+                "{} of {} paths {} have",
+                paths.len(),
+                self.checked,
+                crate::support::first_indices(&paths)
+            ),
+        };
+        let lowest = 100.0 * shares.iter().copied().fold(f64::INFINITY, f64::min);
+        let highest = 100.0 * shares.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let by = if highest - lowest < 0.5 {
+            format!("{highest:.0} %")
+        } else {
+            format!("{lowest:.0} to {highest:.0} %")
+        };
+        crate::support::print_to_stderr(&format!(
+            "warning: {}: {which} an energy set by the density floor, not by a motion: a {FLOOR_CHECK_FACTOR}x higher floor lowers it by {by} (a path that moves its mass barely changes). Mass vanishes in one place and reappears in another along it, which in the continuum costs infinite energy, so the number (and its w2 estimate) compares only with energies measured under the same floor",
+            input.display(),
+        ));
     }
 }
 

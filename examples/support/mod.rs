@@ -55,9 +55,6 @@ pub fn print_to_stderr(text: &str) {
 /// The staging folder of this run's output and the `--out` it stands for.
 static STAGING: std::sync::Mutex<Option<(String, String)>> = std::sync::Mutex::new(None);
 
-/// Makes the final error message name `out` wherever it names `staging`: a file that failed
-/// while staged is where the user will look for it in `--out`, and the staging folder is gone
-/// by the time the message is read.
 /// The first ten of `indices` for a warning, followed by `, …` when there are more.
 #[allow(dead_code)] // only path_energy and evaluate list paths in warnings
 pub fn first_indices(indices: &[usize]) -> String {
@@ -65,6 +62,9 @@ pub fn first_indices(indices: &[usize]) -> String {
     format!("{:?}{more}", &indices[..indices.len().min(10)])
 }
 
+/// Makes the final error message name `out` wherever it names `staging`: a file that failed
+/// while staged is where the user will look for it in `--out`, and the staging folder is gone
+/// by the time the message is read.
 #[allow(dead_code)] // path_energy and evaluate write no folder
 pub fn name_staging_as(staging: &std::path::Path, out: &std::path::Path) {
     if let Ok(mut alias) = STAGING.lock() {

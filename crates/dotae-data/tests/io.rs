@@ -5,11 +5,29 @@ use dotae_data::{
 };
 use ndarray::{Array2, Array3, Array4, Array5, ArrayView2, Axis, s, stack};
 
-fn scratch(name: &str) -> std::path::PathBuf {
+/// A fresh folder under the temporary directory, removed with everything in it when dropped
+/// (also when a test fails), so that runs leave nothing behind.
+struct Scratch(std::path::PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = std::path::Path;
+
+    fn deref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn scratch(name: &str) -> Scratch {
     let dir = std::env::temp_dir().join(format!("dotae-data-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    Scratch(dir)
 }
 
 #[test]
@@ -137,7 +155,6 @@ fn an_rgb_png_with_a_suggested_palette_reads_as_its_colours() {
     assert_eq!(image.dim(), (3, 1, 2));
     assert_eq!(image[[0, 0, 0]], 200.0 / 255.0);
     assert_eq!(image[[2, 0, 1]], 1.0);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// CRC-32 of PNG chunks (ISO 3309), bit by bit.
@@ -180,7 +197,6 @@ fn a_png_with_a_wrong_adler32_is_refused() {
         err.contains("gray.png") && err.contains("Checksum"),
         "{err}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

@@ -10,7 +10,9 @@
 //! - what a path keeps of its endpoints: mass, peak and sharpness ([`path_profile`]);
 //! - geodesic fidelity under the optimal-transport path energy ([`geodesic_fidelity`],
 //!   [`w2_energy_ratio`]), and the one way binaries measure a path with it ([`PathMeasure`],
-//!   [`measure_path`]: resampling, density floor, normalisation and the W₂² estimate).
+//!   [`measure_path`]: resampling, density floor, normalisation and the W₂² estimate), and
+//!   whether a path's energy is set by the density floor rather than by a motion
+//!   ([`FloorCheck`]).
 //!
 //! Every metric reads the same layouts, so every method is scored by one code path: one image is
 //! an `ndarray` view of shape `(channels, rows, cols)`; one path adds a leading frame axis,
@@ -40,6 +42,7 @@ mod aeai;
 mod blank;
 mod check;
 mod error;
+mod floor;
 mod geodesic;
 mod hungarian;
 mod kmeans;
@@ -58,6 +61,7 @@ pub use blank::{
     still_paths,
 };
 pub use error::MetricsError;
+pub use floor::{FLOOR_CHECK_FACTOR, FLOOR_SET_SHARE, FloorCheck, FloorShare};
 pub use geodesic::{
     GeodesicFidelity, geodesic_fidelity, path_energy, w2_energy_ratio, w2_lower_bound,
 };

@@ -153,6 +153,30 @@ impl PathMeasure {
         })
     }
 
+    /// A measure on the same grid and walls with another `config` of the same grid size.
+    ///
+    /// # Errors
+    /// As [`Self::new`]; [`MetricsError::InvalidValue`] for a config of another grid size.
+    pub fn with_config(&self, config: MeasureConfig) -> Result<Self, MetricsError> {
+        crate::check::value(
+            "config.grid",
+            (config.grid[0] * config.grid[1]) as f64,
+            config.grid == self.config.grid,
+            "the same grid size as the measure's",
+        )?;
+        let operator = PathEnergy::new(self.operator.grid().clone(), config.energy_config())
+            .map_err(|source| MetricsError::Energy {
+                input: "config",
+                channel: None,
+                source,
+            })?;
+        Ok(Self {
+            config,
+            mask_size: self.mask_size,
+            operator,
+        })
+    }
+
     /// The configuration it measures with.
     pub fn config(&self) -> &MeasureConfig {
         &self.config
