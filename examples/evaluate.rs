@@ -126,8 +126,16 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         check_real("--w2", w2, &W2)?;
         // Only the balanced energy of frames rescaled to a mass estimates W₂²; refused before
         // any path is measured.
-        if args.measure.tau.is_some() || args.measure.no_normalize {
-            return Err(W2_NEEDS_BALANCED.into());
+        let unbalancing: Vec<&str> = [
+            (args.measure.tau.is_some(), "--tau"),
+            (args.measure.no_normalize, "--no-normalize"),
+        ]
+        .into_iter()
+        .filter_map(|(given, flag)| given.then_some(flag))
+        .collect();
+        if !unbalancing.is_empty() {
+            // Probe 19: the message named --no-normalize where only --tau was given.
+            return Err(format!("{W2_NEEDS_BALANCED}: drop {}", unbalancing.join(" and ")).into());
         }
     }
     if let (Some(lines), false) = (args.lines, matches!(args.benchmark, Some(Benchmark::Lines))) {
@@ -163,11 +171,18 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         ));
     }
     if let Some(w2) = args.w2 {
-        // No unit mass moves farther than corner to corner.
+        // No unit mass moves farther than corner to corner, in each channel; `--w2` sums the
+        // channels (probe 19: an RGB path's true sum, 3 × 392, was refused against one
+        // channel's bound).
         let farthest = ((rows - 1).pow(2) + (cols - 1).pow(2)) as f64;
-        if w2 > farthest {
+        let bound = farthest * channels as f64;
+        if w2 > bound {
+            let per_channel = match channels {
+                1 => String::new(),
+                n => format!(" in each of {n} channels, summed over them as --w2 is: {bound}"),
+            };
             return Err(format!(
-                "--w2 {w2:?} is larger than any squared distance between images of {rows}x{cols} ({farthest} pixels², corner to corner)"
+                "--w2 {w2:?} is larger than any squared distance between images of {rows}x{cols} ({farthest} pixels², corner to corner{per_channel})"
             )
             .into());
         }
@@ -185,6 +200,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     });
     let measure = PathMeasure::new(args.measure.config(rows, cols), None)?;
     let floor_check = FloorCheck::new(&measure)?;
+    args.measure.note_unchecked_floor(floor_check.as_ref());
     let mut floor_set = FloorSetPaths::default();
 
     let mut per_path_ssim = Vec::with_capacity(count);
@@ -278,8 +294,7 @@ fn profiles(
     }))
 }
 
-const W2_NEEDS_BALANCED: &str =
-    "--w2 needs the balanced energy of frames rescaled to a mass: drop --no-normalize and --tau";
+const W2_NEEDS_BALANCED: &str = "--w2 needs the balanced energy of frames rescaled to a mass";
 
 /// `T·J / W₂²` of each measured path against the given squared distance.
 /// `measured[i]` is path `paths[i]` of the file, whose index the warning names.

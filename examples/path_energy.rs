@@ -131,6 +131,7 @@ fn read_paths(input: &Path) -> Result<Array4<f64>, Box<dyn Error>> {
 
 fn measure(args: &Args, input: &Path) -> Result<(), Box<dyn Error>> {
     let paths = read_paths(input)?;
+    refuse_non_finite(input, &paths)?;
     args.measure
         .check_paths(input, paths.view().insert_axis(Axis(2)))?;
     if !input.is_dir() {
@@ -168,6 +169,7 @@ fn measure_each(
     let (_, _, rows, cols) = paths.dim();
     let measure = path_measure(args, rows, cols)?;
     let floor_check = FloorCheck::new(&measure)?;
+    args.measure.note_unchecked_floor(floor_check.as_ref());
     let mut floor_set = FloorSetPaths::default();
     if let Some(file) = &args.obstacle {
         check_obstacle_mass(file, input, paths, measure.operator().grid())?;
@@ -197,6 +199,20 @@ fn measure_each(
     }
     floor_set.warn(input);
     Ok(())
+}
+
+/// Refuses the first NaN or infinity of `paths` `(P, frames, H, W)`, named by path, frame, row
+/// and column: the file may have no path axis, so an index into the measured layout would not
+/// be one into the file (probe 19: "[2, 0, 11, 12]" for `a[2, 11, 12]` of a 3-D file).
+fn refuse_non_finite(input: &Path, paths: &Array4<f64>) -> Result<(), Box<dyn Error>> {
+    match paths.indexed_iter().find(|(_, v)| !v.is_finite()) {
+        None => Ok(()),
+        Some(((p, t, row, col), value)) => Err(format!(
+            "{}: path {p}, frame {t} holds the non-finite value {value} at row {row}, column {col}: every value must be finite",
+            input.display()
+        )
+        .into()),
+    }
 }
 
 /// Warns when a 4-D file was read as gray paths of 3 frames: `(N, 3, H, W)` is also the layout

@@ -15,7 +15,6 @@
 //! `<method>/config.json`, `loss.png` and `metrics.json`.
 
 use std::error::Error;
-use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -28,17 +27,15 @@ use dotae::data::{
 };
 use dotae::energy::{Boundary, EnergyError, Grid, Variant, mass_on_obstacles};
 use dotae::metrics::{
-    FLOOR_CHECK_FACTOR, FLOOR_SET_SHARE, FloorCheck, MISSED_ENDS_ABOVE, MeanStd, MeasureConfig,
-    MetricsError, PathMeasure, STILL_BELOW, adjacent_ssim, first_blank_frame, frame_mse, mse,
-    paths_missing_their_ends, wall_cells,
+    FloorCheck, MeasureConfig, MetricsError, PathMeasure, STILL_BELOW, wall_cells,
 };
 use dotae::models::burn::prelude::{Device, Tensor};
 use dotae::models::{
     AutoencoderConfig, Backend, InterpolationMethod, ModelError, PathEnergyLossConfig, TrainLog,
-    Trainer, TrainingConfig, from_array, interpolate_pairs, to_array, train_epoch,
+    Trainer, TrainingConfig, from_array,
 };
-use indicatif::{ProgressBar, ProgressStyle};
-use ndarray::{Array2, Array3, Array4, Axis, Ix4, s, stack};
+use indicatif::ProgressBar;
+use ndarray::{Array2, Array3, Array4, Axis, stack};
 use serde::Serialize;
 
 #[path = "support/interrupt.rs"]
@@ -50,6 +47,8 @@ mod obstacle;
 #[path = "support/output.rs"]
 mod output;
 mod support;
+#[path = "support/two_images.rs"]
+mod two_images;
 
 use limits::{
     ABSOLUTE_FLOOR, LEARNING_RATE, LOSS_WEIGHT, MAX_EPOCHS, MAX_IMAGE_SIDE, MAX_STEPS,
@@ -57,6 +56,9 @@ use limits::{
 };
 use obstacle::{read_sealed_obstacle_mask, with_obstacle_hint};
 use output::{Output, refuse_replacing_inputs};
+use two_images::{
+    PairScores, Training, decode_path, refuse_blank, score_pair, train, warn_about, write_json,
+};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -188,27 +190,12 @@ struct Report {
     seconds_total: f64,
 }
 
-/// The metrics of one method's decoded path.
+/// The metrics of one method's decoded path, against the exact path when there is one.
 #[derive(Serialize)]
 struct Scores {
-    path_energy: f64,
-    adjacent_ssim_mean: f64,
-    adjacent_ssim_std: f64,
-    reconstruction_mse: f64,
+    #[serde(flatten)]
+    path: PairScores,
     seconds_per_step: f64,
-    /// J(decoded) / J(exact), and the mean per-frame MSE to the exact path (embedded problem).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    energy_ratio: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    frame_mse_to_exact: Option<f64>,
-    /// The decoded ends lie nearer other images than the two images
-    /// (`dotae_metrics::paths_missing_their_ends`): the scores above describe a path between
-    /// other images, and the run warns.
-    missed_ends: bool,
-    /// The share of the path's energy that a 10× density floor removes
-    /// (`dotae_metrics::FloorShare`): near 0 when mass moves; 0.5 or more when it vanishes and
-    /// reappears instead, and the energy (and its ratio) is set by the floor: the run warns.
-    floor_share: f64,
 }
 
 fn main() -> ExitCode {
@@ -239,7 +226,9 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     for method in &METHODS {
         let trained = train_method(args, out, method, &base, grid.as_ref(), &images, &device)
             .map_err(|e| with_obstacle_hint(e, args.obstacle.as_deref()))
-            .and_then(|run| check_not_blank(args, method, run));
+            .and_then(|run| {
+                refuse_blank(method.title, run.path.view(), args.learning_rate).map(|()| run)
+            });
         match trained {
             Ok(run) => runs.push(run),
             Err(error) => return Err(output.fail_keeping_checkpoints(error)),
@@ -256,7 +245,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     };
     // The default measure has a relative floor of 1e-6, which can always be raised.
     let floor_check = FloorCheck::new(&measure)?.ok_or("the measure has no floor to check")?;
-    let score = |run: &Trained| scores(run, &problem, &measure, &floor_check, exact_path_energy);
+    let score = |run: &Trained| scores(run, &problem, &measure, &floor_check);
     let report = Report {
         path_energy: score(&runs[0])?,
         plain: score(&runs[1])?,
@@ -268,19 +257,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     };
     write_json(&out.join("metrics.json"), &report)?;
     for (method, scores) in METHODS.iter().zip([&report.path_energy, &report.plain]) {
-        if scores.missed_ends {
-            support::print_to_stderr(&format!(
-                "warning: {}: the decoded path ends farther from the two images than {MISSED_ENDS_ABOVE} of the squared distance between them (reconstruction MSE {:.2e}; an undertrained decoder: raise --epochs): its energy ratio compares a path between other images",
-                method.title, scores.reconstruction_mse
-            ));
-        }
-        if scores.floor_share >= FLOOR_SET_SHARE {
-            support::print_to_stderr(&format!(
-                "warning: {}: the decoded path's energy is set by the density floor, not by a motion (a {FLOOR_CHECK_FACTOR}x higher floor lowers it by {:.0} %): mass fades out in one place and in at another, which in the continuum costs infinite energy, so its path_energy and energy_ratio measure the floor; they say only that the path does not transport the mass",
-                method.title,
-                100.0 * scores.floor_share
-            ));
-        }
+        warn_about(method.title, &scores.path);
     }
     if let Err(stopped) = interrupt::check("scoring the trained methods") {
         return Err(output.fail_keeping_checkpoints(stopped));
@@ -394,9 +371,20 @@ fn train_method(
         _ => Trainer::new(config, device)?,
     };
     let clock = Instant::now();
-    let history = train(&mut trainer, images, args, method, &dir)?;
+    let checkpoint = dir.join("model.bpk");
+    let training = Training {
+        title: method.title,
+        epochs: args.epochs,
+        checkpoint_every: args.checkpoint_every,
+        checkpoint: &checkpoint,
+    };
+    let history = train(&mut trainer, images, &training, |bar, first_epoch| {
+        if method.regularised {
+            warn_if_long(bar, args, first_epoch);
+        }
+    })?;
     let seconds_per_step = clock.elapsed().as_secs_f64() / trainer.steps_taken().max(1) as f64;
-    let path = decode_path(&trainer, images, args.steps)?;
+    let path = decode_path(&trainer, images, 0, 1, args.steps)?;
     write_npy(&dir.join("path.npy"), &path)?;
     write_gif(&out.join(method.gif()), path.view(), 120, 4)?;
     Ok(Trained {
@@ -406,61 +394,23 @@ fn train_method(
     })
 }
 
-/// A decoded path with a black frame has no mass to measure there: the decoder collapsed in
-/// training, which a too large learning rate does within a step.
-fn check_not_blank(args: &Args, method: &Method, run: Trained) -> Result<Trained, Box<dyn Error>> {
-    match first_blank_frame(run.path.view()) {
-        None => Ok(run),
-        Some((frame, _)) => Err(format!(
-            "{}: frame {frame} of its decoded path is black (no pixel reaches half a gray level), so the decoder collapsed in training and the path cannot be measured; try a --learning-rate below {:?}",
-            method.title, args.learning_rate
-        )
-        .into()),
-    }
-}
-
 /// The metrics of one trained method's path, against the exact path when there is one.
 fn scores(
     run: &Trained,
     problem: &Problem,
     measure: &PathMeasure,
     floor_check: &FloorCheck,
-    exact_energy: Option<f64>,
 ) -> Result<Scores, Box<dyn Error>> {
-    let path = &run.path;
-    let energy = measure.measure(path.view())?.energy;
-    let floor_share = floor_check.share(path.view(), energy)?.share();
-    let smoothness = MeanStd::of(&adjacent_ssim(path.view())?).unwrap_or(MeanStd {
-        mean: f64::NAN,
-        std: f64::NAN,
-    });
-    let last = path.dim().0 - 1;
-    let reconstruction = 0.5
-        * (mse(path.slice(s![0, .., .., ..]), problem.source.view())?
-            + mse(path.slice(s![last, .., .., ..]), problem.target.view())?);
-    let missed_ends = !paths_missing_their_ends(
-        path.view().insert_axis(Axis(0)),
-        problem.source.view().insert_axis(Axis(0)),
-        problem.target.view().insert_axis(Axis(0)),
-    )?
-    .is_empty();
-    let frame_mse_to_exact = match &problem.exact {
-        Some(exact) => {
-            let errors = frame_mse(path.view(), exact.view())?;
-            Some(errors.iter().sum::<f64>() / errors.len() as f64)
-        }
-        None => None,
-    };
     Ok(Scores {
-        path_energy: energy,
-        adjacent_ssim_mean: smoothness.mean,
-        adjacent_ssim_std: smoothness.std,
-        reconstruction_mse: reconstruction,
+        path: score_pair(
+            run.path.view(),
+            problem.source.view(),
+            problem.target.view(),
+            problem.exact.as_ref().map(|e| e.view()),
+            measure,
+            floor_check,
+        )?,
         seconds_per_step: run.seconds_per_step,
-        energy_ratio: exact_energy.map(|exact| energy / exact),
-        frame_mse_to_exact,
-        missed_ends,
-        floor_share,
     })
 }
 
@@ -814,86 +764,6 @@ fn obstacle_grid(mask: &Array2<bool>, config: &TrainingConfig) -> Result<Grid, B
     )?)
 }
 
-/// Runs the epochs with a progress bar; a non-finite loss keeps the last good checkpoint.
-fn train(
-    trainer: &mut Trainer,
-    images: &Tensor<4>,
-    args: &Args,
-    method: &Method,
-    dir: &Path,
-) -> Result<Vec<TrainLog>, Box<dyn Error>> {
-    let bar = ProgressBar::new(args.epochs as u64).with_prefix(method.title);
-    bar.set_style(ProgressStyle::with_template(
-        "{prefix:>12} [{bar:30}] {pos}/{len} epochs {elapsed_precise} {msg}",
-    )?);
-    let checkpoint = dir.join("model.bpk");
-    let mut history = Vec::new();
-    let (count, batch_size) = (images.dims()[0], trainer.config().batch_size);
-    let started = Instant::now();
-    for epoch in 1..=args.epochs {
-        let order = trainer.epoch_order(count);
-        let stop_on_signal = |_: &TrainLog| match interrupt::requested() {
-            true => ControlFlow::Break(()),
-            false => ControlFlow::Continue(()),
-        };
-        match train_epoch(trainer, images, &order, batch_size, stop_on_signal) {
-            Ok(logs) => history.extend(logs),
-            Err(error @ ModelError::NonFiniteLoss { .. }) => {
-                bar.abandon();
-                trainer.model().save_checkpoint(&checkpoint)?;
-                return Err(format!(
-                    "{} training stopped in epoch {epoch}: {error} (a smaller --learning-rate, --alpha or --beta may train)",
-                    method.title
-                )
-                .into());
-            }
-            Err(error) => return Err(error.into()),
-        }
-        if interrupt::requested() {
-            bar.abandon();
-            trainer.model().save_checkpoint(&checkpoint)?;
-            return Err(format!(
-                "{} training interrupted by a signal in epoch {epoch}, after step {}",
-                method.title,
-                trainer.steps_taken()
-            )
-            .into());
-        }
-        if let Some(log) = history.last() {
-            let term = |name| log.term(name).unwrap_or(f64::NAN);
-            bar.set_message(format!(
-                "loss {:.4}  bce {:.4}  J {:.2}  mass {:.3}",
-                log.loss(),
-                term("reconstruction"),
-                term("energy"),
-                term("mass")
-            ));
-        }
-        bar.inc(1);
-        if epoch == 1 && method.regularised {
-            warn_if_long(&bar, args, started.elapsed().as_secs_f64());
-        }
-        if epoch % args.checkpoint_every.max(1) == 0 {
-            trainer.model().save_checkpoint(&checkpoint)?;
-        }
-    }
-    trainer.model().save_checkpoint(&checkpoint)?;
-    bar.finish();
-    Ok(history)
-}
-
-/// The decoded interpolation `(T + 1, C, H, W)` between the two training images.
-fn decode_path(
-    trainer: &Trainer,
-    images: &Tensor<4>,
-    steps: usize,
-) -> Result<Array4<f64>, Box<dyn Error>> {
-    let [_, c, h, w] = images.dims();
-    let pick = |i: usize| images.clone().slice([i..i + 1, 0..c, 0..h, 0..w]);
-    let path = interpolate_pairs(trainer, pick(0), pick(1), steps)?;
-    Ok(to_array(path.reshape([steps + 1, c, h, w]))?.into_dimensionality::<Ix4>()?)
-}
-
 fn write_loss_plot(path: &Path, runs: &[Trained]) -> Result<(), Box<dyn Error>> {
     let series_of = |name: &str, history: &[TrainLog], term: &str| Series {
         name: name.to_string(),
@@ -908,17 +778,5 @@ fn write_loss_plot(path: &Path, runs: &[Trained]) -> Result<(), Box<dyn Error>> 
         series_of("plain AE: BCE", &runs[1].history, "reconstruction"),
     ];
     write_line_plot(path, "training loss per step", &series, true, 720, 420)?;
-    Ok(())
-}
-
-fn write_json(path: &Path, value: &impl Serialize) -> Result<(), Box<dyn Error>> {
-    dotae::data::write_atomically(path, |writer| {
-        serde_json::to_writer_pretty(&mut *writer, value).map_err(|e| {
-            dotae::data::DataError::InvalidArgument {
-                what: "json",
-                reason: e.to_string(),
-            }
-        })
-    })?;
     Ok(())
 }

@@ -8,7 +8,7 @@ use clap::Args;
 use dotae::energy::EnergyError;
 use dotae::energy::{Boundary, Floor, TimeWeights, Variant};
 use dotae::metrics::{
-    DEFAULT_RELATIVE_FLOOR, FLOOR_CHECK_FACTOR, FloorShare, MeasureConfig, MetricsError,
+    DEFAULT_RELATIVE_FLOOR, FLOOR_CHECK_FACTOR, FloorCheck, FloorShare, MeasureConfig, MetricsError,
 };
 use ndarray::{ArrayView5, Axis};
 
@@ -70,6 +70,26 @@ impl MeasureArgs {
                 None => Floor::Relative(self.floor),
             }),
         }
+    }
+
+    /// Says on stderr that the floor check (`floor_share`, `floor_set_paths`) is left out, and
+    /// why, when `check` is `None` (probe 19: `--floor 0.5` dropped it without a word).
+    pub fn note_unchecked_floor(&self, check: Option<&FloorCheck>) {
+        if check.is_some() {
+            return;
+        }
+        let why = match self.absolute_floor {
+            Some(floor) => format!(
+                "--absolute-floor {floor}: only a relative --floor is raised, since a raised absolute one could flatten faint frames"
+            ),
+            None => format!(
+                "--floor {}: raised {FLOOR_CHECK_FACTOR}x it would reach the frames' mean density",
+                self.floor
+            ),
+        };
+        crate::support::print_to_stderr(&format!(
+            "note: no check of how much of the energy the density floor sets, with {why}; energies of paths whose mass vanishes and reappears are then not flagged"
+        ));
     }
 
     /// Refuses flags outside their documented ranges (`limits`), naming the flag.

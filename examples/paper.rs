@@ -1,0 +1,608 @@
+//! The main paper's experiments (Feng & Strohmer, docs/paper.md), each one command, each
+//! measured against ground truth: the exact translation or dotae-ot's Benamou–Brenier geodesic.
+//!
+//! ```text
+//! cargo run --release --example paper -- labyrinth            # Fig. 3: walls
+//! cargo run --release --example paper -- boundary             # Fig. 8: Dirichlet, Neumann, periodic
+//! cargo run --release --example paper -- steps                # §7.2: the choice of T
+//! cargo run --release --example paper -- steps --quick        # seconds, what CI runs
+//! ```
+//!
+//! Every experiment trains one autoencoder per row on two images (the quickstart's schedule:
+//! one Adam step per epoch, BCE, α = β = 1e-3 unless a flag says otherwise), decodes the
+//! straight latent line between them and writes to `--out` (default `runs/paper/<experiment>`):
+//! `figure.png` (the reference path first, then one row per trained model, as the paper lays
+//! its figures out), `<row>.gif`, `<row>/path.npy` `(frames, 1, H, W)`, `<row>/model.bpk`,
+//! `<row>/config.json`, `reference.npy` and `results.json` (every row's scores: energy ratio and
+//! frame error against the reference, mass deviation, peak and sharpness ratios, adjacent SSIM,
+//! the floor's share of the energy, seconds per step).
+
+use std::error::Error;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Args as ClapArgs, Parser, Subcommand};
+use dotae::data::synthetic::{disk, translation};
+use dotae::data::{Series, write_gif, write_gray_png, write_line_plot, write_npy, write_png_grid};
+use dotae::energy::{Boundary, Grid, Variant};
+use dotae::metrics::{FloorCheck, MeasureConfig, PathMeasure, wall_cells};
+use dotae::models::{
+    AutoencoderConfig, Backend, InterpolationMethod, PathEnergyLossConfig, Trainer, TrainingConfig,
+    from_array,
+};
+use dotae::ot::{GeodesicConfig, Silent, geodesic_with};
+use ndarray::{Array2, Array3, Array4, ArrayView4, Axis, stack};
+use serde::Serialize;
+
+#[path = "support/interrupt.rs"]
+mod interrupt;
+#[path = "support/limits.rs"]
+mod limits;
+#[path = "support/output.rs"]
+mod output;
+mod support;
+#[path = "support/two_images.rs"]
+mod two_images;
+
+use limits::{LEARNING_RATE, LOSS_WEIGHT, MAX_EPOCHS, check_range, check_real};
+use output::Output;
+use two_images::{
+    PairScores, Training, decode_path, refuse_blank, score_pair, train, warn_about, write_json,
+};
+
+#[derive(Parser, Debug)]
+#[command(
+    about = "The main paper's experiments, each measured against the exact or Benamou–Brenier geodesic."
+)]
+struct Args {
+    #[command(subcommand)]
+    experiment: Experiment,
+}
+
+#[derive(Subcommand, Debug)]
+enum Experiment {
+    /// Fig. 3: a disk crosses a labyrinth from the bottom left to the top right. The
+    /// obstacle-aware path energy against dotae-ot's Benamou–Brenier geodesic with the same
+    /// walls and against the plain autoencoder.
+    Labyrinth(Common),
+    /// Fig. 8: the corner-to-corner disk trained with the Neumann, Dirichlet and periodic
+    /// boundaries of the energy grid, against the exact translation and the plain autoencoder.
+    Boundary(Common),
+    /// §7.2: a disk moved 10 px, trained with T = 2, 5, 10, 20 and 40, each decoded at 21
+    /// frames and scored against the exact translation: the paper's rule is T ≈ the largest
+    /// displacement in pixels.
+    Steps(Common),
+}
+
+/// The flags every experiment shares.
+#[derive(ClapArgs, Debug)]
+struct Common {
+    /// Seconds instead of minutes: 16×16 images and 10 epochs (what CI runs; nothing learns).
+    #[arg(long)]
+    quick: bool,
+    /// Training epochs of every row (one Adam step each). Default: the experiment's budget.
+    #[arg(long)]
+    epochs: Option<usize>,
+    /// Adam learning rate. Default: 1e-3, the quickstart's; 3e-4 for the labyrinth, where at
+    /// 1e-3 the decoder collapsed to black within 12 steps (docs/paper.md).
+    #[arg(long, allow_hyphen_values = true)]
+    learning_rate: Option<f64>,
+    /// Weight α of the path energy.
+    #[arg(long, default_value_t = 1e-3, allow_hyphen_values = true)]
+    alpha: f64,
+    /// Weight β of MassLoss.
+    #[arg(long, default_value_t = 1e-3, allow_hyphen_values = true)]
+    beta: f64,
+    /// Seed of the weights; every row uses it.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Compute backend: flex or ndarray (CPU), wgpu (GPU; build with `--features wgpu`).
+    #[arg(long, default_value_t = Backend::Flex)]
+    backend: Backend,
+    /// Output directory (default `runs/paper/<experiment>`).
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+/// The budget of every full experiment: the quickstart's, which brings the corner-to-corner
+/// disk to 1.13× the exact path's energy (docs/metrics.md).
+const FULL_EPOCHS: usize = 600;
+/// The quickstart's Adam step.
+const QUICKSTART_RATE: f64 = 1e-3;
+const QUICK_EPOCHS: usize = 10;
+
+impl Common {
+    fn check(&self) -> Result<(), Box<dyn Error>> {
+        if let Some(epochs) = self.epochs {
+            check_range("--epochs", epochs, 1, MAX_EPOCHS)?;
+        }
+        if let Some(rate) = self.learning_rate {
+            check_real("--learning-rate", rate, &LEARNING_RATE)?;
+        }
+        check_real("--alpha", self.alpha, &LOSS_WEIGHT)?;
+        if self.alpha == 0.0 {
+            return Err(
+                "--alpha 0 trains every path-energy row as the plain autoencoder it is compared with: give a weight above 0"
+                    .into(),
+            );
+        }
+        check_real("--beta", self.beta, &LOSS_WEIGHT)?;
+        Ok(())
+    }
+
+    fn epochs(&self, full: usize) -> usize {
+        self.epochs.unwrap_or(match self.quick {
+            true => QUICK_EPOCHS,
+            false => full,
+        })
+    }
+
+    /// The image side: 32 like the paper's two-image problems, 16 with `--quick`.
+    fn side(&self) -> usize {
+        match self.quick {
+            true => 16,
+            false => 32,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let args = support::parse_args::<Args>();
+    support::exit_code(run(&args))
+}
+
+fn run(args: &Args) -> Result<(), Box<dyn Error>> {
+    let (name, common) = match &args.experiment {
+        Experiment::Labyrinth(c) => ("labyrinth", c),
+        Experiment::Boundary(c) => ("boundary", c),
+        Experiment::Steps(c) => ("steps", c),
+    };
+    common.check()?;
+    // From before the plan: the labyrinth's reference is solved there.
+    let started = Instant::now();
+    let plan = match &args.experiment {
+        Experiment::Labyrinth(c) => labyrinth(c)?,
+        Experiment::Boundary(c) => boundary(c)?,
+        Experiment::Steps(c) => steps(c)?,
+    };
+    interrupt::install()?;
+    let out = common
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("runs/paper").join(name));
+    let output = Output::stage(&out)?;
+    let report = match execute(name, common, &plan, output.dir(), started) {
+        Ok(report) => report,
+        Err(error) => return Err(output.fail_keeping_checkpoints(error)),
+    };
+    output.publish()?;
+    support::print(&serde_json::to_string_pretty(&report)?)?;
+    support::print(&format!("wrote {}", out.display()))?;
+    Ok(())
+}
+
+/// One experiment, ready to train: its two images, its reference path, its rows and how the
+/// decoded paths are measured.
+struct Plan {
+    /// `(2, 1, H, W)`: the source and the target.
+    images: Array4<f64>,
+    /// `(frames, 1, H, W)`: the exact or Benamou–Brenier geodesic at the images' mass.
+    reference: Array4<f64>,
+    /// What the reference is, for the report.
+    reference_kind: String,
+    /// The walls (`true`), for the labyrinth.
+    walls: Option<Array2<bool>>,
+    rows: Vec<Row>,
+    /// Epochs of every row.
+    epochs: usize,
+    measure: MeasureConfig,
+    /// Every number the experiment is defined by, for the report.
+    setup: serde_json::Value,
+}
+
+/// One trained model.
+struct Row {
+    key: String,
+    title: String,
+    config: TrainingConfig,
+    /// The energy grid with walls, when the row trains around them.
+    grid: Option<Grid>,
+}
+
+/// What `results.json` holds.
+#[derive(Serialize)]
+struct Report {
+    experiment: String,
+    setup: serde_json::Value,
+    epochs: usize,
+    reference: String,
+    /// The reference path's own peak and sharpness against its ends, and its energy.
+    reference_scores: PairScores,
+    rows: Vec<RowReport>,
+    backend: String,
+    seconds_total: f64,
+}
+
+#[derive(Serialize)]
+struct RowReport {
+    key: String,
+    title: String,
+    #[serde(flatten)]
+    scores: PairScores,
+    /// Share of the path's mass on wall pixels, largest over its frames (labyrinth only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mass_on_walls: Option<f64>,
+    /// Time steps T the row trained with.
+    trained_steps: usize,
+    seconds_per_step: f64,
+}
+
+/// Trains every row, decodes and scores its path, and writes the files; `started` is when the
+/// run began, for its total time.
+fn execute(
+    name: &str,
+    common: &Common,
+    plan: &Plan,
+    out: &Path,
+    started: Instant,
+) -> Result<Report, Box<dyn Error>> {
+    let device = common.backend.training_device()?;
+    if let Some(note) = common.backend.speed_note() {
+        support::print_to_stderr(&format!("note: {note}"));
+    }
+    let measure = PathMeasure::new(plan.measure.clone(), plan.walls.as_ref().map(|w| w.view()))?;
+    let floor_check = FloorCheck::new(&measure)?.ok_or("the measure has no floor to check")?;
+    let images = from_array::<4>(plan.images.view().into_dyn(), &device)?;
+    let (source, target) = (
+        plan.images.index_axis(Axis(0), 0),
+        plan.images.index_axis(Axis(0), 1),
+    );
+    let frames = plan.reference.dim().0;
+    write_npy(&out.join("reference.npy"), &plan.reference)?;
+    write_gif(&out.join("reference.gif"), plan.reference.view(), 120, 4)?;
+    if let Some(walls) = &plan.walls {
+        write_gray_png(&out.join("walls.png"), &walls.mapv(f64::from))?;
+    }
+    let reference_scores = score_pair(
+        plan.reference.view(),
+        source,
+        target,
+        Some(plan.reference.view()),
+        &measure,
+        &floor_check,
+    )?;
+    let mut paths = Vec::new();
+    let mut reports = Vec::new();
+    let mut losses = Vec::new();
+    for row in &plan.rows {
+        let dir = out.join(&row.key);
+        std::fs::create_dir_all(&dir)?;
+        write_json(&dir.join("config.json"), &row.config)?;
+        let mut trainer = match &row.grid {
+            Some(grid) => Trainer::with_energy_grid(row.config.clone(), grid.clone(), &device)?,
+            None => Trainer::new(row.config.clone(), &device)?,
+        };
+        let checkpoint = dir.join("model.bpk");
+        let training = Training {
+            title: &row.title,
+            epochs: plan.epochs,
+            checkpoint_every: 100,
+            checkpoint: &checkpoint,
+        };
+        let clock = Instant::now();
+        let history = train(&mut trainer, &images, &training, |_, _| {})?;
+        losses.push(Series {
+            name: row.title.clone(),
+            values: history.iter().map(|log| log.loss()).collect(),
+        });
+        let seconds_per_step = clock.elapsed().as_secs_f64() / trainer.steps_taken().max(1) as f64;
+        let path = decode_path(&trainer, &images, 0, 1, frames - 1)?;
+        write_npy(&dir.join("path.npy"), &path)?;
+        refuse_blank(&row.title, path.view(), row.config.learning_rate)?;
+        write_gif(&out.join(format!("{}.gif", row.key)), path.view(), 120, 4)?;
+        let scores = score_pair(
+            path.view(),
+            source,
+            target,
+            Some(plan.reference.view()),
+            &measure,
+            &floor_check,
+        )?;
+        warn_about(&row.title, &scores);
+        reports.push(RowReport {
+            key: row.key.clone(),
+            title: row.title.clone(),
+            scores,
+            mass_on_walls: plan.walls.as_ref().map(|w| mass_on_walls(path.view(), w)),
+            trained_steps: row.config.steps,
+            seconds_per_step,
+        });
+        paths.push(path);
+        interrupt::check(&format!("training {}", row.title))?;
+    }
+    let mut figure: Vec<Array4<f64>> = vec![plan.reference.clone()];
+    figure.extend(paths);
+    if let Some(walls) = &plan.walls {
+        for path in &mut figure {
+            draw_walls(path, walls);
+        }
+    }
+    let figure: Vec<ArrayView4<f64>> = figure.iter().map(|p| p.view()).collect();
+    write_png_grid(&out.join("figure.png"), &figure, 1)?;
+    write_line_plot(
+        &out.join("loss.png"),
+        "training loss per step",
+        &losses,
+        true,
+        720,
+        420,
+    )?;
+    let report = Report {
+        experiment: name.to_string(),
+        setup: plan.setup.clone(),
+        epochs: plan.epochs,
+        reference: plan.reference_kind.clone(),
+        reference_scores,
+        rows: reports,
+        backend: common.backend.to_string(),
+        seconds_total: started.elapsed().as_secs_f64(),
+    };
+    write_json(&out.join("results.json"), &report)?;
+    Ok(report)
+}
+
+/// Gray level of the walls in the figure: dimmer than any disk.
+const WALL_GRAY: f64 = 0.3;
+
+/// Draws the walls into every frame of `path`, for the figure only: a wall pixel shows at least
+/// [`WALL_GRAY`], brighter where the path puts mass on it.
+fn draw_walls(path: &mut Array4<f64>, walls: &Array2<bool>) {
+    for mut frame in path.outer_iter_mut() {
+        for mut channel in frame.outer_iter_mut() {
+            ndarray::Zip::from(&mut channel)
+                .and(walls)
+                .for_each(|v, &wall| {
+                    if wall {
+                        *v = v.max(WALL_GRAY);
+                    }
+                });
+        }
+    }
+}
+
+/// The largest share of a frame's mass that lies on wall pixels.
+fn mass_on_walls(path: ArrayView4<f64>, walls: &Array2<bool>) -> f64 {
+    path.outer_iter()
+        .map(|frame| {
+            let channel = frame.index_axis(Axis(0), 0);
+            let total = channel.sum();
+            let on_walls: f64 = channel
+                .iter()
+                .zip(walls.iter())
+                .filter(|&(_, &wall)| wall)
+                .map(|(v, _)| v)
+                .sum();
+            if total > 0.0 { on_walls / total } else { 0.0 }
+        })
+        .fold(0.0, f64::max)
+}
+
+/// The quickstart's training configuration for a row on `side × side` gray images.
+fn training_config(
+    common: &Common,
+    learning_rate: f64,
+    side: usize,
+    boundary: Boundary,
+    steps: usize,
+    regularised: bool,
+) -> Result<TrainingConfig, Box<dyn Error>> {
+    let (alpha, beta) = match regularised {
+        true => (common.alpha, common.beta),
+        false => (0.0, 0.0),
+    };
+    let config = TrainingConfig::new()
+        .with_model(AutoencoderConfig::new().with_image_channels(1))
+        .with_energy(PathEnergyLossConfig {
+            energy_size: [side, side],
+            boundary,
+            variant: Variant::Balanced,
+            ..Default::default()
+        })
+        .with_alpha(alpha)
+        .with_beta(beta)
+        .with_steps(steps)
+        .with_learning_rate(learning_rate)
+        .with_batch_size(2)
+        .with_seed(common.seed);
+    config.validate()?;
+    Ok(config)
+}
+
+/// A path-energy row and the plain autoencoder's, on the Neumann grid.
+fn plain_row(common: &Common, rate: f64, side: usize, steps: usize) -> Result<Row, Box<dyn Error>> {
+    Ok(Row {
+        key: "plain".into(),
+        title: "plain AE".into(),
+        config: training_config(common, rate, side, Boundary::Neumann, steps, false)?,
+        grid: None,
+    })
+}
+
+/// Two images `(2, 1, side, side)` from single-channel frames.
+fn pair(source: &Array2<f64>, target: &Array2<f64>) -> Result<Array4<f64>, Box<dyn Error>> {
+    Ok(stack(Axis(0), &[source.view(), target.view()])?.insert_axis(Axis(1)))
+}
+
+/// The translated disk from `from` to `to` in `steps` steps, `(steps + 1, 1, side, side)`.
+fn translated_disk(
+    side: usize,
+    radius: f64,
+    from: (f64, f64),
+    to: (f64, f64),
+    steps: usize,
+) -> Result<Array4<f64>, Box<dyn Error>> {
+    Ok(translation(steps, from, to, |c| disk(side, side, c, radius))?.insert_axis(Axis(1)))
+}
+
+/// Fig. 8: the quickstart's corner-to-corner disk with each boundary of the energy grid.
+fn boundary(common: &Common) -> Result<Plan, Box<dyn Error>> {
+    let rate = common.learning_rate.unwrap_or(QUICKSTART_RATE);
+    let side = common.side();
+    let problem = dotae::data::DiskProblem::corner_to_corner(side);
+    let steps = 10;
+    let reference = problem.exact_path(steps)?.to_owned();
+    let mut rows = Vec::new();
+    for boundary in [Boundary::Neumann, Boundary::Dirichlet, Boundary::Periodic] {
+        rows.push(Row {
+            key: boundary.to_string(),
+            title: format!("{boundary}"),
+            config: training_config(common, rate, side, boundary, steps, true)?,
+            grid: None,
+        });
+    }
+    rows.push(plain_row(common, rate, side, steps)?);
+    let first = reference
+        .index_axis(Axis(0), 0)
+        .index_axis(Axis(0), 0)
+        .to_owned();
+    let last = reference
+        .index_axis(Axis(0), steps)
+        .index_axis(Axis(0), 0)
+        .to_owned();
+    Ok(Plan {
+        images: pair(&first, &last)?,
+        reference,
+        reference_kind: "the exact translation".into(),
+        walls: None,
+        rows,
+        epochs: common.epochs(FULL_EPOCHS),
+        measure: MeasureConfig::on_grid(side, side),
+        setup: serde_json::json!({
+            "side": side, "radius": problem.radius, "from": problem.from, "to": problem.to,
+            "steps": steps, "measure_boundary": "neumann",
+        }),
+    })
+}
+
+/// The training T of the steps experiment, and the frames every row is decoded at.
+const TRIED_STEPS: [usize; 5] = [2, 5, 10, 20, 40];
+const DECODED_STEPS: usize = 20;
+
+/// §7.2: a disk moved 10 px (5 with `--quick`) trained with each T of [`TRIED_STEPS`].
+fn steps(common: &Common) -> Result<Plan, Box<dyn Error>> {
+    let rate = common.learning_rate.unwrap_or(QUICKSTART_RATE);
+    let side = common.side();
+    let scale = side as f64 / 32.0;
+    let (radius, from, to) = (
+        5.0 * scale,
+        (16.0 * scale, 10.0 * scale),
+        (16.0 * scale, 20.0 * scale),
+    );
+    let reference = translated_disk(side, radius, from, to, DECODED_STEPS)?;
+    let mut rows = Vec::new();
+    for steps in TRIED_STEPS {
+        rows.push(Row {
+            key: format!("t{steps}"),
+            title: format!("T = {steps}"),
+            config: training_config(common, rate, side, Boundary::Neumann, steps, true)?,
+            grid: None,
+        });
+    }
+    rows.push(plain_row(common, rate, side, 10)?);
+    let ends = |t: usize| {
+        reference
+            .index_axis(Axis(0), t)
+            .index_axis(Axis(0), 0)
+            .to_owned()
+    };
+    Ok(Plan {
+        images: pair(&ends(0), &ends(DECODED_STEPS))?,
+        reference,
+        reference_kind: "the exact translation".into(),
+        walls: None,
+        rows,
+        epochs: common.epochs(FULL_EPOCHS),
+        measure: MeasureConfig::on_grid(side, side),
+        setup: serde_json::json!({
+            "side": side, "radius": radius, "from": from, "to": to,
+            "displacement_px": to.1 - from.1, "tried_steps": TRIED_STEPS,
+            "decoded_steps": DECODED_STEPS,
+        }),
+    })
+}
+
+/// Time steps of the labyrinth's paths (trained and solved): the geodesic runs about 50 px on
+/// 32×32, a few pixels per step.
+const LABYRINTH_STEPS: usize = 16;
+
+/// The labyrinth's Adam step and epochs: at the quickstart's 1e-3 (with β = 1e-3) the decoder
+/// collapsed to black within 12 steps, at 3e-4 it trains, more slowly.
+const LABYRINTH_RATE: f64 = 3e-4;
+const LABYRINTH_EPOCHS: usize = 1500;
+
+/// The labyrinth on a `side × side` image: two horizontal walls a sixteenth of the side thick,
+/// the lower one open only at the left edge, the upper one only at the right edge, each
+/// opening a quarter of the side wide (wider than the disk). The straight line between the
+/// corners meets both walls, so the way zig-zags: up the left edge, across, up the right edge.
+fn labyrinth_walls(side: usize) -> Array2<bool> {
+    let f = |fraction: f64| (fraction * side as f64).round() as usize;
+    let thick = f(2.0 / 32.0).max(1);
+    let (lower, upper) = (f(21.0 / 32.0), f(10.0 / 32.0));
+    let opening = f(8.0 / 32.0);
+    Array2::from_shape_fn((side, side), |(i, j)| {
+        let in_lower = (lower..lower + thick).contains(&i) && j >= opening;
+        let in_upper = (upper..upper + thick).contains(&i) && j < side - opening;
+        in_lower || in_upper
+    })
+}
+
+/// Fig. 3: a disk from the bottom-left corner to the top-right one through the labyrinth.
+fn labyrinth(common: &Common) -> Result<Plan, Box<dyn Error>> {
+    let rate = common.learning_rate.unwrap_or(LABYRINTH_RATE);
+    let side = common.side();
+    let scale = side as f64 / 32.0;
+    let radius = 3.0 * scale;
+    let (from, to) = ((27.0 * scale, 4.5 * scale), (4.5 * scale, 26.5 * scale));
+    let walls = labyrinth_walls(side);
+    let source = disk(side, side, from, radius)?;
+    let target = disk(side, side, to, radius)?;
+    let grid = Grid::with_obstacles(side, side, Boundary::Neumann, walls.view())?;
+    let solver = GeodesicConfig {
+        max_iterations: if common.quick { 300 } else { 5000 },
+        ..GeodesicConfig::with_steps(LABYRINTH_STEPS)
+    };
+    let solved = geodesic_with(&grid, source.view(), target.view(), &solver, &mut Silent)?;
+    // The solver's frames have unit mass and may dip a little below 0 (docs/ot.md): at the
+    // images' mass, clipped, they are the reference the decoded paths are compared with.
+    let mass = source.sum();
+    let reference: Array3<f64> = solved.frames.mapv(|v| (v * mass).max(0.0));
+    let cells = wall_cells(walls.view(), side, side)?;
+    let energy_grid = Grid::with_obstacles(side, side, Boundary::Neumann, cells.view())?;
+    let rows = vec![
+        Row {
+            key: "path_energy".into(),
+            title: "path energy".into(),
+            config: training_config(common, rate, side, Boundary::Neumann, LABYRINTH_STEPS, true)?,
+            grid: Some(energy_grid),
+        },
+        plain_row(common, rate, side, LABYRINTH_STEPS)?,
+    ];
+    Ok(Plan {
+        images: pair(&source, &target)?,
+        reference: reference.insert_axis(Axis(1)),
+        reference_kind: format!(
+            "dotae-ot's Benamou–Brenier geodesic with the same walls (W₂² {:.2} px², {} iterations, converged: {})",
+            solved.w2_squared, solved.iterations, solved.converged
+        ),
+        walls: Some(walls),
+        rows,
+        epochs: common.epochs(LABYRINTH_EPOCHS),
+        measure: MeasureConfig::on_grid(side, side),
+        setup: serde_json::json!({
+            "side": side, "radius": radius, "from": from, "to": to, "steps": LABYRINTH_STEPS,
+            "geodesic_w2_squared": solved.w2_squared, "geodesic_iterations": solved.iterations,
+            "geodesic_converged": solved.converged,
+        }),
+    })
+}
