@@ -5,6 +5,8 @@
 //! cargo run --release --example paper -- labyrinth            # Fig. 3: walls
 //! cargo run --release --example paper -- boundary             # Fig. 8: Dirichlet, Neumann, periodic
 //! cargo run --release --example paper -- steps                # §7.2: the choice of T
+//! cargo run --release --example paper -- ot-vs-uot            # Fig. 9: a shape change
+//! cargo run --release --example paper -- barycentres          # Figs. 4, 5, 10: 6×6 grids
 //! cargo run --release --example paper -- steps --quick        # seconds, what CI runs
 //! ```
 //!
@@ -35,6 +37,10 @@ use dotae::ot::{GeodesicConfig, Silent, geodesic_with};
 use ndarray::{Array2, Array3, Array4, ArrayView4, Axis, stack};
 use serde::Serialize;
 
+#[path = "paper/barycentres.rs"]
+mod barycentres;
+#[path = "support/exact_costs.rs"]
+mod exact_costs;
 #[path = "support/interrupt.rs"]
 mod interrupt;
 #[path = "support/limits.rs"]
@@ -73,6 +79,16 @@ enum Experiment {
     /// frames and scored against the exact translation: the paper's rule is T ≈ the largest
     /// displacement in pixels.
     Steps(Common),
+    /// Fig. 9: a disk becoming a square of another area (a shape change), trained with the
+    /// balanced path energy, the unbalanced one at τ = 0.1, 1 and 10, and as the plain
+    /// autoencoder, against dotae-ot's Benamou–Brenier geodesic between the two shapes at unit
+    /// mass.
+    OtVsUot(Common),
+    /// Figs. 4, 5 and 10: 6×6 grids of barycentres of four images (four disk positions with
+    /// the balanced path energy, four shapes with the unbalanced one), decoded by the
+    /// path-energy and the plain autoencoder, beside dotae-ot's convolutional barycentres;
+    /// every cell scored by its exact barycentre cost.
+    Barycentres(Common),
 }
 
 /// The flags every experiment shares.
@@ -157,22 +173,33 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         Experiment::Labyrinth(c) => ("labyrinth", c),
         Experiment::Boundary(c) => ("boundary", c),
         Experiment::Steps(c) => ("steps", c),
+        Experiment::OtVsUot(c) => ("ot-vs-uot", c),
+        Experiment::Barycentres(c) => ("barycentres", c),
     };
     common.check()?;
     // From before the plan: the labyrinth's reference is solved there.
     let started = Instant::now();
     let plan = match &args.experiment {
-        Experiment::Labyrinth(c) => labyrinth(c)?,
-        Experiment::Boundary(c) => boundary(c)?,
-        Experiment::Steps(c) => steps(c)?,
+        Experiment::Labyrinth(c) => Some(labyrinth(c)?),
+        Experiment::Boundary(c) => Some(boundary(c)?),
+        Experiment::Steps(c) => Some(steps(c)?),
+        Experiment::OtVsUot(c) => Some(ot_vs_uot(c)?),
+        // Four images and grids, not a path between two: its own flow.
+        Experiment::Barycentres(_) => None,
     };
+    note_run_time(name, common);
     interrupt::install()?;
     let out = common
         .out
         .clone()
         .unwrap_or_else(|| Path::new("runs/paper").join(name));
     let output = Output::stage(&out)?;
-    let report = match execute(name, common, &plan, output.dir(), started) {
+    let report = match &plan {
+        Some(plan) => execute(name, common, plan, output.dir(), started)
+            .and_then(|report| Ok(serde_json::to_value(report)?)),
+        None => barycentres::run(common, output.dir(), started),
+    };
+    let report = match report {
         Ok(report) => report,
         Err(error) => return Err(output.fail_keeping_checkpoints(error)),
     };
@@ -180,6 +207,35 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     support::print(&serde_json::to_string_pretty(&report)?)?;
     support::print(&format!("wrote {}", out.display()))?;
     Ok(())
+}
+
+/// Wall seconds of each experiment's full run at its default epochs, on this project's 2-core
+/// machine (docs/paper.md, with a hostile-input probe running beside them).
+const MEASURED_SECONDS: [(&str, f64, usize); 5] = [
+    ("labyrinth", 154.5, LABYRINTH_EPOCHS),
+    ("boundary", 125.7, FULL_EPOCHS),
+    ("steps", 247.2, FULL_EPOCHS),
+    ("ot-vs-uot", 148.7, FULL_EPOCHS),
+    ("barycentres", 303.3, FULL_EPOCHS),
+];
+
+/// Says up front how long a run of experiment `name` will take when that is over a minute
+/// (probe 20: `paper steps` trained for minutes without a word), from its measured full run
+/// scaled to the epochs asked for.
+fn note_run_time(name: &str, common: &Common) {
+    let Some(&(_, seconds, default_epochs)) = MEASURED_SECONDS.iter().find(|(n, ..)| *n == name)
+    else {
+        return;
+    };
+    let epochs = common.epochs(default_epochs);
+    let estimate = seconds * epochs as f64 / default_epochs as f64;
+    if estimate > 60.0 {
+        support::print_to_stderr(&format!(
+            "note: paper {name} at {epochs} epochs per model takes about {:.1} min on 2 cores ({:.1} min measured at {default_epochs}, docs/paper.md); --quick runs in seconds",
+            estimate / 60.0,
+            seconds / 60.0
+        ));
+    }
 }
 
 /// One experiment, ready to train: its two images, its reference path, its rows and how the
@@ -264,14 +320,17 @@ fn execute(
     if let Some(walls) = &plan.walls {
         write_gray_png(&out.join("walls.png"), &walls.mapv(f64::from))?;
     }
-    let reference_scores = score_pair(
-        plan.reference.view(),
-        source,
-        target,
-        Some(plan.reference.view()),
-        &measure,
-        &floor_check,
-    )?;
+    let score = |path: ArrayView4<f64>| {
+        score_pair(
+            path,
+            source,
+            target,
+            Some(plan.reference.view()),
+            &measure,
+            &floor_check,
+        )
+    };
+    let reference_scores = score(plan.reference.view())?;
     let mut paths = Vec::new();
     let mut reports = Vec::new();
     let mut losses = Vec::new();
@@ -289,9 +348,10 @@ fn execute(
             epochs: plan.epochs,
             checkpoint_every: 100,
             checkpoint: &checkpoint,
+            pinned: 0,
         };
         let clock = Instant::now();
-        let history = train(&mut trainer, &images, &training, |_, _| {})?;
+        let history = train(&mut trainer, &images, &training, |_, _, _, _| Ok(()))?;
         losses.push(Series {
             name: row.title.clone(),
             values: history.iter().map(|log| log.loss()).collect(),
@@ -301,14 +361,7 @@ fn execute(
         write_npy(&dir.join("path.npy"), &path)?;
         refuse_blank(&row.title, path.view(), row.config.learning_rate)?;
         write_gif(&out.join(format!("{}.gif", row.key)), path.view(), 120, 4)?;
-        let scores = score_pair(
-            path.view(),
-            source,
-            target,
-            Some(plan.reference.view()),
-            &measure,
-            &floor_check,
-        )?;
+        let scores = score(path.view())?;
         warn_about(&row.title, &scores);
         reports.push(RowReport {
             key: row.key.clone(),
@@ -388,45 +441,73 @@ fn mass_on_walls(path: ArrayView4<f64>, walls: &Array2<bool>) -> f64 {
         .fold(0.0, f64::max)
 }
 
-/// The quickstart's training configuration for a row on `side × side` gray images.
-fn training_config(
-    common: &Common,
-    learning_rate: f64,
+/// What every row of an experiment shares: the flags, the learning rate and the image side.
+struct Rows<'a> {
+    common: &'a Common,
+    rate: f64,
     side: usize,
-    boundary: Boundary,
-    steps: usize,
-    regularised: bool,
-) -> Result<TrainingConfig, Box<dyn Error>> {
-    let (alpha, beta) = match regularised {
-        true => (common.alpha, common.beta),
-        false => (0.0, 0.0),
-    };
-    let config = TrainingConfig::new()
-        .with_model(AutoencoderConfig::new().with_image_channels(1))
-        .with_energy(PathEnergyLossConfig {
-            energy_size: [side, side],
-            boundary,
-            variant: Variant::Balanced,
-            ..Default::default()
-        })
-        .with_alpha(alpha)
-        .with_beta(beta)
-        .with_steps(steps)
-        .with_learning_rate(learning_rate)
-        .with_batch_size(2)
-        .with_seed(common.seed);
-    config.validate()?;
-    Ok(config)
 }
 
-/// A path-energy row and the plain autoencoder's, on the Neumann grid.
-fn plain_row(common: &Common, rate: f64, side: usize, steps: usize) -> Result<Row, Box<dyn Error>> {
-    Ok(Row {
-        key: "plain".into(),
-        title: "plain AE".into(),
-        config: training_config(common, rate, side, Boundary::Neumann, steps, false)?,
-        grid: None,
-    })
+impl Rows<'_> {
+    /// The quickstart's training configuration on `side × side` gray images: the path energy
+    /// on a grid with `boundary`, of `variant`, over `steps` steps, or the plain autoencoder
+    /// (α = β = 0) unless `regularised`.
+    fn config(
+        &self,
+        boundary: Boundary,
+        variant: Variant,
+        steps: usize,
+        regularised: bool,
+    ) -> Result<TrainingConfig, Box<dyn Error>> {
+        let (alpha, beta) = match regularised {
+            true => (self.common.alpha, self.common.beta),
+            false => (0.0, 0.0),
+        };
+        let config = TrainingConfig::new()
+            .with_model(AutoencoderConfig::new().with_image_channels(1))
+            .with_energy(PathEnergyLossConfig {
+                energy_size: [self.side, self.side],
+                boundary,
+                variant,
+                ..Default::default()
+            })
+            .with_alpha(alpha)
+            .with_beta(beta)
+            .with_steps(steps)
+            .with_learning_rate(self.rate)
+            .with_batch_size(2)
+            .with_seed(self.common.seed);
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// A path-energy row on a grid with `boundary`, of `variant`, over `steps` steps.
+    fn path_energy(
+        &self,
+        key: impl Into<String>,
+        title: impl Into<String>,
+        boundary: Boundary,
+        variant: Variant,
+        steps: usize,
+    ) -> Result<Row, Box<dyn Error>> {
+        Ok(Row {
+            key: key.into(),
+            title: title.into(),
+            config: self.config(boundary, variant, steps, true)?,
+            grid: None,
+        })
+    }
+
+    /// The plain autoencoder with the same schedule, over `steps` steps (which it does not
+    /// use: nothing regularises its paths).
+    fn plain(&self, steps: usize) -> Result<Row, Box<dyn Error>> {
+        Ok(Row {
+            key: "plain".into(),
+            title: "plain AE".into(),
+            config: self.config(Boundary::Neumann, Variant::Balanced, steps, false)?,
+            grid: None,
+        })
+    }
 }
 
 /// Two images `(2, 1, side, side)` from single-channel frames.
@@ -452,37 +533,23 @@ fn boundary(common: &Common) -> Result<Plan, Box<dyn Error>> {
     let problem = dotae::data::DiskProblem::corner_to_corner(side);
     let steps = 10;
     let reference = problem.exact_path(steps)?.to_owned();
+    let make = Rows { common, rate, side };
     let mut rows = Vec::new();
     for boundary in [Boundary::Neumann, Boundary::Dirichlet, Boundary::Periodic] {
-        rows.push(Row {
-            key: boundary.to_string(),
-            title: format!("{boundary}"),
-            config: training_config(common, rate, side, boundary, steps, true)?,
-            grid: None,
-        });
+        rows.push(make.path_energy(
+            boundary.to_string(),
+            boundary.to_string(),
+            boundary,
+            Variant::Balanced,
+            steps,
+        )?);
     }
-    rows.push(plain_row(common, rate, side, steps)?);
-    let first = reference
-        .index_axis(Axis(0), 0)
-        .index_axis(Axis(0), 0)
-        .to_owned();
-    let last = reference
-        .index_axis(Axis(0), steps)
-        .index_axis(Axis(0), 0)
-        .to_owned();
-    Ok(Plan {
-        images: pair(&first, &last)?,
-        reference,
-        reference_kind: "the exact translation".into(),
-        walls: None,
-        rows,
-        epochs: common.epochs(FULL_EPOCHS),
-        measure: MeasureConfig::on_grid(side, side),
-        setup: serde_json::json!({
-            "side": side, "radius": problem.radius, "from": problem.from, "to": problem.to,
-            "steps": steps, "measure_boundary": "neumann",
-        }),
-    })
+    rows.push(make.plain(steps)?);
+    let setup = serde_json::json!({
+        "side": side, "radius": problem.radius, "from": problem.from, "to": problem.to,
+        "steps": steps, "measure_boundary": "neumann",
+    });
+    translation_plan(common, reference, rows, setup)
 }
 
 /// The training T of the steps experiment, and the frames every row is decoded at.
@@ -500,35 +567,50 @@ fn steps(common: &Common) -> Result<Plan, Box<dyn Error>> {
         (16.0 * scale, 20.0 * scale),
     );
     let reference = translated_disk(side, radius, from, to, DECODED_STEPS)?;
+    let make = Rows { common, rate, side };
     let mut rows = Vec::new();
     for steps in TRIED_STEPS {
-        rows.push(Row {
-            key: format!("t{steps}"),
-            title: format!("T = {steps}"),
-            config: training_config(common, rate, side, Boundary::Neumann, steps, true)?,
-            grid: None,
-        });
+        rows.push(make.path_energy(
+            format!("t{steps}"),
+            format!("T = {steps}"),
+            Boundary::Neumann,
+            Variant::Balanced,
+            steps,
+        )?);
     }
-    rows.push(plain_row(common, rate, side, 10)?);
-    let ends = |t: usize| {
+    rows.push(make.plain(10)?);
+    let setup = serde_json::json!({
+        "side": side, "radius": radius, "from": from, "to": to,
+        "displacement_px": to.1 - from.1, "tried_steps": TRIED_STEPS,
+        "decoded_steps": DECODED_STEPS,
+    });
+    translation_plan(common, reference, rows, setup)
+}
+
+/// The plan of a translated disk: its two ends are the images, the translation `reference`
+/// `(frames, 1, side, side)` is the exact path, and nothing is walled off.
+fn translation_plan(
+    common: &Common,
+    reference: Array4<f64>,
+    rows: Vec<Row>,
+    setup: serde_json::Value,
+) -> Result<Plan, Box<dyn Error>> {
+    let (frames, _, side, _) = reference.dim();
+    let end = |t: usize| {
         reference
             .index_axis(Axis(0), t)
             .index_axis(Axis(0), 0)
             .to_owned()
     };
     Ok(Plan {
-        images: pair(&ends(0), &ends(DECODED_STEPS))?,
+        images: pair(&end(0), &end(frames - 1))?,
         reference,
         reference_kind: "the exact translation".into(),
         walls: None,
         rows,
         epochs: common.epochs(FULL_EPOCHS),
         measure: MeasureConfig::on_grid(side, side),
-        setup: serde_json::json!({
-            "side": side, "radius": radius, "from": from, "to": to,
-            "displacement_px": to.1 - from.1, "tried_steps": TRIED_STEPS,
-            "decoded_steps": DECODED_STEPS,
-        }),
+        setup,
     })
 }
 
@@ -579,14 +661,19 @@ fn labyrinth(common: &Common) -> Result<Plan, Box<dyn Error>> {
     let reference: Array3<f64> = solved.frames.mapv(|v| (v * mass).max(0.0));
     let cells = wall_cells(walls.view(), side, side)?;
     let energy_grid = Grid::with_obstacles(side, side, Boundary::Neumann, cells.view())?;
+    let make = Rows { common, rate, side };
     let rows = vec![
         Row {
-            key: "path_energy".into(),
-            title: "path energy".into(),
-            config: training_config(common, rate, side, Boundary::Neumann, LABYRINTH_STEPS, true)?,
             grid: Some(energy_grid),
+            ..make.path_energy(
+                "path_energy",
+                "path energy",
+                Boundary::Neumann,
+                Variant::Balanced,
+                LABYRINTH_STEPS,
+            )?
         },
-        plain_row(common, rate, side, LABYRINTH_STEPS)?,
+        make.plain(LABYRINTH_STEPS)?,
     ];
     Ok(Plan {
         images: pair(&source, &target)?,
@@ -601,6 +688,82 @@ fn labyrinth(common: &Common) -> Result<Plan, Box<dyn Error>> {
         measure: MeasureConfig::on_grid(side, side),
         setup: serde_json::json!({
             "side": side, "radius": radius, "from": from, "to": to, "steps": LABYRINTH_STEPS,
+            "geodesic_w2_squared": solved.w2_squared, "geodesic_iterations": solved.iterations,
+            "geodesic_converged": solved.converged,
+        }),
+    })
+}
+
+/// The τ of the unbalanced rows of `ot-vs-uot`: creating mass is cheap at 0.1 and dear at 10
+/// (at τ → ∞ the unbalanced energy is the balanced one).
+const TRIED_TAUS: [f64; 3] = [0.1, 1.0, 10.0];
+
+/// A filled square of side `side_px` centred at `centre`, anti-aliased by the clamped signed
+/// distance as [`disk`] is.
+fn square(side: usize, centre: (f64, f64), side_px: f64) -> Array2<f64> {
+    Array2::from_shape_fn((side, side), |(i, j)| {
+        let d = (i as f64 - centre.0).abs().max((j as f64 - centre.1).abs());
+        (side_px / 2.0 - d + 0.5).clamp(0.0, 1.0)
+    })
+}
+
+/// Fig. 9: a disk of radius 7 becoming a square of side 10 at the same centre (area 154 to
+/// 100 on 32×32): no mass moves far, the shape and the mass change.
+fn ot_vs_uot(common: &Common) -> Result<Plan, Box<dyn Error>> {
+    let rate = common.learning_rate.unwrap_or(QUICKSTART_RATE);
+    let side = common.side();
+    let scale = side as f64 / 32.0;
+    let centre = (15.5 * scale, 15.5 * scale);
+    let (radius, square_side) = (7.0 * scale, 10.0 * scale);
+    let source = disk(side, side, centre, radius)?;
+    let target = square(side, centre, square_side);
+    let steps = 10;
+    let grid = Grid::new(side, side, Boundary::Neumann)?;
+    let solver = GeodesicConfig {
+        max_iterations: if common.quick { 300 } else { 5000 },
+        ..GeodesicConfig::with_steps(steps)
+    };
+    let solved = geodesic_with(&grid, source.view(), target.view(), &solver, &mut Silent)?;
+    // The geodesic's frames have unit mass; drawn at masses running linearly from the disk's
+    // to the square's (clipped as in the labyrinth), its ends are the two images.
+    let (mass, target_mass) = (source.sum(), target.sum());
+    let mut reference = solved.frames.mapv(|v| v.max(0.0));
+    for (t, mut frame) in reference.outer_iter_mut().enumerate() {
+        let s = t as f64 / steps as f64;
+        frame *= (1.0 - s) * mass + s * target_mass;
+    }
+    let make = Rows { common, rate, side };
+    let mut rows = vec![make.path_energy(
+        "balanced",
+        "balanced OT",
+        Boundary::Neumann,
+        Variant::Balanced,
+        steps,
+    )?];
+    for tau in TRIED_TAUS {
+        rows.push(make.path_energy(
+            format!("unbalanced-tau{tau}"),
+            format!("unbalanced τ = {tau}"),
+            Boundary::Neumann,
+            Variant::Unbalanced { tau },
+            steps,
+        )?);
+    }
+    rows.push(make.plain(steps)?);
+    Ok(Plan {
+        images: pair(&source, &target)?,
+        reference: reference.insert_axis(Axis(1)),
+        reference_kind: format!(
+            "dotae-ot's Benamou–Brenier geodesic between the shapes at unit mass, drawn at masses running linearly from the disk's to the square's (W₂² {:.3} px², {} iterations, converged: {})",
+            solved.w2_squared, solved.iterations, solved.converged
+        ),
+        walls: None,
+        rows,
+        epochs: common.epochs(FULL_EPOCHS),
+        measure: MeasureConfig::on_grid(side, side),
+        setup: serde_json::json!({
+            "side": side, "centre": centre, "disk_radius": radius, "square_side": square_side,
+            "disk_mass": mass, "square_mass": target_mass, "steps": steps, "taus": TRIED_TAUS,
             "geodesic_w2_squared": solved.w2_squared, "geodesic_iterations": solved.iterations,
             "geodesic_converged": solved.converged,
         }),

@@ -197,7 +197,7 @@ fn measure_each(
         }
         report(p, measurement, share.map(|s| s.share()))?;
     }
-    floor_set.warn(input);
+    floor_set.warn(input, args.measure.tau.is_some());
     Ok(())
 }
 

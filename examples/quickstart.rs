@@ -268,18 +268,30 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-/// A run whose two trainings, at the first epoch's pace, would take longer than this is told
-/// so: at 512×512 one epoch took 115 s (probe 8), and 600 of them would run for days unannounced.
-const LONG_RUN_SECONDS: f64 = 600.0;
+/// A run whose two trainings will take longer than this says so once its first epochs have set
+/// the pace (probe 20: `--steps 64` trained for minutes without a word under the 10-minute
+/// threshold this replaced).
+const LONG_RUN_SECONDS: f64 = 60.0;
 
-/// Warns, above the progress bar, when `--epochs` epochs of both trainings at `first_epoch`
-/// seconds each exceed [`LONG_RUN_SECONDS`].
-fn warn_if_long(bar: &ProgressBar, args: &Args, first_epoch: f64) {
-    let estimate = first_epoch * args.epochs as f64 * METHODS.len() as f64;
+/// Epochs timed before the pace is trusted (the first pays for warm-up).
+const PACED_EPOCHS: usize = 5;
+
+/// The plain autoencoder's step over the path energy's: 0.025 s against 0.054 at the defaults
+/// (docs/paper.md, `paper boundary`).
+const PLAIN_SHARE: f64 = 0.5;
+
+/// Notes, above the progress bar, when `--epochs` epochs of both trainings at the pace of the
+/// path energy's first epochs (`seconds` for `epoch` of them) exceed [`LONG_RUN_SECONDS`].
+fn note_if_long(bar: &ProgressBar, args: &Args, epoch: usize, seconds: f64) {
+    if epoch != PACED_EPOCHS.min(args.epochs.div_ceil(2)) {
+        return;
+    }
+    let per_epoch = seconds / epoch as f64;
+    let estimate = per_epoch * args.epochs as f64 * (1.0 + PLAIN_SHARE);
     if estimate > LONG_RUN_SECONDS {
         bar.suspend(|| {
             support::print_to_stderr(&format!(
-                "warning: the first epoch took {first_epoch:.1} s, so {} epochs of both trainings will take about {:.0} min: lower --epochs, --size or --steps to shorten it",
+                "note: at its first {epoch} epochs' pace ({per_epoch:.2} s each) the path energy's {} epochs and the plain autoencoder's will train for about {:.1} min together: lower --epochs, --size or --steps to shorten it",
                 args.epochs,
                 estimate / 60.0
             ))
@@ -377,11 +389,13 @@ fn train_method(
         epochs: args.epochs,
         checkpoint_every: args.checkpoint_every,
         checkpoint: &checkpoint,
+        pinned: 0,
     };
-    let history = train(&mut trainer, images, &training, |bar, first_epoch| {
+    let history = train(&mut trainer, images, &training, |bar, epoch, seconds, _| {
         if method.regularised {
-            warn_if_long(bar, args, first_epoch);
+            note_if_long(bar, args, epoch, seconds);
         }
+        Ok(())
     })?;
     let seconds_per_step = clock.elapsed().as_secs_f64() / trainer.steps_taken().max(1) as f64;
     let path = decode_path(&trainer, images, 0, 1, args.steps)?;

@@ -450,7 +450,16 @@ fn cases(dir: &Path) -> Vec<Case> {
         case("mnist", &all, names)
     };
     let (ok, img_ok, a_file) = (p("ok.npy"), p("img_ok.npy"), p("a_file"));
+    let paper = |args: &[&str], names: &[&str]| case("paper", args, names);
     vec![
+        paper(&["boundary", "--quick", "--epochs", "0"], &["--epochs"]),
+        paper(&["steps", "--quick", "--alpha", "0"], &["--alpha"]),
+        paper(
+            &["labyrinth", "--quick", "--learning-rate", "inf"],
+            &["--learning-rate"],
+        ),
+        paper(&["boundary", "--quick", "--beta", "-1"], &["--beta"]),
+        paper(&["figure-99"], &["figure-99"]),
         // The quickstart: flags out of range, bad images, obstacles that would discard mass.
         q(&["--size", "100000"], &["--size", "512"]),
         q(&["--size", "0"], &["--size"]),
@@ -999,7 +1008,7 @@ fn every_binary_refuses_bad_input_by_name_and_leaves_nothing_behind() {
     fixtures(&dir);
     let outs = scratch("outs");
     let cases = cases(&dir);
-    assert!(cases.len() >= 206, "{} cases", cases.len());
+    assert!(cases.len() >= 211, "{} cases", cases.len());
     let failures: Vec<String> = cases
         .iter()
         .enumerate()
@@ -1820,6 +1829,72 @@ fn a_second_signal_ends_at_once_and_the_next_run_removes_its_staging() {
     let _ = std::fs::remove_dir_all(&outs);
 }
 
+/// A decoder trained for a few epochs decodes a faint blur that costs a fraction of the exact
+/// path: quickstart warns that no path between the two images can cost that little (probe 19,
+/// Q01/Q20: energy ratios of 0.02 and 0.09 without a word).
+#[test]
+fn quickstart_warns_about_paths_cheaper_than_the_geodesic() {
+    let outs = scratch("cheaper");
+    let output = Command::new(binary("quickstart"))
+        .args(["--epochs", "5", "--out"])
+        .arg(outs.join("q"))
+        .output()
+        .expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("which no path between the two images can"),
+        "{stderr}"
+    );
+    let metrics: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(outs.join("q/metrics.json")).unwrap()).unwrap();
+    assert_eq!(metrics["plain"]["cheaper_than_geodesic"], true, "{metrics}");
+}
+
+/// `--w2` sums the channels, so an RGB path's bound is three channels' (probe 19, E12: the sum
+/// 3 × 392 was refused against one channel's 450); a NaN in a 3-D file is named by frame, row and
+/// column, not by an index with an axis the file lacks (P05).
+#[test]
+fn evaluate_bounds_w2_per_channel_and_path_energy_names_a_nan_by_frame() {
+    let dir = scratch("rgb-w2");
+    let file = dir.join("rgb.npy");
+    let gray = image_paths(None);
+    let rgb = ndarray::concatenate(Axis(2), &[gray.view(), gray.view(), gray.view()]).unwrap();
+    write_npy(&file, &rgb).unwrap();
+    // One channel of 32×32 moves no unit mass farther than 2 × 31² = 1922 px²; three channels
+    // sum to at most 5766. 2000 lies between: accepted (with a warning that the paths cost less).
+    let output = Command::new(binary("evaluate"))
+        .arg(&file)
+        .args(["--w2", "2000"])
+        .output()
+        .expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let output = Command::new(binary("evaluate"))
+        .arg(&file)
+        .args(["--w2", "6000"])
+        .output()
+        .expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !output.status.success() && stderr.contains("summed over them as --w2 is: 5766"),
+        "{stderr}"
+    );
+    let nan = dir.join("nan.npy");
+    let mut frames = Array3::<f64>::ones((4, 8, 8));
+    frames[[2, 5, 6]] = f64::NAN;
+    write_npy(&nan, &frames).unwrap();
+    let output = Command::new(binary("path_energy"))
+        .arg(&nan)
+        .output()
+        .expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("path 0, frame 2 holds the non-finite value NaN at row 5, column 6"),
+        "{stderr}"
+    );
+}
+
 /// A path whose mass vanishes in one place and reappears in another has an energy set by the
 /// density floor: `evaluate` counts it in `floor_set_paths` and both measuring binaries warn,
 /// naming the file and the path; a path that moves its mass draws no such warning (probe 18,
@@ -1862,4 +1937,83 @@ fn energies_set_by_the_density_floor_are_warned_about() {
         "{stderr}"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Starts `binary args`, waits until a line of its stderr contains `needle` (at most 120 s),
+/// stops it with SIGINT and returns everything it wrote to stderr.
+fn stderr_until_then_interrupt(
+    binary_name: &str,
+    args: &[&str],
+    out: &Path,
+    needle: &str,
+) -> String {
+    use std::io::BufRead;
+    let mut child = Command::new(binary(binary_name))
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (lines, received) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = lines.send(line);
+        }
+    });
+    let started = std::time::Instant::now();
+    let mut seen = String::new();
+    while !seen.contains(needle) && started.elapsed().as_secs() < 120 {
+        if let Ok(line) = received.recv_timeout(std::time::Duration::from_millis(200)) {
+            seen.push_str(&line);
+            seen.push('\n');
+        }
+    }
+    send(&child, libc::SIGINT);
+    child.wait().unwrap();
+    while let Ok(line) = received.recv_timeout(std::time::Duration::from_millis(500)) {
+        seen.push_str(&line);
+        seen.push('\n');
+    }
+    seen
+}
+
+/// Runs of more than a minute at in-range settings say so early (probe 20: `quickstart
+/// --steps 64` and `paper steps` trained for minutes without a word); an entry of `--out` in
+/// the way of a file the run writes no longer costs the trained checkpoints.
+#[test]
+fn long_runs_are_announced_and_a_blocked_out_keeps_the_checkpoints() {
+    let outs = scratch("announced");
+    let quickstart = stderr_until_then_interrupt(
+        "quickstart",
+        &["--epochs", "1000000"],
+        &outs.join("q"),
+        "note: at its first 5 epochs' pace",
+    );
+    assert!(quickstart.contains("min together"), "{quickstart}");
+    let paper = stderr_until_then_interrupt(
+        "paper",
+        &["steps"],
+        &outs.join("p"),
+        "note: paper steps at 600 epochs per model takes about",
+    );
+    assert!(paper.contains("--quick runs in seconds"), "{paper}");
+    let blocked = outs.join("blocked");
+    std::fs::create_dir_all(blocked.join("metrics.json")).unwrap();
+    let output = Command::new(binary("quickstart"))
+        .args(["--epochs", "2", "--out"])
+        .arg(&blocked)
+        .output()
+        .expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("is in the way") && stderr.contains("kept the last good checkpoints"),
+        "{stderr}"
+    );
+    assert!(blocked.join("path_energy/model.bpk").is_file());
 }

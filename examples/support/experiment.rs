@@ -529,9 +529,14 @@ fn energies(
 ) -> Result<Vec<Option<f64>>, Box<dyn Error>> {
     paths
         .outer_iter()
-        .map(|path| match first_blank_frame(path) {
-            Some(_) => Ok(None),
-            None => Ok(Some(measure.measure(path)?.energy)),
+        .map(|path| {
+            // Measuring 100 paths takes a minute or more: a signal stops it between two paths
+            // (probe 20: one during scoring was acted on 100 s later).
+            interrupt::check("measuring the test paths")?;
+            match first_blank_frame(path) {
+                Some(_) => Ok(None),
+                None => Ok(Some(measure.measure(path)?.energy)),
+            }
         })
         .collect()
 }
@@ -746,8 +751,11 @@ impl<'a> Experiment<'a> {
                 train_seconds,
                 seconds_per_step: train_seconds / steps.max(1) as f64,
                 test_mse_per_epoch: curve,
-                paths: yardstick.score(paths.view(), test)?,
-                scores: evaluate(method.as_ref(), paths.view())?,
+                paths: yardstick
+                    .score(paths.view(), test)
+                    .map_err(|e| self.output.fail_keeping_checkpoints(e))?,
+                scores: evaluate(method.as_ref(), paths.view())
+                    .map_err(|e| self.output.fail_keeping_checkpoints(e))?,
             };
             if row.paths.still_paths > 0 {
                 crate::support::print_to_stderr(&format!(

@@ -215,8 +215,9 @@ impl FloorSetPaths {
         self.floor_set.len()
     }
 
-    /// Warns on stderr about the floor-set paths of `input`, if any.
-    pub fn warn(&self, input: &Path) {
+    /// Warns on stderr about the floor-set paths of `input`, if any, measured with the
+    /// unbalanced energy when `unbalanced`.
+    pub fn warn(&self, input: &Path, unbalanced: bool) {
         let (paths, shares): (Vec<usize>, Vec<f64>) = self.floor_set.iter().copied().unzip();
         let which = match paths.as_slice() {
             [] => return,
@@ -235,8 +236,18 @@ impl FloorSetPaths {
         } else {
             format!("{lowest:.0} to {highest:.0} %")
         };
+        // Probe 20: with --tau the warning spoke of infinite energy; the unbalanced energy may
+        // create mass, but prices it by the density where it appears, here only the floor.
+        let why = match unbalanced {
+            false => {
+                "which in the continuum costs infinite energy, so the number (and its w2 estimate)"
+            }
+            true => {
+                "and the unbalanced energy prices mass created or destroyed by the density where that happens, here only the floor, so the number"
+            }
+        };
         crate::support::print_to_stderr(&format!(
-            "warning: {}: {which} an energy set by the density floor, not by a motion: a {FLOOR_CHECK_FACTOR}x higher floor lowers it by {by} (a path that moves its mass barely changes). Mass vanishes in one place and reappears in another along it, which in the continuum costs infinite energy, so the number (and its w2 estimate) compares only with energies measured under the same floor",
+            "warning: {}: {which} an energy set by the density floor, not by a motion: a {FLOOR_CHECK_FACTOR}x higher floor lowers it by {by} (a path that moves its mass barely changes). Mass vanishes in one place and reappears in another along it, {why} compares only with energies measured under the same floor",
             input.display(),
         ));
     }

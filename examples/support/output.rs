@@ -131,13 +131,18 @@ impl Output {
             if std::fs::symlink_metadata(&target).is_ok()
                 && target.is_dir() != entry.path().is_dir()
             {
-                return Err(format!(
-                    "cannot publish to --out {}: {} is in the way (the run writes a {} there); nothing was moved into --out",
+                let error = format!(
+                    "cannot publish to --out {}: {} is in the way (the run writes a {} there); no result was moved into --out",
                     self.out.display(),
                     target.display(),
-                    if entry.path().is_dir() { "folder" } else { "file" },
-                )
-                .into());
+                    if entry.path().is_dir() {
+                        "folder"
+                    } else {
+                        "file"
+                    },
+                );
+                // Probe 20: the training was thrown away with the staging folder.
+                return Err(self.fail_keeping_checkpoints(error.into()));
             }
         }
         for entry in entries {

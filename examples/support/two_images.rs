@@ -28,16 +28,20 @@ pub struct Training<'a> {
     /// A checkpoint every this many epochs (and at the end, and when training stops early).
     pub checkpoint_every: usize,
     pub checkpoint: &'a Path,
+    /// The first `pinned` images lead every batch (the others are shuffled behind them), so
+    /// that the trainer's `fixed_pairs` find them there; 0 shuffles every image.
+    pub pinned: usize,
 }
 
-/// Runs `training.epochs` epochs over `images` with a progress bar; calls `after_first_epoch`
-/// with the bar and the first epoch's seconds (for a long-run note). A non-finite loss or a
-/// signal keeps the last good checkpoint and ends the run with an error naming the epoch.
+/// Runs `training.epochs` epochs over `images` with a progress bar; calls `after_epoch` with
+/// the bar, the epoch's number, the seconds since training began and the trainer (for a
+/// long-run note or a measurement along the way). A non-finite loss or a signal keeps the last
+/// good checkpoint and ends the run with an error naming the epoch.
 pub fn train(
     trainer: &mut Trainer,
     images: &Tensor<4>,
     training: &Training,
-    mut after_first_epoch: impl FnMut(&ProgressBar, f64),
+    mut after_epoch: impl FnMut(&ProgressBar, usize, f64, &Trainer) -> Result<(), Box<dyn Error>>,
 ) -> Result<Vec<TrainLog>, Box<dyn Error>> {
     let bar = ProgressBar::new(training.epochs as u64).with_prefix(training.title.to_string());
     bar.set_style(ProgressStyle::with_template(
@@ -47,7 +51,10 @@ pub fn train(
     let (count, batch_size) = (images.dims()[0], trainer.config().batch_size);
     let started = Instant::now();
     for epoch in 1..=training.epochs {
-        let order = trainer.epoch_order(count);
+        let order = match training.pinned {
+            0 => trainer.epoch_order(count),
+            pinned => pinned_order(trainer, count, pinned, batch_size),
+        };
         let stop_on_signal = |_: &TrainLog| match interrupt::requested() {
             true => ControlFlow::Break(()),
             false => ControlFlow::Continue(()),
@@ -86,9 +93,7 @@ pub fn train(
             ));
         }
         bar.inc(1);
-        if epoch == 1 {
-            after_first_epoch(&bar, started.elapsed().as_secs_f64());
-        }
+        after_epoch(&bar, epoch, started.elapsed().as_secs_f64(), trainer)?;
         if epoch % training.checkpoint_every.max(1) == 0 {
             trainer.model().save_checkpoint(training.checkpoint)?;
         }
@@ -96,6 +101,25 @@ pub fn train(
     trainer.model().save_checkpoint(training.checkpoint)?;
     bar.finish();
     Ok(history)
+}
+
+/// An epoch's order of `count` images in batches of `batch_size` in which images `0..pinned`
+/// lead every batch and the others, shuffled by the trainer's own order stream, fill the rest.
+fn pinned_order(
+    trainer: &mut Trainer,
+    count: usize,
+    pinned: usize,
+    batch_size: usize,
+) -> Vec<usize> {
+    let rest: Vec<usize> = trainer
+        .epoch_order(count - pinned)
+        .into_iter()
+        .map(|i| i + pinned)
+        .collect();
+    let per_batch = batch_size.saturating_sub(pinned).max(1);
+    rest.chunks(per_batch)
+        .flat_map(|chunk| (0..pinned).chain(chunk.iter().copied()))
+        .collect()
 }
 
 /// The decoded interpolation `(steps + 1, C, H, W)` between images `from` and `to` of

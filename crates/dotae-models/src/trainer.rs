@@ -48,6 +48,13 @@ pub struct TrainingConfig {
     /// this many, otherwise this many drawn at random.
     #[config(default = 9)]
     pub pairs_per_batch: usize,
+    /// When set, the regulariser sees exactly these pairs of batch positions in every batch,
+    /// instead of pairs drawn at random: the main paper's auxiliary-data experiment (§7.5)
+    /// regularises only its two images while reconstructing all of them. Each pair names two
+    /// different positions below `batch_size`; the caller orders the data so that the images
+    /// meant are there (batches shorter than a pair's positions are refused when trained on).
+    #[config(default = "None")]
+    pub fixed_pairs: Option<Vec<[usize; 2]>>,
     /// Seeds the weight initialisation, the shuffling and the pair selection.
     #[config(default = 0)]
     pub seed: u64,
@@ -67,6 +74,9 @@ impl TrainingConfig {
             "a path has at least one decoded frame",
         )?;
         at_least_one("batch_size", self.batch_size)?;
+        if let Some(pairs) = &self.fixed_pairs {
+            check_fixed_pairs(pairs, self.batch_size)?;
+        }
         if self.regularised() {
             // Without pairs the regulariser never acts: the run would be the plain baseline.
             at_least_one("pairs_per_batch", self.pairs_per_batch)?;
@@ -178,9 +188,26 @@ impl PathEnergyObjective {
 
     /// The regularised pairs of a batch of `batch` images.
     fn pair_count(&self, batch: usize) -> usize {
-        match self.config.regularised() {
-            true => (batch * batch.saturating_sub(1) / 2).min(self.config.pairs_per_batch),
-            false => 0,
+        match (self.config.regularised(), &self.config.fixed_pairs) {
+            (false, _) => 0,
+            (true, Some(pairs)) => pairs.len(),
+            (true, None) => (batch * batch.saturating_sub(1) / 2).min(self.config.pairs_per_batch),
+        }
+    }
+
+    /// The pairs of batch positions the regulariser sees in a batch of `batch` images.
+    fn pairs(
+        &self,
+        batch: usize,
+        rng: &mut crate::SeededRng,
+    ) -> Result<Vec<(usize, usize)>, ModelError> {
+        match (self.config.regularised(), &self.config.fixed_pairs) {
+            (false, _) => Ok(Vec::new()),
+            (true, None) => Ok(select_pairs(batch, self.config.pairs_per_batch, rng)),
+            (true, Some(pairs)) => {
+                check_fixed_pairs(pairs, batch)?;
+                Ok(pairs.iter().map(|&[i, j]| (i, j)).collect())
+            }
         }
     }
 }
@@ -220,11 +247,7 @@ impl Objective for PathEnergyObjective {
             number: step,
             ..
         } = step;
-        let b = batch.dims()[0];
-        let pairs = match self.config.regularised() {
-            true => select_pairs(b, self.config.pairs_per_batch, rng),
-            false => Vec::new(),
-        };
+        let pairs = self.pairs(batch.dims()[0], rng)?;
         let terms = |reconstruction: Tensor<1>, energy: f64, mass: Tensor<1>| {
             vec![
                 ("reconstruction", Term::Tensor(reconstruction)),
@@ -331,4 +354,20 @@ fn decoded_non_finite(error: &ModelError) -> bool {
             _ => return false,
         }
     }
+}
+
+/// Every fixed pair names two different positions of a batch of `batch` images.
+fn check_fixed_pairs(pairs: &[[usize; 2]], batch: usize) -> Result<(), ModelError> {
+    for &[i, j] in pairs {
+        if i == j || i.max(j) >= batch {
+            return Err(ModelError::InvalidConfig {
+                field: "fixed_pairs",
+                reason: format!(
+                    "pair [{i}, {j}] must name two different positions of a batch of {batch} images (0 to {})",
+                    batch.saturating_sub(1)
+                ),
+            });
+        }
+    }
+    Ok(())
 }

@@ -119,6 +119,43 @@ fn bad_configurations_name_the_field() {
     assert!(Trainer::new(plain.with_pairs_per_batch(0), &device).is_ok());
 }
 
+/// Fixed pairs regularise exactly those batch positions, whatever the batch holds beside them;
+/// pairs that cannot be positions of the batch are refused by name.
+#[test]
+fn fixed_pairs_regularise_only_the_named_positions() {
+    let device = Backend::Flex.training_device().unwrap();
+    let two = two_squares(&device);
+    let four = Tensor::cat(vec![two.clone(), two.clone().flip([3])], 0);
+    let config = tiny_config().with_batch_size(4).with_pairs_per_batch(9);
+    let mut random = Trainer::new(config.clone(), &device).unwrap();
+    assert_eq!(random.step(four.clone()).unwrap().pairs, 6);
+    let mut fixed =
+        Trainer::new(config.clone().with_fixed_pairs(Some(vec![[0, 1]])), &device).unwrap();
+    let log = fixed.step(four.clone()).unwrap();
+    assert_eq!(log.pairs, 1);
+    assert!(log.energy > 0.0);
+    // The energy is the one of the path between positions 0 and 1: the same as a trainer of
+    // the two images alone with the same weights would see at its first step.
+    let mut alone = Trainer::new(tiny_config(), &device).unwrap();
+    let alone_log = alone.step(two.clone()).unwrap();
+    assert!(
+        (log.energy - alone_log.energy).abs() <= 1e-6 * alone_log.energy,
+        "{} vs {}",
+        log.energy,
+        alone_log.energy
+    );
+    for pairs in [vec![[1, 1]], vec![[0, 4]]] {
+        let err = Trainer::new(config.clone().with_fixed_pairs(Some(pairs)), &device)
+            .err()
+            .expect("must fail");
+        assert!(err.to_string().contains("fixed_pairs"), "{err}");
+    }
+    // A batch shorter than a pair's positions is refused when trained on.
+    let mut far = Trainer::new(config.with_fixed_pairs(Some(vec![[0, 3]])), &device).unwrap();
+    let err = far.step(two).unwrap_err();
+    assert!(err.to_string().contains("fixed_pairs"), "{err}");
+}
+
 #[test]
 fn images_that_do_not_fit_are_errors() {
     let device = Backend::Flex.training_device().unwrap();
