@@ -7,6 +7,7 @@
 //! cargo run --release --example paper -- steps                # §7.2: the choice of T
 //! cargo run --release --example paper -- ot-vs-uot            # Fig. 9: a shape change
 //! cargo run --release --example paper -- barycentres          # Figs. 4, 5, 10: 6×6 grids
+//! cargo run --release --example paper -- auxiliary            # Fig. 11: auxiliary images
 //! cargo run --release --example paper -- steps --quick        # seconds, what CI runs
 //! ```
 //!
@@ -37,6 +38,8 @@ use dotae::ot::{GeodesicConfig, Silent, geodesic_with};
 use ndarray::{Array2, Array3, Array4, ArrayView4, Axis, stack};
 use serde::Serialize;
 
+#[path = "paper/auxiliary.rs"]
+mod auxiliary;
 #[path = "paper/barycentres.rs"]
 mod barycentres;
 #[path = "support/exact_costs.rs"]
@@ -89,6 +92,10 @@ enum Experiment {
     /// path-energy and the plain autoencoder, beside dotae-ot's convolutional barycentres;
     /// every cell scored by its exact barycentre cost.
     Barycentres(Common),
+    /// Fig. 11 (§7.5): the corner-to-corner disk learned from its two images alone, and among
+    /// 1 934 auxiliary images of the disk at every position between, with the path energy on
+    /// the two only; both measured against the exact translation along the way.
+    Auxiliary(Common),
 }
 
 /// The flags every experiment shares.
@@ -175,6 +182,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         Experiment::Steps(c) => ("steps", c),
         Experiment::OtVsUot(c) => ("ot-vs-uot", c),
         Experiment::Barycentres(c) => ("barycentres", c),
+        Experiment::Auxiliary(c) => ("auxiliary", c),
     };
     common.check()?;
     // From before the plan: the labyrinth's reference is solved there.
@@ -184,8 +192,9 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         Experiment::Boundary(c) => Some(boundary(c)?),
         Experiment::Steps(c) => Some(steps(c)?),
         Experiment::OtVsUot(c) => Some(ot_vs_uot(c)?),
-        // Four images and grids, not a path between two: its own flow.
-        Experiment::Barycentres(_) => None,
+        // Four images and grids, or many images and curves, not one path between two: their
+        // own flows.
+        Experiment::Barycentres(_) | Experiment::Auxiliary(_) => None,
     };
     note_run_time(name, common);
     interrupt::install()?;
@@ -197,6 +206,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let report = match &plan {
         Some(plan) => execute(name, common, plan, output.dir(), started)
             .and_then(|report| Ok(serde_json::to_value(report)?)),
+        None if name == "auxiliary" => auxiliary::run(common, output.dir(), started),
         None => barycentres::run(common, output.dir(), started),
     };
     let report = match report {

@@ -145,3 +145,36 @@ fn barycentres_scores_three_grids_of_each_problem_by_their_exact_cost() {
         }
     }
 }
+
+#[test]
+fn auxiliary_measures_both_runs_along_the_way() {
+    let dir = scratch("paper-auxiliary");
+    let out = dir.join("out");
+    let output = Command::new(binary("paper"))
+        .args(["auxiliary", "--quick", "--out"])
+        .arg(&out)
+        .output()
+        .expect("the binary runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for file in ["figure.png", "curves.png", "reference.npy"] {
+        assert!(out.join(file).is_file(), "{file} is missing");
+    }
+    let results: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("results.json")).unwrap()).unwrap();
+    let runs = results["runs"].as_array().unwrap();
+    assert_eq!(runs[0]["images"], 2);
+    // --quick: a 6×6 lattice of disk positions.
+    assert_eq!(runs[1]["images"], 36);
+    for run in runs {
+        let checkpoints = run["checkpoints"].as_array().unwrap();
+        let epochs = run["epochs"].as_u64().unwrap();
+        assert_eq!(checkpoints.last().unwrap()["epoch"].as_u64(), Some(epochs));
+        for checkpoint in checkpoints {
+            assert!(checkpoint["energy_ratio"].is_number(), "{checkpoint}");
+        }
+    }
+}
