@@ -124,6 +124,10 @@ struct Common {
     /// Compute backend: flex or ndarray (CPU), wgpu (GPU; build with `--features wgpu`).
     #[arg(long, default_value_t = Backend::Flex)]
     backend: Backend,
+    /// Image side in pixels, a multiple of 16 from 16 to 128; every shape scales with it.
+    /// Default: 32 (16 with --quick). The measured times quoted up front are at 32.
+    #[arg(long)]
+    size: Option<usize>,
     /// Output directory (default `runs/paper/<experiment>`).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -140,6 +144,17 @@ impl Common {
     fn check(&self) -> Result<(), Box<dyn Error>> {
         if let Some(epochs) = self.epochs {
             check_range("--epochs", epochs, 1, MAX_EPOCHS)?;
+        }
+        if let Some(size) = self.size {
+            // 4 halvings (the auxiliary experiment's network) need a multiple of 16; 128 keeps
+            // every experiment within minutes to an hour.
+            check_range("--size", size, 16, 128)?;
+            if size % 16 != 0 {
+                return Err(format!(
+                    "--size {size} is not a multiple of 16: the networks halve the image up to 4 times"
+                )
+                .into());
+            }
         }
         if let Some(rate) = self.learning_rate {
             check_real("--learning-rate", rate, &LEARNING_RATE)?;
@@ -162,12 +177,13 @@ impl Common {
         })
     }
 
-    /// The image side: 32 like the paper's two-image problems, 16 with `--quick`.
+    /// The image side: `--size`, else 32 like the paper's two-image problems, 16 with
+    /// `--quick`.
     fn side(&self) -> usize {
-        match self.quick {
+        self.size.unwrap_or(match self.quick {
             true => 16,
             false => 32,
-        }
+        })
     }
 }
 
@@ -241,10 +257,12 @@ fn note_run_time(name: &str, common: &Common) {
         return;
     };
     let epochs = common.epochs(default_epochs);
-    let estimate = seconds * epochs as f64 / default_epochs as f64;
+    // A step's cost grows with the pixels, about 3.5× from 32×32 to 64×64 (quickstart, T = 16).
+    let pixels = (common.side() as f64 / 32.0).powi(2);
+    let estimate = seconds * epochs as f64 / default_epochs as f64 * pixels;
     if estimate > 60.0 {
         support::print_to_stderr(&format!(
-            "note: paper {name} at {epochs} epochs per model takes about {:.1} min on 2 cores ({:.1} min measured at {default_epochs}, docs/paper.md); --quick runs in seconds",
+            "note: paper {name} at {epochs} epochs per model takes about {:.1} min on 2 cores ({:.1} min measured at {default_epochs} epochs on 32×32, docs/paper.md); --quick runs in seconds",
             estimate / 60.0,
             seconds / 60.0
         ));

@@ -460,6 +460,8 @@ fn cases(dir: &Path) -> Vec<Case> {
         ),
         paper(&["boundary", "--quick", "--beta", "-1"], &["--beta"]),
         paper(&["figure-99"], &["figure-99"]),
+        paper(&["steps", "--size", "24"], &["--size", "multiple of 16"]),
+        paper(&["labyrinth", "--size", "1024"], &["--size"]),
         // The quickstart: flags out of range, bad images, obstacles that would discard mass.
         q(&["--size", "100000"], &["--size", "512"]),
         q(&["--size", "0"], &["--size"]),
@@ -1008,7 +1010,7 @@ fn every_binary_refuses_bad_input_by_name_and_leaves_nothing_behind() {
     fixtures(&dir);
     let outs = scratch("outs");
     let cases = cases(&dir);
-    assert!(cases.len() >= 211, "{} cases", cases.len());
+    assert!(cases.len() >= 213, "{} cases", cases.len());
     let failures: Vec<String> = cases
         .iter()
         .enumerate()
