@@ -2001,7 +2001,7 @@ fn long_runs_are_announced_and_a_blocked_out_keeps_the_checkpoints() {
         "paper",
         &["steps"],
         &outs.join("p"),
-        "note: paper steps at 600 epochs per model takes about",
+        "note: paper steps will take about",
     );
     assert!(paper.contains("--quick runs in seconds"), "{paper}");
     let blocked = outs.join("blocked");

@@ -14,16 +14,16 @@ use std::time::Instant;
 
 use dotae::data::synthetic::disk;
 use dotae::data::write_png_grid;
-use dotae::energy::{Boundary, Variant};
-use dotae::metrics::{MeanStd, sharpness};
+use dotae::energy::{Boundary, Grid, Variant};
+use dotae::metrics::{FloorCheck, MeanStd, MeasureConfig, PathMeasure, sharpness};
 use dotae::models::{InterpolationMethod, Trainer, barycentre_grid, from_array, to_array};
 use dotae::ot::{BarycentreConfig, convolutional_barycentre};
 use ndarray::{Array1, Array2, Array3, Array4, ArrayView3, Axis, Ix4, stack};
 use serde::Serialize;
 
 use crate::exact_costs::{barycentre_cost, pairwise_cost};
-use crate::two_images::{Training, train, write_json};
-use crate::{Common, FULL_EPOCHS, QUICKSTART_RATE, Rows, square};
+use crate::two_images::{Training, score_pair, train, write_json};
+use crate::{Common, FULL_EPOCHS, QUICKSTART_RATE, Rows, geodesic_path, square};
 
 /// Cells per side of a grid, as in the paper.
 const GRID: usize = 6;
@@ -53,6 +53,21 @@ struct GridScores {
     sharpness_ratio: MeanStd,
     /// Each cell's mass over the same mix of the corners' masses, minus 1.
     mass_deviation: MeanStd,
+    /// The grid's four edges, each a path of 6 frames between two corner images, against
+    /// dotae-ot's geodesic between them: J / J(geodesic), mean over the edges.
+    edge_energy_ratio: MeanStd,
+    /// The same edges' mean per-frame MSE to the geodesic.
+    edge_frame_mse: MeanStd,
+    /// The same edges' adjacent-frame SSIM.
+    edge_adjacent_ssim: MeanStd,
+    /// The same edges' floor share (near 0 when mass moves, 0.9 for a fade; docs/metrics.md).
+    edge_floor_share: MeanStd,
+    /// MSE of the grid's corners against the four images: its reconstructions.
+    reconstruction_mse: f64,
+    /// The grid's corners are farther from the images than half the squared distance between
+    /// them, or an edge costs less than the geodesic between its corners can: an undertrained
+    /// decoder, and the run warns (probe 21: 5 epochs scored gray noise without a word).
+    undertrained: bool,
     /// Seconds of training per step (0 for the convolutional barycentres, which are solved).
     seconds_per_step: f64,
     /// Seconds to produce the grid.
@@ -80,12 +95,7 @@ pub fn run(
     for problem in problems(side)? {
         let dir = out.join(problem.key);
         std::fs::create_dir_all(&dir)?;
-        let weights = cell_weights();
-        let corners: Vec<Array2<f64>> = problem
-            .corners
-            .outer_iter()
-            .map(|c| c.index_axis(Axis(0), 0).to_owned())
-            .collect();
+        let yardstick = Yardstick::new(&problem, common.quick)?;
         let mut grids = Vec::new();
         let mut scores = Vec::new();
         for (key, title, regularised) in [
@@ -96,7 +106,9 @@ pub fn run(
                 .config(Boundary::Neumann, problem.variant, STEPS, regularised)?
                 .with_batch_size(4);
             config.validate()?;
-            let method_dir = dir.join(key);
+            // Beside `dir`, not in it: a failed run keeps the checkpoints of `<run>/model.bpk`
+            // folders at the top of --out (probe 21: an interrupted run kept nothing).
+            let method_dir = out.join(format!("{}-{key}", problem.key));
             std::fs::create_dir_all(&method_dir)?;
             write_json(&method_dir.join("config.json"), &config)?;
             let mut trainer = Trainer::new(config, &device)?;
@@ -121,25 +133,28 @@ pub fn run(
             let grid = to_array(barycentre_grid(&trainer, corners_tensor, GRID)?)?
                 .into_dimensionality::<Ix4>()?;
             crate::interrupt::check(&format!("decoding {label}'s grid"))?;
-            scores.push(score_grid(
+            scores.push(yardstick.score(
                 title,
                 &grid,
-                &corners,
-                &weights,
                 seconds_per_step,
                 clock.elapsed().as_secs_f64(),
             )?);
+            let scored = scores.last().ok_or("no scores")?;
+            if scored.undertrained {
+                crate::support::print_to_stderr(&format!(
+                    "warning: {label}: the grid's corners are far from the four images, or an edge costs less than the geodesic between its corners can (reconstruction MSE {:.2e}; an undertrained decoder: raise --epochs): its barycentre costs describe other images",
+                    scored.reconstruction_mse
+                ));
+            }
             grids.push(grid);
         }
         let clock = Instant::now();
-        let solved = convolutional_grid(&corners, &weights)?;
+        let solved = convolutional_grid(&yardstick.corners, &yardstick.weights)?;
         scores.insert(
             1,
-            score_grid(
+            yardstick.score(
                 "convolutional barycentre",
                 &solved,
-                &corners,
-                &weights,
                 0.0,
                 clock.elapsed().as_secs_f64(),
             )?,
@@ -251,56 +266,162 @@ fn convolutional_grid(
     Ok(grid)
 }
 
-/// The scores of a `(36, 1, H, W)` grid against its four corners.
-fn score_grid(
-    method: &str,
-    grid: &Array4<f64>,
-    corners: &[Array2<f64>],
-    weights: &[Array1<f64>],
-    seconds_per_step: f64,
-    seconds: f64,
-) -> Result<GridScores, Box<dyn Error>> {
-    let corner_peak: Vec<f64> = corners
-        .iter()
-        .map(|c| c.fold(0.0, |a: f64, &b| a.max(b)))
-        .collect();
-    let corner_sharpness: Vec<f64> = corners
-        .iter()
-        .map(|c| sharpness(c.view().insert_axis(Axis(0))))
-        .collect::<Result<_, _>>()?;
-    let corner_mass: Vec<f64> = corners.iter().map(|c| c.sum()).collect();
-    let mix =
-        |values: &[f64], w: &Array1<f64>| -> f64 { values.iter().zip(w).map(|(v, w)| v * w).sum() };
-    let (mut cost, mut peak, mut sharp, mut mass) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for (cell, w) in grid.outer_iter().zip(weights) {
-        let image = cell.index_axis(Axis(0), 0).to_owned();
-        peak.push(image.fold(0.0, |a: f64, &b| a.max(b)) / mix(&corner_peak, w));
-        sharp.push(sharpness(cell.view())? / mix(&corner_sharpness, w));
-        mass.push(image.sum() / mix(&corner_mass, w) - 1.0);
-        // Corners have a bound of 0: their cost is the reconstruction, not a barycentre's.
-        if w.iter().filter(|&&x| x > 0.0).count() > 1 {
-            let bound = pairwise_cost(corners, w)?;
-            let exact = barycentre_cost(&image, corners, w)?
-                .ok_or("a barycentre too large for the exact costs")?;
-            cost.push(exact.cost / bound);
+/// One edge of a grid: the cells along it, from corner `from` to corner `to`, and dotae-ot's
+/// geodesic between those two images drawn at the edge's frames.
+struct Edge {
+    cells: Vec<usize>,
+    from: usize,
+    to: usize,
+    reference: Array4<f64>,
+}
+
+/// What every grid of a problem is scored against: its corners, the cells' weights, the
+/// edges' geodesics and the one way to measure a path.
+struct Yardstick {
+    corners: Vec<Array2<f64>>,
+    weights: Vec<Array1<f64>>,
+    edges: Vec<Edge>,
+    measure: PathMeasure,
+    floor_check: FloorCheck,
+}
+
+impl Yardstick {
+    fn new(problem: &Problem, quick: bool) -> Result<Self, Box<dyn Error>> {
+        let corners: Vec<Array2<f64>> = problem
+            .corners
+            .outer_iter()
+            .map(|c| c.index_axis(Axis(0), 0).to_owned())
+            .collect();
+        let (rows, cols) = corners[0].dim();
+        let grid = Grid::new(rows, cols, Boundary::Neumann)?;
+        // Cell (r, k) weighs corner 0 by (1−u)(1−v), 1 by u(1−v), 2 by (1−u)v, 3 by uv.
+        let last = GRID - 1;
+        let along = [
+            ((0..GRID).collect::<Vec<_>>(), 0, 2),
+            ((0..GRID).map(|k| last * GRID + k).collect(), 1, 3),
+            ((0..GRID).map(|r| r * GRID).collect(), 0, 1),
+            ((0..GRID).map(|r| r * GRID + last).collect(), 2, 3),
+        ];
+        let mut edges = Vec::new();
+        for (cells, from, to) in along {
+            let (reference, _) =
+                geodesic_path(&grid, corners[from].view(), corners[to].view(), last, quick)?;
+            edges.push(Edge {
+                cells,
+                from,
+                to,
+                reference,
+            });
         }
-    }
-    let stats = |values: &[f64]| {
-        MeanStd::of(values).unwrap_or(MeanStd {
-            mean: f64::NAN,
-            std: f64::NAN,
+        let measure = PathMeasure::new(MeasureConfig::on_grid(rows, cols), None)?;
+        let floor_check = FloorCheck::new(&measure)?.ok_or("the measure has no floor to check")?;
+        Ok(Self {
+            corners,
+            weights: cell_weights(),
+            edges,
+            measure,
+            floor_check,
         })
-    };
-    Ok(GridScores {
-        method: method.to_string(),
-        cost_over_bound: stats(&cost),
-        peak_ratio: stats(&peak),
-        sharpness_ratio: stats(&sharp),
-        mass_deviation: stats(&mass),
-        seconds_per_step,
-        seconds,
-    })
+    }
+
+    /// The scores of a `(36, 1, H, W)` grid made by `method`.
+    fn score(
+        &self,
+        method: &str,
+        grid: &Array4<f64>,
+        seconds_per_step: f64,
+        seconds: f64,
+    ) -> Result<GridScores, Box<dyn Error>> {
+        let corners = &self.corners;
+        let corner_peak: Vec<f64> = corners
+            .iter()
+            .map(|c| c.fold(0.0, |a: f64, &b| a.max(b)))
+            .collect();
+        let corner_sharpness: Vec<f64> = corners
+            .iter()
+            .map(|c| sharpness(c.view().insert_axis(Axis(0))))
+            .collect::<Result<_, _>>()?;
+        let corner_mass: Vec<f64> = corners.iter().map(|c| c.sum()).collect();
+        let mix = |values: &[f64], w: &Array1<f64>| -> f64 {
+            values.iter().zip(w).map(|(v, w)| v * w).sum()
+        };
+        let (mut cost, mut peak, mut sharp, mut mass) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for (cell, w) in grid.outer_iter().zip(&self.weights) {
+            let image = cell.index_axis(Axis(0), 0).to_owned();
+            peak.push(image.fold(0.0, |a: f64, &b| a.max(b)) / mix(&corner_peak, w));
+            sharp.push(sharpness(cell.view())? / mix(&corner_sharpness, w));
+            mass.push(image.sum() / mix(&corner_mass, w) - 1.0);
+            // Corners have a bound of 0: their cost is the reconstruction, not a barycentre's.
+            if w.iter().filter(|&&x| x > 0.0).count() > 1 {
+                let bound = pairwise_cost(corners, w)?;
+                let exact = barycentre_cost(&image, corners, w)?
+                    .ok_or("a barycentre too large for the exact costs")?;
+                cost.push(exact.cost / bound);
+            }
+        }
+        let stats = |values: &[f64]| {
+            MeanStd::of(values).unwrap_or(MeanStd {
+                mean: f64::NAN,
+                std: f64::NAN,
+            })
+        };
+        let (mut ratio, mut frame_mse, mut ssim, mut floor) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut undertrained = false;
+        for edge in &self.edges {
+            let path = grid.select(Axis(0), &edge.cells);
+            let scores = score_pair(
+                path.view(),
+                problem_image(corners, edge.from).view(),
+                problem_image(corners, edge.to).view(),
+                Some(edge.reference.view()),
+                &self.measure,
+                &self.floor_check,
+            )?;
+            ratio.push(scores.energy_ratio.unwrap_or(f64::NAN));
+            frame_mse.push(scores.frame_mse_to_reference.unwrap_or(f64::NAN));
+            ssim.push(scores.adjacent_ssim_mean);
+            floor.push(scores.floor_share);
+            undertrained |= scores.missed_ends || scores.cheaper_than_geodesic;
+        }
+        let corner_cells = [0, (GRID - 1) * GRID, GRID - 1, GRID * GRID - 1];
+        let reconstruction_mse = corner_cells
+            .iter()
+            .zip(corners)
+            .map(|(&cell, image)| {
+                let decoded = grid
+                    .index_axis(Axis(0), cell)
+                    .index_axis(Axis(0), 0)
+                    .to_owned();
+                (&decoded - image)
+                    .mapv(|d| d * d)
+                    .mean()
+                    .unwrap_or(f64::NAN)
+            })
+            .sum::<f64>()
+            / 4.0;
+        Ok(GridScores {
+            method: method.to_string(),
+            reconstruction_mse,
+            undertrained,
+            edge_energy_ratio: stats(&ratio),
+            edge_frame_mse: stats(&frame_mse),
+            edge_adjacent_ssim: stats(&ssim),
+            edge_floor_share: stats(&floor),
+            cost_over_bound: stats(&cost),
+            peak_ratio: stats(&peak),
+            sharpness_ratio: stats(&sharp),
+            mass_deviation: stats(&mass),
+            seconds_per_step,
+            seconds,
+        })
+    }
+}
+
+/// Corner `k` as a `(1, H, W)` image.
+fn problem_image(corners: &[Array2<f64>], k: usize) -> ndarray::Array3<f64> {
+    corners[k].clone().insert_axis(Axis(0))
 }
 
 /// The three grids side by side, a blank column between them, as one PNG.
