@@ -18,9 +18,9 @@ use clap::{Parser, ValueEnum};
 use dotae::data::pole::{PoleParams, render_pole};
 use dotae::data::{npy_shape, read_image_paths_npy_within};
 use dotae::metrics::{
-    BLANK_BELOW, Distance, FloorCheck, MeanStd, MetricsError, Nearest, NearestNeighbours,
-    PathMeasure, PathMeasurement, adjacent_ssim, first_blank_frame, mse, path_profile, still_paths,
-    w2_lower_bound,
+    BLANK_BELOW, Distance, FloorCheck, MISSED_ENDS_ABOVE, MeanStd, MetricsError, Nearest,
+    NearestNeighbours, PathMeasure, PathMeasurement, adjacent_ssim, first_blank_frame, mse,
+    path_profile, paths_missing_their_ends, still_paths, w2_lower_bound,
 };
 use ndarray::{Array4, Array5, ArrayView5, Axis};
 use serde_json::{Value, json};
@@ -195,7 +195,11 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     // So is a reference of the wrong shape, and frames a benchmark cannot render (probe 20:
     // both were refused only after 12 paths of 512×512 were measured, 52 s).
     let reference = match &args.reference {
-        Some(file) => Some(read_reference(file, &paths)?),
+        Some(file) => {
+            let reference = read_reference(file, &paths)?;
+            warn_reference_elsewhere(file, &paths, &reference)?;
+            Some(reference)
+        }
         None => None,
     };
     match args.benchmark {
@@ -392,6 +396,33 @@ fn read_reference(file: &Path, paths: &Array5<f64>) -> Result<Array5<f64>, Box<d
     }
     check_unit_range(file, &reference)?;
     Ok(reference)
+}
+
+/// Warns about paths whose ends lie nearer other images than the reference's ends
+/// (`dotae_metrics::paths_missing_their_ends`): a reference between other images, or run
+/// backwards, makes `energy_ratio` and `frame_mse` compare unrelated paths (probe 22: a
+/// reversed reference and one on another row scored 1.0 and 2.36 without a word).
+fn warn_reference_elsewhere(
+    file: &Path,
+    paths: &Array5<f64>,
+    reference: &Array5<f64>,
+) -> Result<(), Box<dyn Error>> {
+    let last = reference.len_of(Axis(1)) - 1;
+    let (starts, ends) = (
+        reference.index_axis(Axis(1), 0),
+        reference.index_axis(Axis(1), last),
+    );
+    let elsewhere = paths_missing_their_ends(paths.view(), starts, ends)?;
+    if !elsewhere.is_empty() {
+        support::print_to_stderr(&format!(
+            "warning: --reference {}: {} of {} paths {} start or end farther from the reference's first or last frame than {MISSED_ENDS_ABOVE} of the squared distance between those frames: the reference joins other images (or runs the other way), so their energy_ratio and frame_mse compare unrelated paths",
+            file.display(),
+            elsewhere.len(),
+            paths.len_of(Axis(0)),
+            support::first_indices(&elsewhere)
+        ));
+    }
+    Ok(())
 }
 
 fn against_reference(

@@ -1798,6 +1798,43 @@ fn sigterm_stops_training_after_a_step_and_keeps_the_checkpoint() {
     stops_after_a_step_and_keeps_the_checkpoint(libc::SIGTERM, 1);
 }
 
+/// `timeout -s ALRM` ended a run at once and left its staging folder (probe 22, S04).
+#[test]
+fn sigalrm_stops_training_after_a_step_and_keeps_the_checkpoint() {
+    stops_after_a_step_and_keeps_the_checkpoint(libc::SIGALRM, 1);
+}
+
+/// A reference between other images, or run backwards, is scored with a warning (probe 22,
+/// E21/E22: energy ratios of 1.0 and 2.36 without a word); the paths' own reference is not.
+#[test]
+fn evaluate_warns_about_a_reference_between_other_images() {
+    let dir = scratch("reference-elsewhere");
+    let (paths, reversed) = (dir.join("paths.npy"), dir.join("reversed.npy"));
+    let moving = image_paths(None);
+    write_npy(&paths, &moving).unwrap();
+    let mut backwards = moving.clone();
+    backwards.invert_axis(Axis(1));
+    write_npy(&reversed, &backwards).unwrap();
+    let stderr_with = |reference: &Path| {
+        let output = Command::new(binary("evaluate"))
+            .arg(&paths)
+            .arg("--reference")
+            .arg(reference)
+            .output()
+            .expect("the binary runs");
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(output.status.success(), "{stderr}");
+        stderr
+    };
+    let warned = stderr_with(&reversed);
+    assert!(
+        warned.contains("reversed.npy: 2 of 2 paths [0, 1] start or end farther"),
+        "{warned}"
+    );
+    let own = stderr_with(&paths);
+    assert!(!own.contains("--reference"), "{own}");
+}
+
 /// GNU `timeout` sends SIGTERM to the process and again to its group: one request, not two.
 #[test]
 fn the_same_signal_twice_at_once_still_stops_after_a_step() {

@@ -819,6 +819,7 @@ impl<'a> Experiment<'a> {
                 .map(|&m| paces.of(m) / paces.of(name))
                 .sum(),
             methods.len() - position,
+            scoring_seconds(test),
         );
         for epoch in 1..=epochs {
             let order = method.epoch_order(count);
@@ -938,12 +939,20 @@ const SECONDS_PER_SCORED_PIXEL: f64 = 1.85e-6;
 /// method, after a training of seconds (probe 12, M13).
 fn announce_long_scoring(pairs: usize, frames: usize, pixels: usize) {
     let estimate = (pairs * frames * pixels) as f64 * SECONDS_PER_SCORED_PIXEL;
+    // Each part alone may stay under a minute while together they pass it (probe 22): the
+    // pace note adds this estimate to the training's.
     if estimate > LONG_TRAINING_SECONDS {
         crate::support::print_to_stderr(&format!(
             "note: decoding and scoring {pairs} test paths of {frames} frames will take about {:.1} min per method after its training (fewer --test-pairs or --frames shorten it)",
             estimate / 60.0
         ));
     }
+}
+
+/// Seconds to decode and score one method's `test` paths ([`SECONDS_PER_SCORED_PIXEL`]).
+fn scoring_seconds(test: &TestPaths) -> f64 {
+    let (pairs, _, rows, cols) = test.sources.dim();
+    (pairs * test.frames * rows * cols) as f64 * SECONDS_PER_SCORED_PIXEL
 }
 
 /// A method's training that will run past [`LONG_TRAINING_SECONDS`] says so once its first
@@ -958,6 +967,8 @@ struct Pace {
     remaining_weight: f64,
     /// How many methods that weight counts.
     remaining: usize,
+    /// Seconds to decode and score each method's test paths after its training.
+    scoring: f64,
     steps: usize,
     started: Instant,
 }
@@ -969,12 +980,19 @@ const LONG_TRAINING_SECONDS: f64 = 60.0;
 const PACED_STEPS: usize = 5;
 
 impl Pace {
-    fn new(method: &str, total_steps: usize, remaining_weight: f64, remaining: usize) -> Self {
+    fn new(
+        method: &str,
+        total_steps: usize,
+        remaining_weight: f64,
+        remaining: usize,
+        scoring: f64,
+    ) -> Self {
         Self {
             method: method.to_string(),
             total_steps,
             remaining_weight,
             remaining,
+            scoring,
             steps: 0,
             started: Instant::now(),
         }
@@ -990,12 +1008,12 @@ impl Pace {
         }
         let per_step = self.started.elapsed().as_secs_f64() / self.steps as f64;
         let estimate = per_step * self.total_steps as f64;
-        let run_estimate = estimate * self.remaining_weight;
+        let run_estimate = estimate * self.remaining_weight + self.scoring * self.remaining as f64;
         (run_estimate > LONG_TRAINING_SECONDS).then(|| {
             let run = match self.remaining {
                 1 => String::new(),
                 n => format!(
-                    "; with the {} after it, at their paces measured relative to this one (docs/experiments.md), the run's {n} remaining trainings take about {:.1} min",
+                    "; with the {} after it, at their paces measured relative to this one (docs/experiments.md), the run's {n} remaining trainings and scorings take about {:.1} min",
                     match n - 1 {
                         1 => "method".to_string(),
                         after => format!("{after} methods"),
@@ -1004,11 +1022,12 @@ impl Pace {
                 ),
             };
             format!(
-                "note: {}: at its first {} steps' pace ({per_step:.2} s/step) its {} steps will train for about {:.1} min, then its test paths are scored{run}",
+                "note: {}: at its first {} steps' pace ({per_step:.2} s/step) its {} steps will train for about {:.1} min, then its test paths are scored (about {:.1} min){run}",
                 self.method,
                 self.steps,
                 self.total_steps,
-                estimate / 60.0
+                estimate / 60.0,
+                self.scoring / 60.0
             )
         })
     }

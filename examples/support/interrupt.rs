@@ -1,4 +1,5 @@
-//! SIGINT, SIGTERM, SIGHUP, SIGUSR1 and SIGUSR2 (each of which ends a process by default): the
+//! SIGINT, SIGTERM, SIGHUP, SIGALRM, SIGUSR1 and SIGUSR2 (each of which ends a process by
+//! default): the
 //! first one asks the run to stop after its current training step,
 //! keep its last good checkpoints and exit non-zero; a second one ends the process at once
 //! (exit 128 + the signal), leaving its staging directory for the next run with the same `--out`
@@ -47,14 +48,15 @@ fn monotonic_ms() -> u64 {
     (now.tv_sec as u64) * 1000 + (now.tv_nsec as u64) / 1_000_000 + 1
 }
 
-/// Installs the handler for SIGINT, SIGTERM, SIGHUP (a closed terminal), SIGUSR1 and SIGUSR2
-/// (probe 16: SIGUSR1 ended a run like SIGKILL, leaving its staging folder); call once, before
-/// training.
+/// Installs the handler for SIGINT, SIGTERM, SIGHUP (a closed terminal), SIGALRM (`timeout -s
+/// ALRM`, probe 22), SIGUSR1 and SIGUSR2 (probe 16: SIGUSR1 ended a run like SIGKILL, leaving
+/// its staging folder); call once, before training.
 pub fn install() -> Result<(), Box<dyn Error>> {
     for signal in [
         libc::SIGINT,
         libc::SIGTERM,
         libc::SIGHUP,
+        libc::SIGALRM,
         libc::SIGUSR1,
         libc::SIGUSR2,
     ] {
