@@ -709,7 +709,7 @@ impl<'a> Experiment<'a> {
             test.frames,
             rows.max(cols),
         )?;
-        announce_long_scoring(pairs, test.frames, rows * cols);
+        announce_long_scoring(test);
         let images: Tensor<4> = from_array(images.view().into_dyn(), &self.device)?;
         let yardstick = Yardstick::new(test)?;
         if let Some(exact) = &test.exact {
@@ -937,8 +937,9 @@ const SECONDS_PER_SCORED_PIXEL: f64 = 1.85e-6;
 /// Says, before any training, how long each method's test paths will take to decode and score
 /// when that is over a minute: at the bounds of `--test-pairs` and `--frames` it is minutes per
 /// method, after a training of seconds (probe 12, M13).
-fn announce_long_scoring(pairs: usize, frames: usize, pixels: usize) {
-    let estimate = (pairs * frames * pixels) as f64 * SECONDS_PER_SCORED_PIXEL;
+fn announce_long_scoring(test: &TestPaths) {
+    let (pairs, frames) = (test.sources.len_of(Axis(0)), test.frames);
+    let estimate = scoring_seconds(test);
     // Each part alone may stay under a minute while together they pass it (probe 22): the
     // pace note adds this estimate to the training's.
     if estimate > LONG_TRAINING_SECONDS {

@@ -203,14 +203,17 @@ pub fn score_pair(
     measure: &PathMeasure,
     floor_check: &FloorCheck,
 ) -> Result<PairScores, Box<dyn Error>> {
-    let measured = measure.measure(path)?;
-    let energy = measured.energy;
-    let (energy_ratio, frame_mse_to_reference) = match reference {
+    // With a reference, its fidelity measures the path too: measured once, either way.
+    let (energy, energy_ratio, frame_mse_to_reference, w2_estimate) = match reference {
         Some(reference) => {
             let fidelity = measure.fidelity(path, reference)?;
-            (Some(fidelity.energy_ratio), Some(fidelity.frame_mse.mean))
+            let (ratio, frame_mse) = (fidelity.energy_ratio, fidelity.frame_mse.mean);
+            (fidelity.energy, Some(ratio), Some(frame_mse), None)
         }
-        None => (None, None),
+        None => {
+            let measured = measure.measure(path)?;
+            (measured.energy, None, None, measured.w2_estimate)
+        }
     };
     let smoothness = MeanStd::of(&adjacent_ssim(path)?).unwrap_or(MeanStd {
         mean: f64::NAN,
@@ -226,7 +229,7 @@ pub fn score_pair(
         target.insert_axis(Axis(0)),
     )?
     .is_empty();
-    let cheaper_than_geodesic = match (energy_ratio, measured.w2_estimate) {
+    let cheaper_than_geodesic = match (energy_ratio, w2_estimate) {
         (Some(ratio), _) => ratio < BELOW_GEODESIC,
         (None, Some(w2)) => {
             w2 < BELOW_GEODESIC * w2_lower_bound(source, target)? * grid_scale(measure, source)
