@@ -9,7 +9,9 @@
 //! - [`data`]: image and path I/O and synthetic images with known geodesics;
 //! - [`kernels`]: the fast CPU convolution, pooling and upsampling kernels the models train with;
 //! - [`models`], [`baselines`], [`metrics`]: the autoencoders, the methods they are compared
-//!   with, and the measurements.
+//!   with, and the measurements;
+//! - [`ot`]: reference optimal-transport solvers (exact, entropic, dynamic);
+//! - [`diotm`]: neural optimal-transport maps (OTM, DIOTM) scored against exact OT.
 //!
 //! ```
 //! use dotae::data::synthetic::{disk, translation};
@@ -28,6 +30,7 @@
 #![warn(missing_docs)]
 pub use dotae_baselines as baselines;
 pub use dotae_data as data;
+pub use dotae_diotm as diotm;
 pub use dotae_energy as energy;
 pub use dotae_grid as grid;
 pub use dotae_kernels as kernels;

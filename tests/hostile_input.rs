@@ -451,7 +451,23 @@ fn cases(dir: &Path) -> Vec<Case> {
     };
     let (ok, img_ok, a_file) = (p("ok.npy"), p("img_ok.npy"), p("a_file"));
     let paper = |args: &[&str], names: &[&str]| case("paper", args, names);
+    let diotm = |args: &[&str], names: &[&str]| case("diotm", args, names);
     vec![
+        diotm(&["--iterations", "0"], &["--iterations"]),
+        diotm(&["--test-size", "1"], &["--test-size"]),
+        diotm(&["--test-size", "100000"], &["--test-size"]),
+        diotm(&["--eval-every", "5000"], &["--eval-every"]),
+        diotm(&["--seeds", "0"], &["--seeds"]),
+        diotm(
+            &["--seed", "18446744073709551615", "--seeds", "2"],
+            &["--seed"],
+        ),
+        diotm(&["--batch-size", "0"], &["--batch-size"]),
+        diotm(&["--tau", "nan"], &["--tau"]),
+        diotm(&["--lambda", "-1"], &["--lambda"]),
+        diotm(&["--map-learning-rate", "inf"], &["--map-learning-rate"]),
+        diotm(&["--benchmark", "swiss-roll"], &["--benchmark"]),
+        diotm(&["--quick", "--out", &a_file], &["--out"]),
         paper(&["boundary", "--quick", "--epochs", "0"], &["--epochs"]),
         paper(&["steps", "--quick", "--alpha", "0"], &["--alpha"]),
         paper(

@@ -46,6 +46,23 @@ pub fn parse_args<T: clap::Parser>() -> T {
     }
 }
 
+/// Writes `value` as pretty JSON to `path`, atomically.
+#[allow(dead_code)] // not every example writes JSON
+pub fn write_json(
+    path: &std::path::Path,
+    value: &impl serde::Serialize,
+) -> Result<(), Box<dyn Error>> {
+    dotae::data::write_atomically(path, |writer| {
+        serde_json::to_writer_pretty(&mut *writer, value).map_err(|e| {
+            dotae::data::DataError::InvalidArgument {
+                what: "json",
+                reason: e.to_string(),
+            }
+        })
+    })?;
+    Ok(())
+}
+
 /// Writes `text` and a newline to standard error. A closed or full stderr is ignored: there is
 /// nowhere left to report it, and a warning or the final error must not become a panic.
 pub fn print_to_stderr(text: &str) {

@@ -290,15 +290,4 @@ pub fn warn_about(title: &str, scores: &PairScores) {
     }
 }
 
-/// Writes `value` as pretty JSON to `path`, atomically.
-pub fn write_json(path: &Path, value: &impl Serialize) -> Result<(), Box<dyn Error>> {
-    dotae::data::write_atomically(path, |writer| {
-        serde_json::to_writer_pretty(&mut *writer, value).map_err(|e| {
-            dotae::data::DataError::InvalidArgument {
-                what: "json",
-                reason: e.to_string(),
-            }
-        })
-    })?;
-    Ok(())
-}
+pub use crate::support::write_json;

@@ -1,6 +1,6 @@
 //! Images and paths for dotae: PNG and `.npy` input and output, resampling, synthetic images
 //! whose optimal-transport geodesics are known (and the paper's embedded problems), and
-//! outputs for people: PNG contact sheets, animated GIFs and line plots.
+//! outputs for people: PNG contact sheets, animated GIFs, line plots and scatter plots.
 //!
 //! ```
 //! use dotae_data::synthetic::{gaussian, translation};
@@ -38,6 +38,8 @@ pub mod pole;
 mod read_image;
 mod resample;
 mod rng;
+#[cfg(feature = "files")]
+mod scatter;
 pub mod synthetic;
 
 pub use acai_lines::{
@@ -73,3 +75,5 @@ pub use png_io::{
 pub use read_image::{Channels, read_image};
 pub use resample::{resampling_matrix, resize};
 pub use rng::SeededRng;
+#[cfg(feature = "files")]
+pub use scatter::{Cloud, ScatterPanel, write_scatter_panels};

@@ -25,7 +25,7 @@ pub struct Series {
 
 /// Colours of successive series (the Tableau 10 palette, chosen to stay distinguishable for
 /// common colour-vision deficiencies); series beyond ten reuse them in order.
-const COLOURS: [RGBColor; 10] = [
+pub(crate) const COLOURS: [RGBColor; 10] = [
     RGBColor(31, 119, 180),
     RGBColor(255, 127, 14),
     RGBColor(44, 160, 44),
@@ -49,7 +49,7 @@ const MIN_AREA: usize = 16;
 /// same on machines without fonts installed.
 static FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
 /// Registered as plotters' default family, so text it styles itself finds the font too.
-const FAMILY: &str = "sans-serif";
+pub(crate) const FAMILY: &str = "sans-serif";
 
 /// Writes `series` as a `width × height` RGB PNG line chart: x is the 1-based index of each
 /// value, y its value (log10 scale with `log_y`). The chart has a white background, `title` at
@@ -253,7 +253,7 @@ impl Chart<'_> {
 }
 
 /// Registers the bundled font with plotters, once per process.
-fn register_font() -> Result<(), &'static str> {
+pub(crate) fn register_font() -> Result<(), &'static str> {
     static REGISTERED: OnceLock<bool> = OnceLock::new();
     let registered = *REGISTERED
         .get_or_init(|| plotters::style::register_font(FAMILY, FontStyle::Normal, FONT).is_ok());

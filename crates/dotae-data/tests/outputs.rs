@@ -510,3 +510,67 @@ fn line_plot_rejects_nothing_to_draw() {
     assert!(write_line_plot(&file, "t", &curves(), false, 0, 480).is_err());
     assert!(!file.exists());
 }
+
+#[test]
+fn scatter_panels_draw_each_cloud_in_its_panel_and_refuse_what_cannot_be_drawn() {
+    use dotae_data::{Cloud, ScatterPanel, write_scatter_panels};
+    let dir = Scratch::new("scatter");
+    let ring = |r: f64| -> Vec<(f64, f64)> {
+        (0..200)
+            .map(|k| {
+                let a = k as f64 * std::f64::consts::TAU / 200.0;
+                (r * a.cos(), r * a.sin())
+            })
+            .collect()
+    };
+    let panel = |title: &str, colour: usize| ScatterPanel {
+        title: title.into(),
+        clouds: vec![Cloud {
+            name: "ring".into(),
+            points: ring(3.0),
+            colour,
+        }],
+        segments: vec![((0.0, 0.0), (3.0, 0.0))],
+    };
+    let file = dir.file("scatter.png");
+    write_scatter_panels(&file, &[panel("blue", 0), panel("orange", 1)], 2, 200).unwrap();
+    let image = read_png(&file).unwrap();
+    assert_eq!(image.dim(), (3, 200, 400));
+    // Blue dots (the palette's first colour) only in the left panel, orange only in the right.
+    let count = |columns: std::ops::Range<usize>, test: &dyn Fn(f64, f64, f64) -> bool| {
+        (0..200)
+            .flat_map(|i| columns.clone().map(move |j| (i, j)))
+            .filter(|&(i, j)| test(image[[0, i, j]], image[[1, i, j]], image[[2, i, j]]))
+            .count()
+    };
+    let blue = |r: f64, _g: f64, b: f64| b > r + 0.2;
+    let orange = |r: f64, _g: f64, b: f64| r > b + 0.3;
+    assert!(count(0..200, &blue) > 50 && count(200..400, &blue) == 0);
+    assert!(count(200..400, &orange) > 50 && count(0..200, &orange) == 0);
+
+    let refused = |panels: &[ScatterPanel], columns: usize, side: usize| {
+        write_scatter_panels(&dir.file("refused.png"), panels, columns, side).unwrap_err()
+    };
+    assert!(refused(&[], 1, 200).to_string().contains("panels"));
+    assert!(
+        refused(&[panel("a", 0)], 2, 200)
+            .to_string()
+            .contains("columns")
+    );
+    assert!(
+        refused(&[panel("a", 0)], 1, 100_000)
+            .to_string()
+            .contains("side")
+    );
+    let empty = ScatterPanel {
+        title: "nothing".into(),
+        clouds: vec![Cloud {
+            name: "nan".into(),
+            points: vec![(f64::NAN, 0.0)],
+            colour: 0,
+        }],
+        segments: Vec::new(),
+    };
+    assert!(refused(&[empty], 1, 200).to_string().contains("nothing"));
+    assert!(!dir.file("refused.png").exists());
+}

@@ -23,8 +23,9 @@ mod layer;
 pub mod matmul;
 pub mod resample;
 mod scratch;
+pub mod silu;
 
 pub use activation::Activation;
 pub use element::Element;
 pub use extension::KernelBackend;
-pub use layer::{avg_pool2d, conv2d_activated, runs_fused, upsample_nearest2d};
+pub use layer::{avg_pool2d, conv2d_activated, runs_fused, silu, upsample_nearest2d};

@@ -134,3 +134,18 @@ fn other_backends_give_the_same_values() {
     let other = values(conv2d_activated(&conv_ndarray, x_ndarray, a));
     assert_close("output", &fused, &other, 1e-5);
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    #[test]
+    fn silu_matches_burns_standard_silu_with_its_gradient(p in problems(), scale in 0.1f64..20.0) {
+        let device = Device::flex().autodiff();
+        let (_, x, _) = setup(&p, &device);
+        let x = x * scale;
+        let fast = resample_run(dotae_kernels::silu, x.clone());
+        let standard = resample_run(burn::tensor::activation::silu, x);
+        assert_close("silu", &fast[0], &standard[0], 2e-6);
+        assert_close("silu gradient", &fast[1], &standard[1], 2e-6);
+    }
+}

@@ -4,6 +4,7 @@
 mod conv;
 mod flex;
 mod resample;
+mod silu;
 
 use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
 use burn::backend::tensor::FloatTensor;
@@ -29,6 +30,9 @@ pub trait KernelBackend: Backend {
 
     /// 2× nearest-neighbour upsampling of `x` `(N, C, H, W)` to `(N, C, 2H, 2W)`.
     fn upsample_nearest_2x(x: FloatTensor<Self>) -> FloatTensor<Self>;
+
+    /// SiLU, `x·σ(x)`, elementwise.
+    fn silu(x: FloatTensor<Self>) -> FloatTensor<Self>;
 }
 
 impl KernelBackend for Flex {
@@ -48,6 +52,10 @@ impl KernelBackend for Flex {
     fn upsample_nearest_2x(x: FlexTensor) -> FlexTensor {
         by_dtype!(x, resample::forward(&x, Resampling::Upsample))
     }
+
+    fn silu(x: FlexTensor) -> FlexTensor {
+        by_dtype!(x, silu::forward(&x))
+    }
 }
 
 impl<C: CheckpointStrategy> KernelBackend for Autodiff<Flex, C> {
@@ -66,5 +74,9 @@ impl<C: CheckpointStrategy> KernelBackend for Autodiff<Flex, C> {
 
     fn upsample_nearest_2x(x: FloatTensor<Self>) -> FloatTensor<Self> {
         resample::tracked::<C>(x, Resampling::Upsample)
+    }
+
+    fn silu(x: FloatTensor<Self>) -> FloatTensor<Self> {
+        silu::tracked::<C>(x)
     }
 }
