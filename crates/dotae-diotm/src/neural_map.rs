@@ -23,7 +23,7 @@ pub struct StepLosses {
 
 /// A neural optimal-transport map that learns from batches of source and target points.
 ///
-/// The caller owns the loop, the data and the scoring ([`crate::score_map`]); the method owns
+/// The caller owns the loop, the data and the scoring ([`crate::ExactMap`]); the method owns
 /// its networks, optimisers and the draws of its steps, all fixed by its seed.
 pub trait NeuralMap {
     /// The method's name, as in the paper: `"OTM"` or `"DIOTM"`.
