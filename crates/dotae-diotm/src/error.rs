@@ -34,11 +34,10 @@ pub enum DiotmError {
         column: usize,
     },
 
-    /// A training step produced a non-finite loss; the networks keep their weights from before
-    /// the step.
-    #[error(
-        "step {step}: the {loss} loss is not finite ({value}); the weights before the step are kept"
-    )]
+    /// A training step produced a non-finite loss. The update it would have made is not
+    /// applied; an update earlier in the same step (the value function's, before the maps')
+    /// is kept.
+    #[error("step {step}: the {loss} loss is not finite ({value}); that update was not applied")]
     NonFiniteLoss {
         /// The step that failed, counted from 1.
         step: usize,
