@@ -105,10 +105,11 @@ impl Diotm {
                 self.maps.backward.forward(y.clone(), z_y),
             ),
         };
-        let x_t = x.clone() * (t_x.clone().neg() + 1.0) + forward.clone() * t_x.clone();
-        let y_t = backward.clone() * (t_y.clone().neg() + 1.0) + y.clone() * t_y.clone();
+        let (rest_x, rest_y) = (t_x.clone().neg() + 1.0, t_y.clone().neg() + 1.0);
+        let x_t = x.clone() * rest_x + forward.clone() * t_x.clone();
+        let y_t = backward.clone() * rest_y.clone() + y.clone() * t_y.clone();
         let forward_cost = self.context.cost(forward, x.clone()) * t_x.clone();
-        let backward_cost = self.context.cost(backward, y.clone()) * (t_y.clone().neg() + 1.0);
+        let backward_cost = self.context.cost(backward, y.clone()) * rest_y;
         Interpolants {
             t_x,
             x_t,

@@ -154,7 +154,7 @@ impl ValueFunctionConfig {
 impl ValueFunction {
     /// `V(t, x)` `(N, 1)` for times `t` `(N, 1)` and points `x` `(N, 2)`.
     pub fn forward(&self, t: Tensor<2>, x: Tensor<2>) -> Tensor<2> {
-        let (embedding, _) = time_embedding(t);
+        let embedding = time_embedding(t);
         let h = self.point.forward(x) + self.time.forward(embedding);
         let h = silu(self.hidden.forward(h));
         let h = silu(self.second.forward(h));
@@ -168,7 +168,7 @@ impl ValueFunction {
     /// second-order autodiff, and it costs one pass over the batch for all three derivatives.
     pub fn forward_with_derivatives(&self, t: Tensor<2>, x: Tensor<2>) -> ValueWithDerivatives {
         let [n, _] = x.dims();
-        let (embedding, embedding_rate) = time_embedding(t);
+        let (embedding, embedding_rate) = time_embedding_with_rate(t);
         let time_pre = self.time.first.forward(embedding);
         let point_pre = self.point.first.forward(x);
         let h = self.time.second.forward(silu(time_pre.clone()))
@@ -206,18 +206,30 @@ fn silu_slope(pre: Tensor<2>) -> Tensor<2> {
     s.clone() * ((s.neg() + 1.0) * pre + 1.0)
 }
 
-/// The sinusoidal embedding of times `t` `(N, 1)` and its derivative in `t`, both
-/// `(N, TIME_EMBEDDING)`: `[sin(ωₖt), cos(ωₖt)]` with `ωₖ = MAX_PERIOD^(−k/(K−1))`.
-fn time_embedding(t: Tensor<2>) -> (Tensor<2>, Tensor<2>) {
-    let half = TIME_EMBEDDING / 2;
-    let device = t.device();
-    let rates: Vec<f64> = (0..half)
-        .map(|k| (-(MAX_PERIOD.ln()) * k as f64 / (half - 1) as f64).exp())
-        .collect();
-    let rates = Tensor::<1>::from_data(TensorData::new(rates, [half]), &device).reshape([1, half]);
-    let phase = t.matmul(rates.clone());
+/// The sinusoidal embedding of times `t` `(N, 1)`, `(N, TIME_EMBEDDING)`:
+/// `[sin(ωₖt), cos(ωₖt)]` with `ωₖ = MAX_PERIOD^(−k/(K−1))`.
+fn time_embedding(t: Tensor<2>) -> Tensor<2> {
+    let (phase, _) = time_phase(t);
+    Tensor::cat(vec![phase.clone().sin(), phase.cos()], 1)
+}
+
+/// [`time_embedding`] and its derivative in `t`, `[ωₖ·cos(ωₖt), −ωₖ·sin(ωₖt)]`, for the HJB
+/// term only: the plain forward pass does not pay for the derivative.
+fn time_embedding_with_rate(t: Tensor<2>) -> (Tensor<2>, Tensor<2>) {
+    let (phase, rates) = time_phase(t);
     let (sin, cos) = (phase.clone().sin(), phase.cos());
     let embedding = Tensor::cat(vec![sin.clone(), cos.clone()], 1);
     let rate = Tensor::cat(vec![cos * rates.clone(), sin.neg() * rates], 1);
     (embedding, rate)
+}
+
+/// `ωₖt` `(N, K/2)` and the rates `ωₖ` `(1, K/2)`.
+fn time_phase(t: Tensor<2>) -> (Tensor<2>, Tensor<2>) {
+    let half = TIME_EMBEDDING / 2;
+    let rates: Vec<f64> = (0..half)
+        .map(|k| (-(MAX_PERIOD.ln()) * k as f64 / (half - 1) as f64).exp())
+        .collect();
+    let rates =
+        Tensor::<1>::from_data(TensorData::new(rates, [half]), &t.device()).reshape([1, half]);
+    (t.matmul(rates.clone()), rates)
 }
