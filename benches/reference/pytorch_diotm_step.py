@@ -11,7 +11,8 @@ What it measures
             y_t = (1 - t) S(y) + t y (maps detached) with the HJB residual
             d_t V + |grad_x V|^2 / (4 tau) squared, lambda = 1, then the maps' update; the HJB
             derivatives come from torch.autograd.grad with create_graph=True (double
-            backward), PyTorch's usual way, where dotae pushes tangents forward.
+            backward), PyTorch's usual way, where dotae builds them by a hand-written
+            reverse pass through the value network (ordinary differentiable operations).
 
     Networks as dotae's (appendix B.1 of the DIOTM paper, Choi et al.'s toy code): the
     transport map is ResNet_FC(2 -> 128, 3 blocks of 3 Linear+SiLU, residual / sqrt 2) plus

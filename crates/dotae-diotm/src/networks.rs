@@ -4,8 +4,7 @@
 
 use burn::nn::{Linear, LinearConfig};
 use burn::prelude::*;
-use burn::tensor::activation::sigmoid;
-use dotae_kernels::silu;
+use dotae_kernels::{linear, linear_adjoint, silu, silu_slope};
 
 /// The data's dimension: every benchmark is a transport in the plane.
 pub const DATA_DIM: usize = 2;
@@ -30,7 +29,7 @@ impl TwoLayer {
     }
 
     fn forward(&self, x: Tensor<2>) -> Tensor<2> {
-        self.second.forward(silu(self.first.forward(x)))
+        linear(&self.second, silu(linear(&self.first, x)))
     }
 }
 
@@ -57,11 +56,11 @@ impl ResidualMlp {
     }
 
     fn forward(&self, x: Tensor<2>) -> Tensor<2> {
-        let mut h = self.input.forward(x);
+        let mut h = linear(&self.input, x);
         for block in &self.blocks {
             let update = block
                 .iter()
-                .fold(h.clone(), |a, layer| silu(layer.forward(a)));
+                .fold(h.clone(), |a, layer| silu(linear(layer, a)));
             h = (h + update) * std::f64::consts::FRAC_1_SQRT_2;
         }
         h
@@ -156,9 +155,9 @@ impl ValueFunction {
     pub fn forward(&self, t: Tensor<2>, x: Tensor<2>) -> Tensor<2> {
         let embedding = time_embedding(t);
         let h = self.point.forward(x) + self.time.forward(embedding);
-        let h = silu(self.hidden.forward(h));
-        let h = silu(self.second.forward(h));
-        self.out.forward(h)
+        let h = silu(linear(&self.hidden, h));
+        let h = silu(linear(&self.second, h));
+        linear(&self.out, h)
     }
 
     /// `V(t, x)` with `∂V/∂t` and `∇ₓV`, exact. The input gradient is a hand-written reverse
@@ -167,43 +166,30 @@ impl ValueFunction {
     /// operations of the weights: a loss on it trains by plain backpropagation, with no
     /// second-order autodiff, and it costs one pass over the batch for all three derivatives.
     pub fn forward_with_derivatives(&self, t: Tensor<2>, x: Tensor<2>) -> ValueWithDerivatives {
-        let [n, _] = x.dims();
         let (embedding, embedding_rate) = time_embedding_with_rate(t);
-        let time_pre = self.time.first.forward(embedding);
-        let point_pre = self.point.first.forward(x);
-        let h = self.time.second.forward(silu(time_pre.clone()))
-            + self.point.second.forward(silu(point_pre.clone()));
-        let hidden_pre = self.hidden.forward(h);
-        let second_pre = self.second.forward(silu(hidden_pre.clone()));
-        let value = self.out.forward(silu(second_pre.clone()));
+        let time_pre = linear(&self.time.first, embedding);
+        let point_pre = linear(&self.point.first, x);
+        let h = linear(&self.time.second, silu(time_pre.clone()))
+            + linear(&self.point.second, silu(point_pre.clone()));
+        let hidden_pre = linear(&self.hidden, h);
+        let second_pre = linear(&self.second, silu(hidden_pre.clone()));
+        let value = linear(&self.out, silu(second_pre.clone()));
 
         // Reverse: ∂V/∂(each activation's input), from the output back to t and x.
         let [hidden, _] = self.out.weight.val().dims();
-        let out_row = self.out.weight.val().reshape([1, hidden]).repeat_dim(0, n);
-        let d_second = out_row * silu_slope(second_pre);
-        let d_hidden = back(&self.second, d_second) * silu_slope(hidden_pre);
-        let d_h = back(&self.hidden, d_hidden);
-        let d_point = back(&self.point.second, d_h.clone()) * silu_slope(point_pre);
-        let gradient = back(&self.point.first, d_point);
-        let d_time = back(&self.time.second, d_h) * silu_slope(time_pre);
-        let time = (back(&self.time.first, d_time) * embedding_rate).sum_dim(1);
+        let d_second = silu_slope(second_pre) * self.out.weight.val().reshape([1, hidden]);
+        let d_hidden = linear_adjoint(&self.second, d_second) * silu_slope(hidden_pre);
+        let d_h = linear_adjoint(&self.hidden, d_hidden);
+        let d_point = linear_adjoint(&self.point.second, d_h.clone()) * silu_slope(point_pre);
+        let gradient = linear_adjoint(&self.point.first, d_point);
+        let d_time = linear_adjoint(&self.time.second, d_h) * silu_slope(time_pre);
+        let time = (linear_adjoint(&self.time.first, d_time) * embedding_rate).sum_dim(1);
         ValueWithDerivatives {
             value,
             time,
             gradient,
         }
     }
-}
-
-/// `g·Wᵀ`: a gradient with respect to a linear layer's output carried to its input.
-fn back(layer: &Linear, gradient: Tensor<2>) -> Tensor<2> {
-    gradient.matmul(layer.weight.val().transpose())
-}
-
-/// `silu′(a) = σ(a)·(1 + a·(1 − σ(a)))`.
-fn silu_slope(pre: Tensor<2>) -> Tensor<2> {
-    let s = sigmoid(pre.clone());
-    s.clone() * ((s.neg() + 1.0) * pre + 1.0)
 }
 
 /// The sinusoidal embedding of times `t` `(N, 1)`, `(N, TIME_EMBEDDING)`:

@@ -2,12 +2,12 @@
 //! burn's standard operations everywhere else.
 
 use burn::backend::{Dispatch, DispatchDevice};
-use burn::nn::PaddingConfig2d;
 use burn::nn::conv::Conv2d;
 use burn::nn::pool::AvgPool2d;
+use burn::nn::{Linear, PaddingConfig2d};
 use burn::prelude::*;
 use burn::tensor::DType;
-use burn::tensor::activation::{leaky_relu, tanh};
+use burn::tensor::activation::{leaky_relu, sigmoid, tanh};
 use burn::tensor::module::interpolate;
 use burn::tensor::ops::{InterpolateMode, InterpolateOptions};
 
@@ -113,6 +113,65 @@ pub fn silu<const D: usize>(x: Tensor<D>) -> Tensor<D> {
         true => Tensor::from_dispatch(<Dispatch as KernelBackend>::silu(x.into_dispatch())),
         false => burn::tensor::activation::silu(x),
     }
+}
+
+/// SiLU's derivative, `silu′(x) = σ(x)·(1 + x·(1 − σ(x)))`, elementwise: one kernel with its
+/// own backward pass (`silu″`) on burn-flex (f32 or f64), where the composition is six tensor
+/// operations each way; that composition everywhere else.
+pub fn silu_slope<const D: usize>(x: Tensor<D>) -> Tensor<D> {
+    if on_flex_in_float(&x) {
+        return Tensor::from_dispatch(<Dispatch as KernelBackend>::silu_slope(x.into_dispatch()));
+    }
+    let s = sigmoid(x.clone());
+    s.clone() * ((s.neg() + 1.0) * x + 1.0)
+}
+
+/// `layer.forward(x)` for `x` `(N, inputs)`: on burn-flex (f32 or f64) one kernel with its own
+/// backward pass whose products run in parallel blocks of rows, where burn-flex multiplies
+/// products below 192³ multiply-adds on one thread; burn's `Linear::forward` everywhere else.
+///
+/// # Panics
+/// Where `Linear::forward` panics: when `x` does not have the layer's inputs.
+pub fn linear(layer: &Linear, x: Tensor<2>) -> Tensor<2> {
+    let weight = layer.weight.val();
+    if !(on_flex_in_float(&x) && same_device_and_dtype(&x, &weight))
+        || x.dims()[1] != weight.dims()[0]
+    {
+        return layer.forward(x);
+    }
+    let bias = match &layer.bias {
+        Some(bias) if bias.val().dtype() == x.dtype() => bias.val(),
+        Some(_) => return layer.forward(x),
+        None => Tensor::zeros([weight.dims()[1]], &weight.device()),
+    };
+    Tensor::from_dispatch(<Dispatch as KernelBackend>::linear(
+        x.into_dispatch(),
+        weight.into_dispatch(),
+        bias.into_dispatch(),
+    ))
+}
+
+/// `g·Wᵀ` for `g` `(N, outputs)`: a gradient with respect to `layer`'s output carried to its
+/// input, as a differentiable operation of `g` and the weight (a loss on it trains the weight
+/// by plain backpropagation). On burn-flex (f32 or f64) one kernel like [`linear`]'s.
+///
+/// # Panics
+/// When `g` does not have the layer's outputs.
+pub fn linear_adjoint(layer: &Linear, g: Tensor<2>) -> Tensor<2> {
+    let weight = layer.weight.val();
+    if !(on_flex_in_float(&g) && same_device_and_dtype(&g, &weight))
+        || g.dims()[1] != weight.dims()[1]
+    {
+        return g.matmul(weight.transpose());
+    }
+    Tensor::from_dispatch(<Dispatch as KernelBackend>::linear_adjoint(
+        g.into_dispatch(),
+        weight.into_dispatch(),
+    ))
+}
+
+fn same_device_and_dtype(x: &Tensor<2>, weight: &Tensor<2>) -> bool {
+    weight.device() == x.device() && weight.dtype() == x.dtype()
 }
 
 fn on_flex_in_float<const D: usize>(x: &Tensor<D>) -> bool {

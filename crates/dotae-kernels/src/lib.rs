@@ -8,12 +8,18 @@
 //! mechanism. Models keep burn-nn's modules (and so their checkpoints); only their forward
 //! methods call [`conv2d_activated`] instead of `Conv2d::forward`.
 //!
-//! The numeric kernels underneath ([`conv3x3`], [`resample`]) work on plain slices in f32 or
-//! f64 and can be used without burn.
+//! The neural-OT networks get the same for their dense layers: [`linear`] (product and bias,
+//! rows in parallel blocks), [`linear_adjoint`] (the product with the transposed weight that
+//! carries a gradient back to a layer's input, itself differentiable), [`silu`] and
+//! [`silu_slope`].
+//!
+//! The numeric kernels underneath ([`conv3x3`], [`dense`], [`resample`], [`mod@silu`]) work on
+//! plain slices in f32 or f64 and can be used without burn.
 
 #![warn(missing_docs)]
 mod activation;
 pub mod conv3x3;
+pub mod dense;
 mod direct;
 mod direct_conv;
 mod element;
@@ -28,4 +34,7 @@ pub mod silu;
 pub use activation::Activation;
 pub use element::Element;
 pub use extension::KernelBackend;
-pub use layer::{avg_pool2d, conv2d_activated, runs_fused, silu, upsample_nearest2d};
+pub use layer::{
+    avg_pool2d, conv2d_activated, linear, linear_adjoint, runs_fused, silu, silu_slope,
+    upsample_nearest2d,
+};

@@ -71,6 +71,30 @@ impl<'a, T> MatRef<'a, T> {
         self.cols
     }
 
+    /// Rows `first .. first + rows`, without copying.
+    ///
+    /// # Panics
+    /// If they reach past the last row.
+    pub fn row_range(self, first: usize, rows: usize) -> Self {
+        assert!(
+            first + rows <= self.rows,
+            "rows {first}..{} of a {}-row view",
+            first + rows,
+            self.rows
+        );
+        let offset = match rows {
+            0 => 0,
+            _ => first * self.row_stride,
+        };
+        Self::strided(
+            &self.data[offset..],
+            rows,
+            self.cols,
+            self.row_stride,
+            self.col_stride,
+        )
+    }
+
     /// The transpose, without copying.
     pub fn t(self) -> Self {
         Self {

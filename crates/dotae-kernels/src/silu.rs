@@ -10,17 +10,7 @@ use crate::Element;
 /// # Panics
 /// When the slices differ in length.
 pub fn silu_forward<T: Element>(x: &[T], out: &mut [T]) {
-    assert_eq!(x.len(), out.len(), "silu: input and output lengths differ");
-    if let (Some(x), Some(out)) = (T::as_f32(x), T::as_f32_mut(out)) {
-        // SAFETY: the AVX2 build runs only where `avx2()` found AVX2 and FMA.
-        return match avx2() {
-            true => unsafe { forward_f32_avx2(x, out) },
-            false => forward_f32(x, out),
-        };
-    }
-    for (o, &v) in out.iter_mut().zip(x) {
-        *o = v * (T::ONE + (-v).exp()).recip();
-    }
+    elementwise::<T, VALUE>(x, None, out)
 }
 
 /// `grad_input[i] = grad_output[i]·σ(x)·(1 + x·(1 − σ(x)))`, the chain rule through SiLU.
@@ -28,24 +18,61 @@ pub fn silu_forward<T: Element>(x: &[T], out: &mut [T]) {
 /// # Panics
 /// When the slices differ in length.
 pub fn silu_backward<T: Element>(x: &[T], grad_output: &[T], grad_input: &mut [T]) {
+    elementwise::<T, SLOPE>(x, Some(grad_output), grad_input)
+}
+
+/// `out[i] = silu′(x[i]) = σ(x)·(1 + x·(1 − σ(x)))`: the slope the value function's
+/// hand-written input gradient multiplies by at each activation.
+///
+/// # Panics
+/// When the slices differ in length.
+pub fn silu_slope_forward<T: Element>(x: &[T], out: &mut [T]) {
+    elementwise::<T, SLOPE>(x, None, out)
+}
+
+/// `grad_input[i] = grad_output[i]·silu″(x)`, `silu″(x) = σ(x)·(1 − σ(x))·(2 + x·(1 − 2σ(x)))`:
+/// the chain rule through [`silu_slope_forward`].
+///
+/// # Panics
+/// When the slices differ in length.
+pub fn silu_slope_backward<T: Element>(x: &[T], grad_output: &[T], grad_input: &mut [T]) {
+    elementwise::<T, CURVATURE>(x, Some(grad_output), grad_input)
+}
+
+/// Which derivative of SiLU an elementwise pass computes.
+const VALUE: u8 = 0;
+const SLOPE: u8 = 1;
+const CURVATURE: u8 = 2;
+
+/// The `ORDER`th derivative of SiLU at `x`, given `s = σ(x)`.
+#[inline(always)]
+fn derivative<T: Element, const ORDER: u8>(x: T, s: T) -> T {
+    let one = T::ONE;
+    match ORDER {
+        VALUE => x * s,
+        SLOPE => s * (one + x * (one - s)),
+        _ => s * (one - s) * (one + one + x * (one - (s + s))),
+    }
+}
+
+/// `out[i] = scale[i]·silu⁽ᴼᴿᴰᴱᴿ⁾(x[i])`, with `scale` all ones when absent.
+fn elementwise<T: Element, const ORDER: u8>(x: &[T], scale: Option<&[T]>, out: &mut [T]) {
     assert!(
-        x.len() == grad_output.len() && x.len() == grad_input.len(),
-        "silu: input and gradient lengths differ"
+        x.len() == out.len() && scale.is_none_or(|g| g.len() == x.len()),
+        "silu: input, gradient and output lengths differ"
     );
-    if let (Some(x), Some(g), Some(out)) = (
-        T::as_f32(x),
-        T::as_f32(grad_output),
-        T::as_f32_mut(grad_input),
-    ) {
-        // SAFETY: as in `silu_forward`.
+    let scale_f32 = scale.map_or(Some(None), |g| T::as_f32(g).map(Some));
+    if let (Some(x), Some(out), Some(scale)) = (T::as_f32(x), T::as_f32_mut(out), scale_f32) {
+        // SAFETY: the AVX2 build runs only where `avx2()` found AVX2 and FMA.
         return match avx2() {
-            true => unsafe { backward_f32_avx2(x, g, out) },
-            false => backward_f32(x, g, out),
+            true => unsafe { elementwise_f32_avx2::<ORDER>(x, scale, out) },
+            false => elementwise_f32::<ORDER>(x, scale, out),
         };
     }
-    for ((o, &v), &g) in grad_input.iter_mut().zip(x).zip(grad_output) {
+    for (i, (o, &v)) in out.iter_mut().zip(x).enumerate() {
         let s = (T::ONE + (-v).exp()).recip();
-        *o = g * s * (T::ONE + v * (T::ONE - s));
+        let d = derivative::<T, ORDER>(v, s);
+        *o = scale.map_or(d, |g| g[i] * d);
     }
 }
 
@@ -86,36 +113,29 @@ fn sigmoid_f32(x: f32) -> f32 {
 }
 
 #[inline(always)]
-fn forward_f32(x: &[f32], out: &mut [f32]) {
-    for (o, &v) in out.iter_mut().zip(x) {
-        *o = v * sigmoid_f32(v);
+fn elementwise_f32<const ORDER: u8>(x: &[f32], scale: Option<&[f32]>, out: &mut [f32]) {
+    // Two loops, so that neither branches per element and both vectorise.
+    match scale {
+        None => {
+            for (o, &v) in out.iter_mut().zip(x) {
+                *o = derivative::<f32, ORDER>(v, sigmoid_f32(v));
+            }
+        }
+        Some(g) => {
+            for ((o, &v), &g) in out.iter_mut().zip(x).zip(g) {
+                *o = g * derivative::<f32, ORDER>(v, sigmoid_f32(v));
+            }
+        }
     }
 }
 
-#[inline(always)]
-fn backward_f32(x: &[f32], g: &[f32], out: &mut [f32]) {
-    for ((o, &v), &g) in out.iter_mut().zip(x).zip(g) {
-        let s = sigmoid_f32(v);
-        *o = g * s * (1.0 + v * (1.0 - s));
-    }
-}
-
-/// [`forward_f32`] compiled for AVX2 and FMA, eight lanes at a time.
+/// [`elementwise_f32`] compiled for AVX2 and FMA, eight lanes at a time.
 ///
 /// # Safety
 /// The CPU must support AVX2 and FMA ([`crate::direct::available`]).
 #[cfg_attr(target_arch = "x86_64", target_feature(enable = "avx2,fma"))]
-unsafe fn forward_f32_avx2(x: &[f32], out: &mut [f32]) {
-    forward_f32(x, out)
-}
-
-/// [`backward_f32`] compiled for AVX2 and FMA.
-///
-/// # Safety
-/// As [`forward_f32_avx2`].
-#[cfg_attr(target_arch = "x86_64", target_feature(enable = "avx2,fma"))]
-unsafe fn backward_f32_avx2(x: &[f32], g: &[f32], out: &mut [f32]) {
-    backward_f32(x, g, out)
+unsafe fn elementwise_f32_avx2<const ORDER: u8>(x: &[f32], scale: Option<&[f32]>, out: &mut [f32]) {
+    elementwise_f32::<ORDER>(x, scale, out)
 }
 
 #[cfg(test)]
@@ -156,6 +176,27 @@ mod tests {
             assert!(
                 (gv as f64 - eg).abs() <= 1e-6 * (1.0 + eg.abs()),
                 "silu'({v}) {gv} vs {eg}"
+            );
+        }
+        let (mut slope, mut curvature) = (vec![0.0; x32.len()], vec![0.0; x32.len()]);
+        silu_slope_forward(&x32, &mut slope);
+        silu_slope_backward(&x32, &g32, &mut curvature);
+        for (i, &v) in x32.iter().enumerate() {
+            // Central differences of silu and silu′ in f64.
+            let (v, h) = (v as f64, 1e-4);
+            let silu = |v: f64| v / (1.0 + (-v).exp());
+            let slope_fd = (silu(v + h) - silu(v - h)) / (2.0 * h);
+            let curvature_fd = (silu(v + h) - 2.0 * silu(v) + silu(v - h)) / (h * h);
+            assert!(
+                (slope[i] as f64 - slope_fd).abs() <= 1e-5,
+                "silu′({v}) {} vs {slope_fd}",
+                slope[i]
+            );
+            let want = g32[i] as f64 * curvature_fd;
+            assert!(
+                (curvature[i] as f64 - want).abs() <= 1e-4 * (1.0 + want.abs()),
+                "g·silu″({v}) {} vs {want}",
+                curvature[i]
             );
         }
         let x64: Vec<f64> = x32.iter().map(|&v| v as f64).collect();

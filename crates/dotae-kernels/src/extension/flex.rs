@@ -16,10 +16,10 @@ impl<T: Element + burn::tensor::Element + bytemuck::Pod> FlexFloat for T {}
 
 /// `$call` with the float type of `$x` (the routing sends only `f32` and `f64` here).
 macro_rules! by_dtype {
-    ($x:expr, $module:ident :: $f:ident ( $($arg:expr),* )) => {
+    ($x:expr, $($f:ident)::+ ( $($arg:expr),* )) => {
         match $x.dtype() {
-            burn::tensor::DType::F64 => $module::$f::<f64>($($arg),*),
-            _ => $module::$f::<f32>($($arg),*),
+            burn::tensor::DType::F64 => $($f)::+::<f64>($($arg),*),
+            _ => $($f)::+::<f32>($($arg),*),
         }
     };
 }

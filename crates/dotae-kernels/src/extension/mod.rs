@@ -2,6 +2,7 @@
 //! `Autodiff<Flex>` the same forwards with hand-written backward passes.
 
 mod conv;
+mod dense;
 mod flex;
 mod resample;
 mod silu;
@@ -13,6 +14,7 @@ use burn::backend::{Autodiff, Backend, Flex, backend_extension};
 use crate::Activation;
 use flex::{FlexTensor, by_dtype};
 use resample::Resampling;
+use silu::SiluPass;
 
 /// Backends with dotae's fused CPU kernels.
 #[backend_extension(Flex, Autodiff)]
@@ -33,6 +35,19 @@ pub trait KernelBackend: Backend {
 
     /// SiLU, `x·σ(x)`, elementwise.
     fn silu(x: FloatTensor<Self>) -> FloatTensor<Self>;
+
+    /// SiLU's derivative, `σ(x)·(1 + x·(1 − σ(x)))`, elementwise.
+    fn silu_slope(x: FloatTensor<Self>) -> FloatTensor<Self>;
+
+    /// `x·W + b` for `x` `(N, inputs)`, `W` `(inputs, outputs)` and `b` `(outputs)`.
+    fn linear(
+        x: FloatTensor<Self>,
+        weight: FloatTensor<Self>,
+        bias: FloatTensor<Self>,
+    ) -> FloatTensor<Self>;
+
+    /// `g·Wᵀ` for `g` `(N, outputs)` and `W` `(inputs, outputs)`.
+    fn linear_adjoint(g: FloatTensor<Self>, weight: FloatTensor<Self>) -> FloatTensor<Self>;
 }
 
 impl KernelBackend for Flex {
@@ -54,7 +69,19 @@ impl KernelBackend for Flex {
     }
 
     fn silu(x: FlexTensor) -> FlexTensor {
-        by_dtype!(x, silu::forward(&x))
+        by_dtype!(x, silu::forward(&x, SiluPass::Value))
+    }
+
+    fn silu_slope(x: FlexTensor) -> FlexTensor {
+        by_dtype!(x, silu::forward(&x, SiluPass::Slope))
+    }
+
+    fn linear(x: FlexTensor, weight: FlexTensor, bias: FlexTensor) -> FlexTensor {
+        by_dtype!(x, dense::forward(&x, &weight, Some(&bias)))
+    }
+
+    fn linear_adjoint(g: FlexTensor, weight: FlexTensor) -> FlexTensor {
+        by_dtype!(g, dense::adjoint(&g, &weight))
     }
 }
 
@@ -77,6 +104,22 @@ impl<C: CheckpointStrategy> KernelBackend for Autodiff<Flex, C> {
     }
 
     fn silu(x: FloatTensor<Self>) -> FloatTensor<Self> {
-        silu::tracked::<C>(x)
+        silu::tracked::<C>(x, SiluPass::Value)
+    }
+
+    fn silu_slope(x: FloatTensor<Self>) -> FloatTensor<Self> {
+        silu::tracked::<C>(x, SiluPass::Slope)
+    }
+
+    fn linear(
+        x: FloatTensor<Self>,
+        weight: FloatTensor<Self>,
+        bias: FloatTensor<Self>,
+    ) -> FloatTensor<Self> {
+        dense::tracked_linear::<C>(x, weight, bias)
+    }
+
+    fn linear_adjoint(g: FloatTensor<Self>, weight: FloatTensor<Self>) -> FloatTensor<Self> {
+        dense::tracked_adjoint::<C>(g, weight)
     }
 }

@@ -1,4 +1,4 @@
-//! SiLU on burn-flex, and its backward pass under autodiff.
+//! SiLU and its slope on burn-flex, and their backward passes under autodiff.
 
 use burn::backend::autodiff::checkpoint::base::Checkpointer;
 use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
@@ -6,24 +6,38 @@ use burn::backend::autodiff::grads::Gradients;
 use burn::backend::autodiff::ops::{Backward, Ops, OpsKind};
 use burn::backend::tensor::FloatTensor;
 use burn::backend::{Autodiff, Flex, TensorMetadata};
-use burn::tensor::DType;
 
 use super::KernelBackend;
-use super::flex::{FlexFloat, FlexTensor, read, tensor};
-use crate::silu::{silu_backward, silu_forward};
+use super::flex::{FlexFloat, FlexTensor, by_dtype, read, tensor};
+use crate::silu::{silu_backward, silu_forward, silu_slope_backward, silu_slope_forward};
 
-pub fn forward<T: FlexFloat>(x: &FlexTensor) -> FlexTensor {
+/// Which function of the input an elementwise SiLU operation computes.
+#[derive(Debug, Clone, Copy)]
+pub enum SiluPass {
+    /// `x·σ(x)`.
+    Value,
+    /// `silu′(x)`.
+    Slope,
+}
+
+pub fn forward<T: FlexFloat>(x: &FlexTensor, pass: SiluPass) -> FlexTensor {
     let shape = x.shape();
     let mut output = vec![T::ZERO; shape.num_elements()];
-    read::<T>(x, |x| silu_forward(x, &mut output));
+    read::<T>(x, |x| match pass {
+        SiluPass::Value => silu_forward(x, &mut output),
+        SiluPass::Slope => silu_slope_forward(x, &mut output),
+    });
     tensor(output, shape)
 }
 
-fn backward<T: FlexFloat>(x: &FlexTensor, grad_output: &FlexTensor) -> FlexTensor {
+fn backward<T: FlexFloat>(x: &FlexTensor, grad_output: &FlexTensor, pass: SiluPass) -> FlexTensor {
     let shape = x.shape();
     let mut grad_input = vec![T::ZERO; shape.num_elements()];
     read::<T>(x, |x| {
-        read::<T>(grad_output, |g| silu_backward(x, g, &mut grad_input))
+        read::<T>(grad_output, |g| match pass {
+            SiluPass::Value => silu_backward(x, g, &mut grad_input),
+            SiluPass::Slope => silu_slope_backward(x, g, &mut grad_input),
+        })
     });
     tensor(grad_input, shape)
 }
@@ -32,8 +46,9 @@ fn backward<T: FlexFloat>(x: &FlexTensor, grad_output: &FlexTensor) -> FlexTenso
 struct SiluBackward;
 
 impl Backward<Flex, 1> for SiluBackward {
-    /// The input: the gradient recomputes σ(x) rather than keep a second tensor.
-    type State = FlexTensor;
+    /// The input, and which pass ran: the gradient recomputes σ(x) rather than keep a second
+    /// tensor.
+    type State = (FlexTensor, SiluPass);
 
     fn backward(
         self,
@@ -44,19 +59,20 @@ impl Backward<Flex, 1> for SiluBackward {
         let [node] = ops.parents;
         let grad_output = grads.consume::<Flex>(&ops.node);
         let Some(node) = node else { return };
-        let x = ops.state;
-        let grad = match x.dtype() {
-            DType::F64 => backward::<f64>(&x, &grad_output),
-            _ => backward::<f32>(&x, &grad_output),
-        };
-        grads.register::<Flex>(node.id, grad);
+        let (x, pass) = ops.state;
+        grads.register::<Flex>(node.id, by_dtype!(x, backward(&x, &grad_output, pass)));
     }
 }
 
-/// SiLU of `x` on `Autodiff<Flex>`, recording its backward pass when `x` is tracked.
+/// `pass` of `x` on `Autodiff<Flex>`, recording its backward pass when `x` is tracked.
 pub fn tracked<C: CheckpointStrategy>(
     x: FloatTensor<Autodiff<Flex, C>>,
+    pass: SiluPass,
 ) -> FloatTensor<Autodiff<Flex, C>> {
+    let forward = |x: FlexTensor| match pass {
+        SiluPass::Value => Flex::silu(x),
+        SiluPass::Slope => Flex::silu_slope(x),
+    };
     match SiluBackward
         .prepare::<C>([x.node()])
         .compute_bound()
@@ -64,9 +80,9 @@ pub fn tracked<C: CheckpointStrategy>(
     {
         OpsKind::Tracked(prep) => {
             let x = x.into_primitive();
-            let output = Flex::silu(x.clone());
-            prep.finish(x, output)
+            let output = forward(x.clone());
+            prep.finish((x, pass), output)
         }
-        OpsKind::UnTracked(prep) => prep.finish(Flex::silu(x.into_primitive())),
+        OpsKind::UnTracked(prep) => prep.finish(forward(x.into_primitive())),
     }
 }
