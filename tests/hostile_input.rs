@@ -455,6 +455,10 @@ fn cases(dir: &Path) -> Vec<Case> {
     vec![
         diotm(&["--iterations", "0"], &["--iterations"]),
         diotm(&["--test-size", "1"], &["--test-size"]),
+        // Probe 23: at 2 test points the scores measured the sample, not the map.
+        diotm(&["--test-size", "99"], &["--test-size", "sample"]),
+        // Probe 23: OTM has no HJB term; λ was ignored and still recorded.
+        diotm(&["--method", "otm", "--lambda", "5"], &["--lambda", "OTM"]),
         diotm(&["--test-size", "100000"], &["--test-size"]),
         diotm(&["--eval-every", "5000"], &["--eval-every"]),
         diotm(&["--seeds", "0"], &["--seeds"]),
