@@ -4,7 +4,7 @@
 //!
 //! burn-flex multiplies on one thread below 192³ multiply-adds, so each 256 × 128 × 128 product
 //! of the neural-OT networks ran on one of two cores. Here every product is cut into blocks of
-//! [`ROWS_PER_BLOCK`] output rows that run in parallel. The blocks are the same whatever the
+//! 32 output rows (`ROWS_PER_BLOCK`) that run in parallel. The blocks are the same whatever the
 //! number of threads, and each output row is computed by one block alone, so results do not
 //! depend on how many threads ran.
 

@@ -10,7 +10,7 @@
 //!
 //! The neural-OT networks get the same for their dense layers: [`linear`] (product and bias,
 //! rows in parallel blocks), [`linear_adjoint`] (the product with the transposed weight that
-//! carries a gradient back to a layer's input, itself differentiable), [`silu`] and
+//! carries a gradient back to a layer's input, itself differentiable), [`silu()`] and
 //! [`silu_slope`].
 //!
 //! The numeric kernels underneath ([`conv3x3`], [`dense`], [`resample`], [`mod@silu`]) work on
