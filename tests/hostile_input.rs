@@ -718,6 +718,11 @@ fn cases(dir: &Path) -> Vec<Case> {
         lines(&["--pairs", "1000"], &["--pairs"]),
         lines(&["--pairs", "0"], &["--pairs"]),
         lines(&["--batch-size", "1"], &["--batch-size 1", "at least 2"]),
+        // Probe 23: the default batch is cut to a small --train-size, and the message says so.
+        lines(
+            &["--train-size", "1"],
+            &["--batch-size was not given", "--train-size 1"],
+        ),
         lines(
             &["--train-size", "4000", "--batch-size", "2000"],
             &["--batch-size", "1024"],

@@ -236,10 +236,15 @@ impl CommonArgs {
     /// holds `available` training images.
     pub fn budget(&self, full: Budget, available: usize) -> Result<Budget, Box<dyn Error>> {
         let base = if self.quick { QUICK } else { full };
+        let train_size = self.train_size.unwrap_or(base.train_size.min(available));
         let budget = Budget {
-            train_size: self.train_size.unwrap_or(base.train_size.min(available)),
+            train_size,
             epochs: self.epochs.unwrap_or(base.epochs),
-            batch_size: self.batch_size.unwrap_or(base.batch_size),
+            // A default batch larger than a given --train-size is cut to it (probe 23: the error
+            // had named a --batch-size the user never gave).
+            batch_size: self
+                .batch_size
+                .unwrap_or(base.batch_size.min(train_size.max(1))),
             learning_rate: self.learning_rate.unwrap_or(base.learning_rate),
             test_pairs: self.test_pairs.unwrap_or(base.test_pairs),
         };
@@ -254,7 +259,15 @@ impl CommonArgs {
         )
         .map_err(|e| format!("{e} (--train-size, and {MAX_BATCH_SIZE} to bound memory)"))?;
         check_range("--test-pairs", budget.test_pairs, 1, MAX_TEST_PAIRS)?;
-        self.check_pairs(budget.batch_size)?;
+        self.check_pairs(budget.batch_size)
+            .map_err(|e| match self.batch_size {
+                Some(_) => e,
+                None => format!(
+                    "{e} (--batch-size was not given: its default {} is cut to --train-size {})",
+                    base.batch_size, budget.train_size
+                )
+                .into(),
+            })?;
         check_real("--learning-rate", budget.learning_rate, &LEARNING_RATE)?;
         self.check_weight(
             "--alpha",
@@ -338,14 +351,16 @@ impl CommonArgs {
             .into());
         }
         let batch_pairs = batch_size * (batch_size - 1) / 2;
-        check_range("--pairs", self.pairs(), 1, batch_pairs.min(MAX_TRAINED_PAIRS)).map_err(|e| {
+        check_range("--pairs", self.pairs(batch_size), 1, batch_pairs.min(MAX_TRAINED_PAIRS)).map_err(|e| {
             format!("{e} (the pairs of one batch of --batch-size {batch_size}, and {MAX_TRAINED_PAIRS} to bound memory: each pair's line is decoded and differentiated)").into()
         })
     }
 
     /// `--pairs`, or its default.
-    fn pairs(&self) -> usize {
-        self.pairs.unwrap_or(DEFAULT_PAIRS)
+    /// `--pairs`, or the default cut to the pairs a batch of `batch_size` holds.
+    fn pairs(&self, batch_size: usize) -> usize {
+        let batch_pairs = batch_size * batch_size.saturating_sub(1) / 2;
+        self.pairs.unwrap_or(DEFAULT_PAIRS.min(batch_pairs.max(1)))
     }
 
     /// The schedule of these flags: `budget`, the benchmark's architecture `model`, and its
@@ -365,7 +380,7 @@ impl CommonArgs {
             model: model.with_init(init),
             budget,
             seed: self.seed,
-            pairs: self.pairs(),
+            pairs: self.pairs(budget.batch_size),
             acai_learning_rate: self.learning_rate.unwrap_or(ACAI_PUBLISHED_LEARNING_RATE),
             vae_beta: self.beta.unwrap_or(VAE_BETA),
             aeai_weights: match self.aeai_weights.as_deref() {
