@@ -220,7 +220,10 @@ fn refuse_non_finite(input: &Path, paths: &Array4<f64>) -> Result<(), Box<dyn Er
 /// nothing.
 fn warn_rgb_reading(file: &Path, paths: &Array4<f64>) -> Result<(), Box<dyn Error>> {
     let (count, frames, rows, cols) = paths.dim();
-    if frames == 3 && data::npy_shape(file)?.len() == 4 {
+    // The file's own shape decides: a gray path `(3, 1, H, W)` is also read as 3 frames, and
+    // was warned about with advice to save it as the shape it had (probe 23).
+    let shape = data::npy_shape(file)?;
+    if frames == 3 && shape.len() == 4 && shape[..2] == [count, 3] {
         support::print_to_stderr(&format!(
             "warning: {}: read as {count} gray paths of 3 frames ({count}, 3, {rows}, {cols}); if it holds one path of {count} RGB frames (evaluate's reading), measure each channel as a gray path: save it as (3, {count}, {rows}, {cols})",
             file.display()

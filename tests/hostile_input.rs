@@ -1092,6 +1092,12 @@ fn path_energy_warns_about_readings_that_measure_nothing() {
             && stderr.contains("5 of 5 paths do not move"),
         "{stderr}"
     );
+    // A gray path of 3 frames, `(3, 1, 32, 32)`, is read as it is meant (probe 23: it drew the
+    // RGB warning, advising the shape it already had).
+    let gray_file = dir.join("gray3.npy");
+    write_npy(&gray_file, &path.select(Axis(0), &[0, 2, 4])).unwrap();
+    let stderr = path_energy_stderr(&gray_file);
+    assert!(!stderr.contains("RGB"), "{stderr}");
     let mut faint = path.index_axis(Axis(1), 0).to_owned();
     faint
         .slice_mut(ndarray::s![2, .., ..])
