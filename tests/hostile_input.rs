@@ -1210,6 +1210,14 @@ fn evaluate_warns_when_w2_exceeds_what_the_paths_cost() {
             && too_small.contains("2 of 2 paths"),
         "{too_small}"
     );
+    // On a torus the centres bound nothing: mass may go the short way round (probe 23).
+    let periodic = Command::new(binary("evaluate"))
+        .arg(&paths)
+        .args(["--w2", "1e-9", "--boundary", "periodic"])
+        .output()
+        .expect("the binary runs");
+    let periodic = String::from_utf8_lossy(&periodic.stderr);
+    assert!(!periodic.contains("endpoints' W₂²"), "{periodic}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
