@@ -254,6 +254,19 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         measured_paths.push(p);
     }
     report["blank_paths"] = json!(count - measured_paths.len());
+    if !energies.is_empty() && measured_paths.len() < count {
+        // Probe 23: the JSON count alone left a dropped path unnoticed.
+        let mut measured = vec![false; count];
+        measured_paths.iter().for_each(|&p| measured[p] = true);
+        let blank: Vec<usize> = (0..count).filter(|&p| !measured[p]).collect();
+        support::print_to_stderr(&format!(
+            "warning: {}: {} of {count} paths have a black frame or channel (paths {}), which has no mass to move: they are counted in blank_paths and left out of path_energy and every score built on it, which average the other {}",
+            args.paths.display(),
+            blank.len(),
+            support::first_indices(&blank),
+            measured_paths.len()
+        ));
+    }
     if energies.is_empty() {
         let (frame, channel) = first_blank_frame(paths.index_axis(Axis(0), 0)).unwrap_or_default();
         return Err(format!(

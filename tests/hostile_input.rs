@@ -1255,6 +1255,12 @@ fn evaluate_counts_a_black_frame_against_a_reference_as_blank() {
     let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(report["blank_paths"], 1);
     assert_eq!(report["reference"]["blank_paths"], 1);
+    // And it is said on stderr, not only counted (probe 23).
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("1 of 2 paths have a black frame") && stderr.contains("paths [0]"),
+        "{stderr}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
