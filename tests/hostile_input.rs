@@ -582,6 +582,11 @@ fn cases(dir: &Path) -> Vec<Case> {
             &["--absolute-floor 5", "ok.npy"],
         ),
         pe(&[&ok, "--absolute-floor", "0"], &["--absolute-floor 0"]),
+        // Probe 23: 80 % of the squares' mean density 0.0625 halved the energy silently.
+        pe(
+            &[&ok, "--absolute-floor", "0.05"],
+            &["--absolute-floor 0.05", "ok.npy", "relative --floor"],
+        ),
         pe(&[&ok, "--mass", "0"], &["--mass 0"]),
         pe(&[&ok, "--tau=-1"], &["--tau -1"]),
         pe(
