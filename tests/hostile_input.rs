@@ -1226,6 +1226,27 @@ fn evaluate_warns_when_w2_exceeds_what_the_paths_cost() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A folder of PNG frames whose numbers skip (`f0, f1, f2, f5`) is measured with a warning
+/// that the frames are taken as consecutive; consecutive numbers draw none (probe 23).
+#[test]
+fn path_energy_warns_about_missing_frame_numbers() {
+    let dir = scratch("frame-gaps");
+    for (folder, numbers) in [("gap", [0, 1, 2, 5]), ("whole", [3, 4, 5, 6])] {
+        std::fs::create_dir_all(dir.join(folder)).unwrap();
+        for (t, number) in numbers.into_iter().enumerate() {
+            let frame = disk(32, 32, (16.0, 8.0 + 4.0 * t as f64), 4.0);
+            write_gray_png(&dir.join(folder).join(format!("f{number}.png")), &frame).unwrap();
+        }
+    }
+    let stderr = path_energy_stderr(&dir.join("gap"));
+    assert!(
+        stderr.contains("numbers skip (2 to 5)") && stderr.contains("gap"),
+        "{stderr}"
+    );
+    let stderr = path_energy_stderr(&dir.join("whole"));
+    assert!(!stderr.contains("skip"), "{stderr}");
+}
+
 /// What `evaluate PATHS --w2 W2` writes to stderr; it must succeed.
 fn stderr_of(paths: &Path, w2: &str) -> String {
     let output = Command::new(binary("evaluate"))
