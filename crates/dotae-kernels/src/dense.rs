@@ -36,6 +36,24 @@ impl DenseShape {
             "dense {self:?}: {what} has {len} elements, expected {expected}"
         );
     }
+
+    /// `data` as a batch of inputs, `rows × inputs`, its length checked.
+    fn input_rows<'a, T>(&self, what: &str, data: &'a [T]) -> MatRef<'a, T> {
+        self.check(what, data.len(), self.rows * self.inputs);
+        MatRef::row_major(data, self.rows, self.inputs)
+    }
+
+    /// `data` as a batch of outputs, `rows × outputs`, its length checked.
+    fn output_rows<'a, T>(&self, what: &str, data: &'a [T]) -> MatRef<'a, T> {
+        self.check(what, data.len(), self.rows * self.outputs);
+        MatRef::row_major(data, self.rows, self.outputs)
+    }
+
+    /// `data` as the weight, `inputs × outputs`, its length checked.
+    fn weight<'a, T>(&self, what: &str, data: &'a [T]) -> MatRef<'a, T> {
+        self.check(what, data.len(), self.inputs * self.outputs);
+        MatRef::row_major(data, self.inputs, self.outputs)
+    }
 }
 
 /// `dst = lhs · rhs` with `dst` row-major and dense, in parallel blocks of output rows.
@@ -70,22 +88,13 @@ pub fn dense_forward<T: Element>(
     bias: Option<&[T]>,
     y: &mut [T],
 ) {
-    let DenseShape {
-        rows,
-        inputs,
-        outputs,
-    } = shape;
-    shape.check("x", x.len(), rows * inputs);
-    shape.check("weight", weight.len(), inputs * outputs);
-    shape.check("y", y.len(), rows * outputs);
+    let outputs = shape.outputs;
+    let (x, weight) = (shape.input_rows("x", x), shape.weight("weight", weight));
+    shape.check("y", y.len(), shape.rows * outputs);
     if let Some(bias) = bias {
         shape.check("bias", bias.len(), outputs);
     }
-    product_by_row_blocks(
-        y,
-        MatRef::row_major(x, rows, inputs),
-        MatRef::row_major(weight, inputs, outputs),
-    );
+    product_by_row_blocks(y, x, weight);
     if let Some(bias) = bias.filter(|_| outputs > 0) {
         for row in y.chunks_exact_mut(outputs) {
             for (value, &b) in row.iter_mut().zip(bias) {
@@ -102,19 +111,9 @@ pub fn dense_forward<T: Element>(
 /// # Panics
 /// When a slice's length does not match `shape`.
 pub fn dense_adjoint<T: Element>(shape: DenseShape, g: &[T], weight: &[T], x_grad: &mut [T]) {
-    let DenseShape {
-        rows,
-        inputs,
-        outputs,
-    } = shape;
-    shape.check("g", g.len(), rows * outputs);
-    shape.check("weight", weight.len(), inputs * outputs);
-    shape.check("x_grad", x_grad.len(), rows * inputs);
-    product_by_row_blocks(
-        x_grad,
-        MatRef::row_major(g, rows, outputs),
-        MatRef::row_major(weight, inputs, outputs).t(),
-    );
+    let (g, weight) = (shape.output_rows("g", g), shape.weight("weight", weight));
+    shape.check("x_grad", x_grad.len(), shape.rows * shape.inputs);
+    product_by_row_blocks(x_grad, g, weight.t());
 }
 
 /// `weight_grad = xᵀ·g`: `x` is `rows × inputs`, `g` `rows × outputs`, `weight_grad`
@@ -128,19 +127,13 @@ pub fn dense_weight_gradient<T: Element>(
     g: &[T],
     weight_grad: &mut [T],
 ) {
-    let DenseShape {
-        rows,
-        inputs,
-        outputs,
-    } = shape;
-    shape.check("x", x.len(), rows * inputs);
-    shape.check("g", g.len(), rows * outputs);
-    shape.check("weight_grad", weight_grad.len(), inputs * outputs);
-    product_by_row_blocks(
-        weight_grad,
-        MatRef::row_major(x, rows, inputs).t(),
-        MatRef::row_major(g, rows, outputs),
+    let (x, g) = (shape.input_rows("x", x), shape.output_rows("g", g));
+    shape.check(
+        "weight_grad",
+        weight_grad.len(),
+        shape.inputs * shape.outputs,
     );
+    product_by_row_blocks(weight_grad, x.t(), g);
 }
 
 /// `bias_grad[j] = Σᵢ g[i][j]`, summed in row order.
