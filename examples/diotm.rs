@@ -32,6 +32,8 @@ mod interrupt;
 mod limits;
 #[path = "support/output.rs"]
 mod output;
+#[path = "support/pace.rs"]
+mod pace;
 mod support;
 
 use limits::{LEARNING_RATE, RealRange, check_range, check_real};
@@ -421,7 +423,8 @@ impl Pace {
 
     /// After each training iteration of a run.
     fn after(&mut self, bar: &ProgressBar, method: &'static str, steps: usize, seconds: f64) {
-        if steps != PACED_STEPS || self.measured.iter().any(|(m, _)| *m == method) {
+        let due = steps >= PACED_STEPS || seconds >= pace::JUDGE_WITHIN_SECONDS;
+        if !due || self.measured.iter().any(|(m, _)| *m == method) {
             return;
         }
         self.measured.push((method, seconds / steps as f64));

@@ -46,6 +46,8 @@ mod limits;
 mod obstacle;
 #[path = "support/output.rs"]
 mod output;
+#[path = "support/pace.rs"]
+mod pace;
 mod support;
 #[path = "support/two_images.rs"]
 mod two_images;
@@ -56,6 +58,7 @@ use limits::{
 };
 use obstacle::{read_sealed_obstacle_mask, with_obstacle_hint};
 use output::{Output, refuse_replacing_inputs};
+use pace::PaceGate;
 use two_images::{
     PairScores, Training, decode_path, refuse_blank, score_pair, train, warn_about, write_json,
 };
@@ -283,16 +286,16 @@ const PLAIN_SHARE: f64 = 0.5;
 
 /// Notes, above the progress bar, when `--epochs` epochs of both trainings at the pace of the
 /// path energy's first epochs (`seconds` for `epoch` of them) exceed [`LONG_RUN_SECONDS`].
-fn note_if_long(bar: &ProgressBar, args: &Args, epoch: usize, seconds: f64) {
-    if epoch != PACED_EPOCHS.min(args.epochs.div_ceil(2)) {
+fn note_if_long(bar: &ProgressBar, args: &Args, gate: &mut PaceGate, epoch: usize, seconds: f64) {
+    let Some(per_epoch) = gate.judge(epoch, args.epochs, seconds) else {
         return;
-    }
-    let per_epoch = seconds / epoch as f64;
+    };
     let estimate = per_epoch * args.epochs as f64 * (1.0 + PLAIN_SHARE);
     if estimate > LONG_RUN_SECONDS {
         bar.suspend(|| {
             support::print_to_stderr(&format!(
-                "note: at its first {epoch} epochs' pace ({per_epoch:.2} s each) the path energy's {} epochs and the plain autoencoder's will train for about {:.1} min together: lower --epochs, --size or --steps to shorten it",
+                "note: at the pace of its {} ({per_epoch:.2} s each) the path energy's {} epochs and the plain autoencoder's will train for about {:.1} min together: lower --epochs, --size, --energy-size or --steps to shorten it",
+                pace::timed(epoch, "epoch"),
                 args.epochs,
                 estimate / 60.0
             ))
@@ -392,9 +395,10 @@ fn train_method(
         checkpoint: &checkpoint,
         pinned: 0,
     };
+    let mut gate = PaceGate::new(PACED_EPOCHS);
     let history = train(&mut trainer, images, &training, |bar, epoch, seconds, _| {
         if method.regularised {
-            note_if_long(bar, args, epoch, seconds);
+            note_if_long(bar, args, &mut gate, epoch, seconds);
         }
         Ok(())
     })?;
@@ -538,7 +542,37 @@ fn check_problem(args: &Args, problem: &Problem) -> Result<(), Box<dyn Error>> {
             }
         }
     }
-    Ok(())
+    refuse_same_density(problem, &images, args.target.as_deref())
+}
+
+/// Densities whose unit-mass versions differ by less than this in L1 (total variation, of 2 at
+/// most) are one density.
+const SAME_DENSITY_BELOW: f64 = 1e-3;
+
+/// Every score measures frames rescaled to unit mass, so two images that differ only in
+/// brightness (probe 23: a disk at 255 and at 128; a white and a gray square) measure a still
+/// path: their energy is 0 whatever the network learns.
+fn refuse_same_density(
+    problem: &Problem,
+    images: &str,
+    target: Option<&Path>,
+) -> Result<(), Box<dyn Error>> {
+    for (source, goal) in problem.source.outer_iter().zip(problem.target.outer_iter()) {
+        let (source_mass, goal_mass) = (source.sum(), goal.sum());
+        let apart: f64 = source
+            .iter()
+            .zip(goal.iter())
+            .map(|(a, b)| (a / source_mass - b / goal_mass).abs())
+            .sum();
+        if apart >= SAME_DENSITY_BELOW {
+            return Ok(());
+        }
+    }
+    let target = target.map_or(String::new(), |t| format!(" and --target {}", t.display()));
+    Err(format!(
+        "{images}{target} differ only in brightness: once each is rescaled to unit mass, as every score measures them, they are one density (L1 distance below {SAME_DENSITY_BELOW}), so there is no mass to move and every path measures energy 0; use two images whose mass lies in different places"
+    )
+    .into())
 }
 
 /// The files a run writes at the top of `--out`; each method's files go into a folder named

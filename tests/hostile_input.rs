@@ -251,6 +251,10 @@ fn fixtures(dir: &Path) {
     write_gray_png(&f("src.png"), &disk(32, 32, (16.0, 8.0), 4.0)).unwrap();
     write_gray_png(&f("tgt.png"), &disk(32, 32, (16.0, 24.0), 4.0)).unwrap();
     write_gray_png(&f("black.png"), &Array2::zeros((32, 32))).unwrap();
+    // The same hard disk at full and at half brightness: one density at unit mass.
+    let hard = disk(32, 32, (16.0, 8.0), 4.0).mapv(|v| if v > 0.5 { 1.0 } else { 0.0 });
+    write_gray_png(&f("hard_src.png"), &hard).unwrap();
+    write_gray_png(&f("dim_src.png"), &(hard * 0.5)).unwrap();
     // One frame more than a path may have, each 2x2: refused from the listing.
     std::fs::create_dir_all(f("frames_258")).unwrap();
     for t in 0..258 {
@@ -873,6 +877,16 @@ fn cases(dir: &Path) -> Vec<Case> {
         q(
             &["--source", &src, "--target", &src],
             &["--source and --target are the same image", "src.png"],
+        ),
+        // Probe 23: a disk at 255 and at 128 measure a still path at unit mass.
+        q(
+            &[
+                "--source",
+                &p("hard_src.png"),
+                "--target",
+                &p("dim_src.png"),
+            ],
+            &["differ only in brightness", "hard_src.png", "dim_src.png"],
         ),
         q(
             &["--size", "512", "--steps", "256"],
@@ -2089,6 +2103,7 @@ fn stderr_until_then_interrupt(
         seen.push_str(&line);
         seen.push('\n');
     }
+    assert!(seen.contains(needle), "no `{needle}` within 120 s: {seen}");
     seen
 }
 
@@ -2102,7 +2117,7 @@ fn long_runs_are_announced_and_a_blocked_out_keeps_the_checkpoints() {
         "quickstart",
         &["--epochs", "1000000"],
         &outs.join("q"),
-        "note: at its first 5 epochs' pace",
+        "note: at the pace of its epochs 2 to 5",
     );
     assert!(quickstart.contains("min together"), "{quickstart}");
     let paper = stderr_until_then_interrupt(

@@ -172,6 +172,7 @@ fn auxiliary_measures_both_runs_along_the_way() {
     let results: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("results.json")).unwrap()).unwrap();
     let runs = results["runs"].as_array().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(runs[0]["images"], 2);
     // --quick: a 6×6 lattice of disk positions.
     assert_eq!(runs[1]["images"], 36);
@@ -181,6 +182,12 @@ fn auxiliary_measures_both_runs_along_the_way() {
         assert_eq!(checkpoints.last().unwrap()["epoch"].as_u64(), Some(epochs));
         for checkpoint in checkpoints {
             assert!(checkpoint["energy_ratio"].is_number(), "{checkpoint}");
+        }
+        // Probe 23: a run whose decoder ends missing the two images said nothing.
+        let last = checkpoints.last().unwrap();
+        if last["missed_ends"] == true {
+            let warning = format!("warning: {}, epoch {epochs}", run["run"].as_str().unwrap());
+            assert!(stderr.contains(&warning), "no `{warning}` in: {stderr}");
         }
     }
 }

@@ -21,7 +21,9 @@ use dotae::models::{AutoencoderConfig, InterpolationMethod, Trainer, from_array}
 use ndarray::{Array4, ArrayView4, Axis, stack};
 use serde::Serialize;
 
-use crate::two_images::{PairScores, Training, decode_path, score_pair, train, write_json};
+use crate::two_images::{
+    PairScores, Training, decode_path, score_pair, train, warn_about, write_json,
+};
 use crate::{Common, QUICKSTART_RATE, Rows};
 
 /// Time steps of the regulariser's path and of the decoded one.
@@ -163,6 +165,11 @@ pub fn run(
                 crate::interrupt::check(&format!("measuring {title}"))
             },
         )?;
+        // Its last measurement is what the run ends with (probe 23: 2 epochs missed both ends
+        // at every checkpoint and exited 0 without a word).
+        if let Some(last) = checkpoints.last() {
+            warn_about(&format!("{title}, epoch {}", last.epoch), &last.scores);
+        }
         for (epoch, path) in &pictures {
             write_npy(&dir.join(format!("path-epoch{epoch}.npy")), path)?;
         }

@@ -39,6 +39,8 @@ mod interrupt;
 pub mod limits;
 #[path = "output.rs"]
 mod output;
+#[path = "pace.rs"]
+mod pace;
 
 use limits::{
     LEARNING_RATE, LOSS_WEIGHT, MAX_BATCH_SIZE, MAX_EPOCHS, MAX_TEST_PAIRS, MAX_TRAINED_PAIRS,
@@ -987,6 +989,7 @@ struct Pace {
     scoring: f64,
     steps: usize,
     started: Instant,
+    gate: pace::PaceGate,
 }
 
 /// Training longer than this is announced.
@@ -1011,6 +1014,7 @@ impl Pace {
             scoring,
             steps: 0,
             started: Instant::now(),
+            gate: pace::PaceGate::new(PACED_STEPS),
         }
     }
 
@@ -1018,11 +1022,11 @@ impl Pace {
     /// trainings, will be long.
     fn step(&mut self) -> Option<String> {
         self.steps += 1;
-        // A short training (a --quick one of 2 steps) is judged after half of its steps.
-        if self.steps != PACED_STEPS.min(self.total_steps.div_ceil(2)) {
-            return None;
-        }
-        let per_step = self.started.elapsed().as_secs_f64() / self.steps as f64;
+        let per_step = self.gate.judge(
+            self.steps,
+            self.total_steps,
+            self.started.elapsed().as_secs_f64(),
+        )?;
         let estimate = per_step * self.total_steps as f64;
         let run_estimate = estimate * self.remaining_weight + self.scoring * self.remaining as f64;
         (run_estimate > LONG_TRAINING_SECONDS).then(|| {
@@ -1038,9 +1042,9 @@ impl Pace {
                 ),
             };
             format!(
-                "note: {}: at its first {} steps' pace ({per_step:.2} s/step) its {} steps will train for about {:.1} min, then its test paths are scored (about {:.1} min){run}",
+                "note: {}: at the pace of its {} ({per_step:.2} s/step) its {} steps will train for about {:.1} min, then its test paths are scored (about {:.1} min){run}",
                 self.method,
-                self.steps,
+                pace::timed(self.steps, "step"),
                 self.total_steps,
                 estimate / 60.0,
                 self.scoring / 60.0

@@ -31,11 +31,24 @@ extern "C" fn on_signal(signal: libc::c_int) {
     }
     let duplicate = signal == FIRST_SIGNAL.load(Ordering::SeqCst)
         && now.saturating_sub(FIRST_AT_MS.load(Ordering::SeqCst)) < DUPLICATE_WITHIN_MS;
-    if REQUESTED.swap(true, Ordering::SeqCst) && !duplicate {
+    let already = REQUESTED.swap(true, Ordering::SeqCst);
+    if already && !duplicate {
         // 128 + the signal, as a shell reports a command the signal ended.
         unsafe { libc::_exit(128 + signal) };
     }
+    if !already {
+        // A training step can take many seconds (probe 23: 20 s at --size 512), so the request
+        // is acknowledged at once, not only when the step ends.
+        let message = ACKNOWLEDGEMENT.as_bytes();
+        // SAFETY: write(2) is async-signal-safe; the buffer is a static string. A failed
+        // write changes nothing about the stop.
+        unsafe { libc::write(libc::STDERR_FILENO, message.as_ptr().cast(), message.len()) };
+    }
 }
+
+/// Written to stderr when the first signal arrives.
+const ACKNOWLEDGEMENT: &str =
+    "\nsignal received: stopping after the current step (a second signal stops at once)\n";
 
 /// Milliseconds of the monotonic clock, plus one so that no reading is 0.
 fn monotonic_ms() -> u64 {
