@@ -220,10 +220,25 @@ pub struct CommonArgs {
     /// or torch (PyTorch's default, as in the papers' code).
     #[arg(long, value_enum, default_value_t = Init::He)]
     pub init: Init,
+    /// Where ACAI's and AEAI's linear decoder outputs start: drawn (the last convolution's
+    /// bias as the initialisation draws it, near 0; the default) or data-mean (the training
+    /// images' mean value, as the others' sigmoid starts at ½).
+    #[arg(long, value_enum, default_value_t = OutputStart::Drawn)]
+    pub output_start: OutputStart,
     #[arg(long, default_value = "flex")]
     pub backend: Backend,
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+}
+
+/// Where a linear decoder output starts (`--output-start`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OutputStart {
+    /// The last convolution's bias as drawn.
+    Drawn,
+    /// The training images' mean value.
+    DataMean,
 }
 
 /// [`WeightInit`] on the command line.
@@ -384,6 +399,7 @@ impl CommonArgs {
             seed: self.seed,
             pairs: self.pairs(budget.batch_size),
             acai_learning_rate: self.learning_rate.unwrap_or(ACAI_PUBLISHED_LEARNING_RATE),
+            output_start: self.output_start,
             vae_beta: self.beta.unwrap_or(VAE_BETA),
             aeai_weights: match self.aeai_weights.as_deref() {
                 Some(&[adversarial, cycle, smoothness]) => Some([adversarial, cycle, smoothness]),
@@ -410,6 +426,8 @@ pub struct Schedule {
     /// ACAI's Adam step (autoencoder and critic): its published rate unless `--learning-rate`
     /// sets every method's.
     pub acai_learning_rate: f64,
+    /// Where ACAI's and AEAI's linear outputs start.
+    pub output_start: OutputStart,
     /// The VAE's β: 1, the VAE, unless `--beta` is given.
     pub vae_beta: f64,
     /// AEAI's λ_A, λ_C, λ_S from `--aeai-weights`; left out, the paper's (`AeaiConfig`'s
@@ -432,13 +450,19 @@ const AEAI_TERMS: [&str; 3] = [
 pub const VAE_BETA: f64 = 1.0;
 
 /// The named method with its published hyper-parameters (docs/experiments.md lists them next
-/// to the references), freshly initialised on `device` (an autodiff device).
+/// to the references), freshly initialised on `device` (an autodiff device); `data_mean` is
+/// the training images' mean value.
 pub fn build(
     name: MethodName,
     schedule: &Schedule,
+    data_mean: f64,
     device: &Device,
 ) -> Result<Box<dyn InterpolationMethod>, Box<dyn Error>> {
     let s = schedule;
+    let linear_model = match s.output_start {
+        OutputStart::Drawn => s.model.clone(),
+        OutputStart::DataMean => s.model.clone().with_output_bias(Some(data_mean)),
+    };
     let rate = s.budget.learning_rate;
     let plain = TrainingConfig::new()
         .with_model(s.model.clone())
@@ -462,7 +486,7 @@ pub fn build(
         // loss and linear decoder output on the shared architecture (docs/experiments.md).
         MethodName::Acai => Box::new(Acai::new(
             AcaiConfig::new()
-                .with_model(s.model.clone())
+                .with_model(linear_model)
                 .published()
                 .with_learning_rate(s.acai_learning_rate)
                 .with_critic_learning_rate(s.acai_learning_rate)
@@ -472,7 +496,7 @@ pub fn build(
         // AEAI's L2 loss on ACAI's linear decoder output (its paper gives no decoder).
         MethodName::Aeai => {
             let mut config = AeaiConfig::new()
-                .with_model(s.model.clone())
+                .with_model(linear_model)
                 .published()
                 .with_pairs_per_batch(s.pairs)
                 .with_learning_rate(rate)
@@ -727,6 +751,7 @@ impl<'a> Experiment<'a> {
             rows.max(cols),
         )?;
         announce_long_scoring(test);
+        let data_mean = images.mean().unwrap_or(0.0);
         let images: Tensor<4> = from_array(images.view().into_dyn(), &self.device)?;
         let yardstick = Yardstick::new(test)?;
         if let Some(exact) = &test.exact {
@@ -742,7 +767,7 @@ impl<'a> Experiment<'a> {
             .collect();
         let mut rows = Vec::new();
         for name in selected(&self.common.method) {
-            let mut method = build(name, &self.schedule, &self.device)?;
+            let mut method = build(name, &self.schedule, data_mean, &self.device)?;
             let dir = self.out.join(method.name());
             std::fs::create_dir_all(&dir)
                 .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;

@@ -50,6 +50,12 @@ pub struct AutoencoderConfig {
     /// What ends the decoder.
     #[config(default = "OutputActivation::Sigmoid")]
     pub output_activation: OutputActivation,
+    /// The bias every output channel of the decoder's last convolution starts at, in place of
+    /// the drawn one; `None` keeps the draw. A linear output starts near its bias, so the
+    /// training data's mean starts it where a sigmoid's ½ starts the others (docs/experiments.md:
+    /// started near 0, AEAI's linear output collapsed on the mid-gray pole scenes).
+    #[config(default = "None")]
+    pub output_bias: Option<f64>,
 }
 
 /// What ends the decoder.
@@ -256,6 +262,15 @@ impl AutoencoderConfig {
         let slope = self.negative_slope;
         let init = &self.init.initializer(slope);
         let widths = self.widths();
+        let mut output = conv(self.width, self.image_channels, init, device);
+        if let Some(bias) = self.output_bias {
+            // Replaced after the draw, so that every other weight is the one the seed gives.
+            output.bias = Some(burn::module::Param::from_tensor(Tensor::full(
+                [self.image_channels],
+                bias,
+                device,
+            )));
+        }
         Ok(Decoder {
             stem: conv(self.latent_channels, self.bottleneck, init, device),
             bottleneck: conv(self.bottleneck, widths[self.blocks], init, device),
@@ -263,7 +278,7 @@ impl AutoencoderConfig {
                 .rev()
                 .map(|b| ConvPair::new(widths[b + 1], widths[b], slope, init, device))
                 .collect(),
-            output: conv(self.width, self.image_channels, init, device),
+            output,
             activation: self.activation(),
             output_activation: self.output_activation,
         })
@@ -302,6 +317,14 @@ impl AutoencoderConfig {
         at_least_one("width", self.width)?;
         at_least_one("bottleneck", self.bottleneck)?;
         at_least_one("latent_channels", self.latent_channels)?;
+        if let Some(bias) = self.output_bias
+            && !bias.is_finite()
+        {
+            return Err(ModelError::InvalidConfig {
+                field: "output_bias",
+                reason: format!("{bias} is not a finite number"),
+            });
+        }
         if self.blocks > 8 {
             return Err(ModelError::InvalidConfig {
                 field: "blocks",
