@@ -539,6 +539,15 @@ fn train(
         bar.inc(1);
     }
     bar.finish();
+    // A map that ends further from the target than its untrained start did not learn (probe
+    // 24: `--tau 1e-6` diverged to W₂ 167 from about 12, and was published without a word).
+    let start = curve[0].w2;
+    if scores.w2 > start {
+        support::print_to_stderr(&format!(
+            "warning: {method} on {benchmark}, seed {seed}: its map ends further from the target than it started (W₂ {:.2} after training, {start:.2} before): the training diverged at these settings (--tau, --map-learning-rate, --value-learning-rate)",
+            scores.w2
+        ));
+    }
     Ok(RunReport {
         method,
         seed,

@@ -45,7 +45,10 @@ use exact_costs::{
     EXACT_COST_PAIRS, EXACT_NODES, EXACT_PAIRS, EXACT_SIDE, barycentre_cost, exact_pairs,
     pairwise_cost, pixels_with_mass,
 };
-use limits::{MAX_IMAGE_SIDE, MAX_STEPS, RealRange, check_png_side, check_range, check_real};
+use limits::{
+    MAX_IMAGE_SIDE, MAX_STEPS, RealRange, SECONDS_PER_CELL_ITERATION, check_png_side, check_range,
+    check_real,
+};
 use obstacle::{read_sealed_obstacle_mask, with_obstacle_hint};
 use output::{Output, refuse_replacing_inputs};
 
@@ -680,14 +683,6 @@ const MAX_GEODESIC_CELLS: usize = 1 << 21;
 /// One iteration's time and the peak memory at [`MAX_GEODESIC_CELLS`], for its message.
 const SECONDS_PER_ITERATION_AT_BOUND: f64 = 0.65;
 const MIB_AT_BOUND: usize = 501;
-
-/// Seconds per space-time cell and iteration of the geodesic solver, about the largest measured
-/// on grids within [`MAX_GEODESIC_CELLS`]: the time of `--max-iterations 30` less that of `10`
-/// (of `15` less `5`, `8` less `2` for the larger grids) over the extra iterations, `ot
-/// geodesic A B --steps T --tolerance 1e-12`, disks, on 2 cores beside two training runs:
-/// 2.0e-7 at 32×32 and 16 steps, 2.8e-7 at 64×64, 2.9e-7 at 128×128, 2.5e-7 at 2×128 and 256
-/// steps, 2.6e-7 at 64×64 and 256 steps, 3.1e-7 at 128×128 and 127 steps.
-const SECONDS_PER_CELL_ITERATION: f64 = 3e-7;
 
 /// A geodesic whose worst case (every iteration of `--max-iterations`) would take longer draws
 /// a warning before it starts.

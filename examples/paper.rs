@@ -34,7 +34,7 @@ use dotae::models::{
     AutoencoderConfig, Backend, InterpolationMethod, PathEnergyLossConfig, Trainer, TrainingConfig,
     from_array,
 };
-use dotae::ot::{Geodesic, GeodesicConfig, Silent, geodesic_with};
+use dotae::ot::{Geodesic, GeodesicConfig, geodesic_with};
 use ndarray::{Array2, Array4, ArrayView2, ArrayView4, Axis, stack};
 use serde::Serialize;
 
@@ -54,7 +54,10 @@ mod support;
 #[path = "support/two_images.rs"]
 mod two_images;
 
-use limits::{LEARNING_RATE, LOSS_WEIGHT, MAX_EPOCHS, check_range, check_real};
+use limits::{
+    LEARNING_RATE, MAX_EPOCHS, SECONDS_PER_CELL_ITERATION, check_loss_weight, check_range,
+    check_real,
+};
 use output::Output;
 use two_images::{
     PairScores, Training, decode_path, refuse_blank, score_pair, train, warn_about, write_json,
@@ -159,14 +162,14 @@ impl Common {
         if let Some(rate) = self.learning_rate {
             check_real("--learning-rate", rate, &LEARNING_RATE)?;
         }
-        check_real("--alpha", self.alpha, &LOSS_WEIGHT)?;
+        check_loss_weight("--alpha", self.alpha)?;
         if self.alpha == 0.0 {
             return Err(
                 "--alpha 0 trains every path-energy row as the plain autoencoder it is compared with: give a weight above 0"
                     .into(),
             );
         }
-        check_real("--beta", self.beta, &LOSS_WEIGHT)?;
+        check_loss_weight("--beta", self.beta)?;
         Ok(())
     }
 
@@ -202,7 +205,11 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         Experiment::Auxiliary(c) => ("auxiliary", c),
     };
     common.check()?;
-    // From before the plan: the labyrinth's reference is solved there.
+    // Before the plan: the labyrinth's reference is solved there, which takes minutes at the
+    // larger sizes (probe 24: `labyrinth --size 128` said nothing for 90 s and died at once on
+    // SIGINT).
+    note_run_time(name, common);
+    interrupt::install()?;
     let started = Instant::now();
     let plan = match &args.experiment {
         Experiment::Labyrinth(c) => Some(labyrinth(c)?),
@@ -213,8 +220,6 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         // own flows.
         Experiment::Barycentres(_) | Experiment::Auxiliary(_) => None,
     };
-    note_run_time(name, common);
-    interrupt::install()?;
     let out = common
         .out
         .clone()
@@ -663,7 +668,22 @@ fn geodesic_path(
         max_iterations: if quick { 300 } else { 5000 },
         ..GeodesicConfig::with_steps(steps)
     };
-    let solved = geodesic_with(grid, source, target, &solver, &mut Silent)?;
+    let (rows, cols) = source.dim();
+    let cells = rows * cols * (steps + 1);
+    let worst_case = (cells * solver.max_iterations) as f64 * SECONDS_PER_CELL_ITERATION;
+    if worst_case > 30.0 {
+        support::print_to_stderr(&format!(
+            "note: the reference geodesic on {rows}x{cols} with {steps} steps may take up to about {:.0} min before training starts ({} iterations at most; it stops sooner once converged)",
+            worst_case / 60.0,
+            solver.max_iterations
+        ));
+    }
+    let mut stop_on_signal = |_: dotae::ot::Progress| match interrupt::requested() {
+        true => std::ops::ControlFlow::Break(()),
+        false => std::ops::ControlFlow::Continue(()),
+    };
+    let solved = geodesic_with(grid, source, target, &solver, &mut stop_on_signal)?;
+    interrupt::check("solving the reference geodesic")?;
     if !solved.converged {
         // Probe 21: `labyrinth --quick`'s reference stopped unconverged, said only in the JSON.
         support::print_to_stderr(&format!(

@@ -163,6 +163,17 @@ fn fixtures(dir: &Path) {
     // Mass everywhere on 77×77: just past the pairs `ot emd` solves within a minute.
     write_npy(&f("full77.npy"), &Array2::<f64>::ones((77, 77))).unwrap();
     write_npy(&f("zeros.npy"), &Array3::<f64>::zeros((5, 16, 16))).unwrap();
+    let mut zero_frame = Array3::<f64>::from_elem((5, 16, 16), 0.5);
+    zero_frame.index_axis_mut(Axis(0), 2).fill(0.0);
+    write_npy(&f("zero_frame.npy"), &zero_frame).unwrap();
+    // A header whose type string ends in a NUL byte, which a message must not print raw.
+    let dict = "{'descr': '<f8\0', 'fortran_order': False, 'shape': (2,), }";
+    let padded = format!("{dict:<117}\n");
+    let mut nul = b"\x93NUMPY\x01\x00".to_vec();
+    nul.extend_from_slice(&(padded.len() as u16).to_le_bytes());
+    nul.extend_from_slice(padded.as_bytes());
+    nul.extend_from_slice(&[0u8; 16]);
+    std::fs::write(f("nul_descr.npy"), nul).unwrap();
     write_npy(&f("neg.npy"), &squares.mapv(|v| v - 0.5)).unwrap();
     let mut nan = squares.clone();
     nan[[2, 3, 3]] = f64::NAN;
@@ -503,7 +514,9 @@ fn cases(dir: &Path) -> Vec<Case> {
             &["--epochs", "1000000"],
         ),
         q(&["--checkpoint-every", "0"], &["--checkpoint-every"]),
-        q(&["--energy-size", "1"], &["--energy-size", "at least 2"]),
+        q(&["--energy-size", "1"], &["--energy-size 1", "below 8"]),
+        // Probe 24: on a 2x2 grid a fade scored like a motion.
+        q(&["--energy-size", "2"], &["--energy-size 2", "fade"]),
         q(&["--energy-size", "1000"], &["--energy-size", "512"]),
         q(&["--epsilon", "5"], &["--epsilon 5", "mean brightness"]),
         q(&["--epsilon", "-1"], &["epsilon"]),
@@ -561,6 +574,20 @@ fn cases(dir: &Path) -> Vec<Case> {
         // path_energy: unreadable, hostile or meaningless paths and flags.
         pe(&[&p("nope.npy")], &["nope.npy"]),
         pe(&[&p("zeros.npy")], &["zeros.npy", "zero mass"]),
+        // Probe 24: raised to an absolute floor, a frame without mass measured the floor alone.
+        pe(
+            &[&p("zero_frame.npy"), "--absolute-floor", "1e-3"],
+            &["zero_frame.npy", "frame 2", "no mass"],
+        ),
+        // Probe 24: header bytes were printed raw (a NUL, or a terminal escape).
+        pe(&[&p("nul_descr.npy")], &["nul_descr.npy", "'<f8\\0'"]),
+        // Probe 24: a weight that is 0 in f32 trained the plain autoencoder under its name.
+        q(&["--alpha", "1e-46"], &["--alpha 1e-46", "below 1e-12"]),
+        case(
+            "paper",
+            &["labyrinth", "--quick", "--alpha", "1e-300"],
+            &["--alpha 1e-300", "below 1e-12"],
+        ),
         pe(&[&p("neg.npy")], &["neg.npy", "negative"]),
         pe(&[&p("nan.npy")], &["nan.npy", "NaN"]),
         pe(&[&p("oneframe.npy")], &["oneframe.npy", "2"]),
@@ -1752,13 +1779,7 @@ fn only_abandoned_staging_folders_are_removed() {
     }
     std::fs::write(abandoned.join(lock), b"").unwrap();
     std::fs::write(users.join("notes.txt"), b"mine").unwrap();
-    let held = std::fs::File::create(live.join(lock)).unwrap();
-    {
-        use std::os::fd::AsRawFd;
-        // SAFETY: locking a file this test owns.
-        let locked = unsafe { libc::flock(held.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
-        assert_eq!(locked, 0);
-    }
+    let held = held_lock(&live.join(lock));
     let images: Vec<_> = [(8.0, 5.0), (8.0, 11.0)]
         .iter()
         .enumerate()
@@ -1811,6 +1832,36 @@ fn only_abandoned_staging_folders_are_removed() {
         !outs.join("run").join(lock).exists(),
         "the lock file was published"
     );
+    let _ = std::fs::remove_dir_all(&outs);
+}
+
+/// A live run into an existing folder is found under another name of that folder, a link
+/// to it (probe 24: two runs into `o` and into a link to `o` both published, and one run's
+/// results were lost).
+#[test]
+fn a_live_run_is_found_through_a_link_to_its_out() {
+    let outs = scratch("staging-link");
+    let real = outs.join("real");
+    let live = real.join(".real.partial-4194303");
+    std::fs::create_dir_all(&live).unwrap();
+    let held = held_lock(&live.join(".dotae-staging.lock"));
+    std::os::unix::fs::symlink(&real, outs.join("alias")).unwrap();
+    let image = outs.join("disk.png");
+    write_gray_png(&image, &disk(16, 16, (8.0, 8.0), 2.0)).unwrap();
+    let output = Command::new(binary("ot"))
+        .arg("barycentre")
+        .args([&image, &image])
+        .arg("--out")
+        .arg(outs.join("alias"))
+        .output()
+        .expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("--out") && stderr.contains("is being written by another run"),
+        "{stderr}"
+    );
+    drop(held);
     let _ = std::fs::remove_dir_all(&outs);
 }
 
@@ -2141,4 +2192,55 @@ fn long_runs_are_announced_and_a_blocked_out_keeps_the_checkpoints() {
         "{stderr}"
     );
     assert!(blocked.join("path_energy/model.bpk").is_file());
+}
+
+/// A map that ends further from its target than it started is published with a warning
+/// (probe 24: `--tau 1e-6` diverged to W₂ 167 from about 12 without a word).
+#[test]
+fn diotm_warns_about_a_map_that_diverged() {
+    let outs = scratch("diotm-diverged");
+    let stderr = stderr_of_a_success(
+        Command::new(binary("diotm"))
+            .args([
+                "--benchmark",
+                "g8g",
+                "--method",
+                "otm",
+                "--iterations",
+                "100",
+            ])
+            .args([
+                "--eval-every",
+                "100",
+                "--test-size",
+                "100",
+                "--tau",
+                "1e-6",
+                "--out",
+            ])
+            .arg(outs.join("run")),
+    );
+    assert!(
+        stderr.contains("warning: OTM on g8g, seed 0") && stderr.contains("diverged"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&outs);
+}
+
+/// Runs `command`, asserts that it exits 0 and returns its stderr.
+fn stderr_of_a_success(command: &mut Command) -> String {
+    let output = command.output().expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "{stderr}");
+    stderr
+}
+
+/// `file`, created and locked (`flock`) as a live run holds its staging folder's lock.
+fn held_lock(file: &Path) -> std::fs::File {
+    use std::os::fd::AsRawFd;
+    let held = std::fs::File::create(file).unwrap();
+    // SAFETY: locking a file this test owns.
+    let locked = unsafe { libc::flock(held.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+    assert_eq!(locked, 0);
+    held
 }

@@ -43,8 +43,8 @@ mod output;
 mod pace;
 
 use limits::{
-    LEARNING_RATE, LOSS_WEIGHT, MAX_BATCH_SIZE, MAX_EPOCHS, MAX_TEST_PAIRS, MAX_TRAINED_PAIRS,
-    check_range, check_real,
+    LEARNING_RATE, MAX_BATCH_SIZE, MAX_EPOCHS, MAX_TEST_PAIRS, MAX_TRAINED_PAIRS,
+    check_loss_weight, check_range, check_real,
 };
 use output::Output;
 
@@ -316,7 +316,7 @@ impl CommonArgs {
         Ok(budget)
     }
 
-    /// A loss weight `flag` given as `value`: within [`LOSS_WEIGHT`], and only with the method
+    /// A loss weight `flag` given as `value`: within the bounds of [`check_loss_weight`], and only with the method
     /// whose term (`weighs`) it weighs among those to train.
     fn check_weight(
         &self,
@@ -328,7 +328,7 @@ impl CommonArgs {
         let Some(value) = value else {
             return Ok(());
         };
-        check_real(flag, value, &LOSS_WEIGHT)?;
+        check_loss_weight(flag, value)?;
         if !selected(&self.method).contains(&method) {
             let name = method
                 .to_possible_value()

@@ -180,6 +180,15 @@ impl MeasureArgs {
                     // flattens a frame more than the other allows (probe 23: at 84 % of the mean
                     // density the energy halved without a word).
                     let largest = RELATIVE_FLOOR.max * mean;
+                    // Raised to the floor, a frame without mass would measure the floor alone
+                    // (probe 24: the floor was blamed, with an impossible bound of 0).
+                    if mean <= 0.0 {
+                        return Err(format!(
+                            "{}, path {p}, frame {t}, channel {c} has no mass (every value is 0): there is nothing to transport, and --absolute-floor {floor} would measure the floor alone",
+                            file.display()
+                        )
+                        .into());
+                    }
                     if floor > largest {
                         return Err(format!(
                             "--absolute-floor {floor} is above {} × the mean density {mean:.3e} of {}, path {p}, frame {t}, channel {c} (the largest relative --floor): the floor would flatten the frame; use a value well below {largest:.3e} (or the relative --floor)",

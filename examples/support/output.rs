@@ -21,6 +21,9 @@ pub struct Output {
 /// The lock file in every staging folder; never published.
 const LOCK_NAME: &str = ".dotae-staging.lock";
 
+/// The folder in the staging folder that holds what publishing replaced, until it succeeds.
+const REPLACED_NAME: &str = ".dotae-replaced";
+
 impl Output {
     /// Stages a run for `out`, which must be a directory or not exist yet. The staging
     /// directory lies in `out` when it exists, else in its nearest existing ancestor, so that
@@ -43,6 +46,12 @@ impl Output {
         }
         let absolute = std::path::absolute(out).map_err(|e| fail(&e))?;
         check_name_lengths(&absolute).map_err(|e| fail(&e))?;
+        // An existing --out by its real path: two runs into one folder under two names (a link
+        // to it) must find each other's staging folder (probe 24).
+        let absolute = match out.is_dir() {
+            true => std::fs::canonicalize(out).map_err(|e| fail(&e))?,
+            false => absolute,
+        };
         // The nearest existing ancestor must be a directory: under a file, nothing could be
         // published, and finding that out after the work would waste it.
         let base = match out.is_dir() {
@@ -145,23 +154,65 @@ impl Output {
                 return Err(self.fail_keeping_checkpoints(error.into()));
             }
         }
-        for entry in entries {
-            let target = self.out.join(entry.file_name());
-            // Name the entry that could not be replaced (probe 14: an immutable metrics.json).
-            let fail_at = |e: std::io::Error| {
-                format!(
-                    "cannot publish to --out {}: {}: {e}",
-                    self.out.display(),
-                    target.display()
-                )
-            };
-            if target.is_dir() && entry.path().is_dir() {
-                std::fs::remove_dir_all(&target).map_err(fail_at)?;
+        // What is replaced moves aside into the staging folder first: an entry that cannot be
+        // moved (an immutable file) then stops the publishing before any of this run's files
+        // are in --out, and what was moved aside goes back (probe 24: a half-published run
+        // mixed new files with old ones).
+        let aside = self.staging.join(REPLACED_NAME);
+        std::fs::create_dir(&aside).map_err(fail)?;
+        let names: Vec<_> = entries.iter().map(|entry| entry.file_name()).collect();
+        let mut moved_aside = Vec::new();
+        let mut moved_in = Vec::new();
+        let mut failure = None;
+        for name in &names {
+            let target = self.out.join(name);
+            if std::fs::symlink_metadata(&target).is_err() {
+                continue;
             }
-            std::fs::rename(entry.path(), &target).map_err(fail_at)?;
+            match std::fs::rename(&target, aside.join(name)) {
+                Ok(()) => moved_aside.push(name.clone()),
+                Err(e) => {
+                    failure = Some((target, e));
+                    break;
+                }
+            }
         }
-        std::fs::remove_file(self.staging.join(LOCK_NAME)).map_err(fail)?;
-        std::fs::remove_dir(&self.staging).map_err(fail)?;
+        if failure.is_none() {
+            for name in &names {
+                let target = self.out.join(name);
+                match std::fs::rename(self.staging.join(name), &target) {
+                    Ok(()) => moved_in.push(name.clone()),
+                    Err(e) => {
+                        failure = Some((target, e));
+                        break;
+                    }
+                }
+            }
+        }
+        if let Some((target, e)) = failure {
+            for name in moved_in {
+                let _ = std::fs::rename(self.out.join(&name), self.staging.join(&name));
+            }
+            for name in moved_aside {
+                let _ = std::fs::rename(aside.join(&name), self.out.join(&name));
+            }
+            let _ = std::fs::remove_dir(&aside);
+            // Name the entry that could not be replaced (probe 14: an immutable metrics.json).
+            let error = format!(
+                "cannot publish to --out {}: {}: {e}; no result was moved into --out",
+                self.out.display(),
+                target.display()
+            );
+            return Err(self.fail_keeping_checkpoints(error.into()));
+        }
+        self.lock.take();
+        if let Err(e) = std::fs::remove_dir_all(&self.staging) {
+            crate::support::print_to_stderr(&format!(
+                "warning: the results are in --out {}, but the replaced entries of an earlier run could not be removed from {}: {e}",
+                self.out.display(),
+                self.staging.display()
+            ));
+        }
         self.published = true;
         Ok(())
     }

@@ -252,8 +252,11 @@ fn parse_header(path: &Path, head: &[u8]) -> Result<Header, DataError> {
     let (descr, fortran_order, shape) =
         parse_dict(dict).map_err(|e| invalid(format!("header dictionary: {e}")))?;
     let Some(element) = Element::parse(&descr) else {
+        // Escaped: a header's bytes are the file's, and may hold NULs or terminal escapes
+        // (probe 24).
         return Err(invalid(format!(
-            "element type '{descr}' is not supported: the reader takes the explicit descr strings '<f4', '>f4', '<f8' and '>f8' (float32 or float64 with a byte order, as numpy.save writes them)"
+            "element type '{}' is not supported: the reader takes the explicit descr strings '<f4', '>f4', '<f8' and '>f8' (float32 or float64 with a byte order, as numpy.save writes them)",
+            descr.escape_debug()
         )));
     };
     Ok(Header {
@@ -297,7 +300,8 @@ fn parse_dict(dict: &[u8]) -> Result<Dict, String> {
             "shape" => set_once(&mut shape, cursor.shape()?, "shape")?,
             _ => {
                 return Err(format!(
-                    "unknown key '{key}': only 'descr', 'fortran_order' and 'shape' are allowed"
+                    "unknown key '{}': only 'descr', 'fortran_order' and 'shape' are allowed",
+                    key.escape_debug()
                 ));
             }
         }
