@@ -2244,3 +2244,25 @@ fn held_lock(file: &Path) -> std::fs::File {
     assert_eq!(locked, 0);
     held
 }
+
+/// A relative floor high enough to change every path's energy is warned about (probe 24:
+/// `--floor 0.5` moved a translation's W₂² estimate from 568 to 351 with only a note).
+#[test]
+fn path_energy_warns_about_a_floor_that_changes_every_energy() {
+    let dir = scratch("distorting-floor");
+    let file = dir.join("squares.npy");
+    write_npy(&file, &moving_squares()).unwrap();
+    let stderr = stderr_of_a_success(
+        Command::new(binary("path_energy"))
+            .arg(&file)
+            .args(["--floor", "0.5"]),
+    );
+    assert!(
+        stderr.contains("warning: --floor 0.5")
+            && stderr.contains("changes the energy of any path"),
+        "{stderr}"
+    );
+    let quiet = stderr_of_a_success(Command::new(binary("path_energy")).arg(&file));
+    assert!(!quiet.contains("--floor"), "{quiet}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
