@@ -51,6 +51,8 @@ const MIN_TEST_SIZE: usize = 100;
 const MAX_BATCH: usize = 8192;
 /// The most seeds of one invocation.
 const MAX_SEEDS: usize = 32;
+/// A map whose W₂ ends above this multiple of its untrained one diverged.
+const DIVERGED_ABOVE: f64 = 1.5;
 /// How many points' map lines `maps.png` draws: more hide the clouds.
 const DRAWN_LINES: usize = 80;
 /// A run that will train for longer than this says so after its first steps.
@@ -98,10 +100,10 @@ struct Args {
     /// Which method.
     #[arg(long, value_enum, default_value = "both")]
     method: MethodChoice,
-    /// Training iterations of each run (the paper: 120 000).
-    #[arg(long, default_value_t = 2000)]
-    iterations: usize,
-    /// Score every this many iterations (default: iterations / 20).
+    /// Training iterations of each run (the paper: 120 000). [default: 2000; with --quick 100]
+    #[arg(long)]
+    iterations: Option<usize>,
+    /// Score every this many iterations (default: iterations / 20; with --quick 20).
     #[arg(long)]
     eval_every: Option<usize>,
     /// Runs with seeds `--seed`, `--seed + 1`, … of each method on each benchmark.
@@ -114,8 +116,9 @@ struct Args {
     #[arg(long, default_value_t = 256)]
     batch_size: usize,
     /// Test points of each distribution (the exact map is an assignment between them).
-    #[arg(long, default_value_t = 1000)]
-    test_size: usize,
+    /// [default: 1000; with --quick 256]
+    #[arg(long)]
+    test_size: Option<usize>,
     /// The cost intensity τ of `τ|x − y|²`.
     #[arg(long, default_value_t = 1.0)]
     tau: f64,
@@ -128,7 +131,8 @@ struct Args {
     /// Adam's learning rate for the potential.
     #[arg(long, default_value_t = 1e-4)]
     value_learning_rate: f64,
-    /// A seconds-long run for CI: 100 iterations, 256 test points (overrides both).
+    /// A seconds-long run for CI: 100 iterations, 256 test points, scored every 20 (each unless
+    /// given by its own flag).
     #[arg(long)]
     quick: bool,
     /// The compute backend.
@@ -214,9 +218,17 @@ fn main() -> ExitCode {
 }
 
 fn check(args: &Args) -> Result<Plan, Box<dyn Error>> {
+    // Flags given alongside --quick win, as in the other binaries (probe 25: `--quick
+    // --iterations 50000` ran 100 without a word).
     let (iterations, test_size) = match args.quick {
-        true => (100, 256),
-        false => (args.iterations, args.test_size),
+        true => (
+            args.iterations.unwrap_or(100),
+            args.test_size.unwrap_or(256),
+        ),
+        false => (
+            args.iterations.unwrap_or(2000),
+            args.test_size.unwrap_or(1000),
+        ),
     };
     check_range("--iterations", iterations, 1, MAX_ITERATIONS)?;
     check_range("--test-size", test_size, MIN_TEST_SIZE, MAX_TEST_SIZE).map_err(|e| {
@@ -228,8 +240,8 @@ fn check(args: &Args) -> Result<Plan, Box<dyn Error>> {
         return Err(format!("--seed {} plus --seeds {} overflows", args.seed, args.seeds).into());
     }
     let eval_every = match (args.quick, args.eval_every) {
-        (true, _) => 20,
-        (false, Some(every)) => every,
+        (_, Some(every)) => every,
+        (true, None) => 20.min(iterations),
         (false, None) => iterations.div_ceil(20),
     };
     check_range("--eval-every", eval_every, 1, iterations)?;
@@ -541,8 +553,10 @@ fn train(
     bar.finish();
     // A map that ends further from the target than its untrained start did not learn (probe
     // 24: `--tau 1e-6` diverged to W₂ 167 from about 12, and was published without a word).
+    // Half as far again: a few iterations leave the map where it started, give or take the
+    // scoring's noise (probe 25: W₂ 11.98 before and after one iteration).
     let start = curve[0].w2;
-    if scores.w2 > start {
+    if scores.w2 > DIVERGED_ABOVE * start {
         support::print_to_stderr(&format!(
             "warning: {method} on {benchmark}, seed {seed}: its map ends further from the target than it started (W₂ {:.2} after training, {start:.2} before): the training diverged at these settings (--tau, --map-learning-rate, --value-learning-rate)",
             scores.w2

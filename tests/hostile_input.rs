@@ -487,6 +487,11 @@ fn cases(dir: &Path) -> Vec<Case> {
         diotm(&["--map-learning-rate", "inf"], &["--map-learning-rate"]),
         diotm(&["--benchmark", "swiss-roll"], &["--benchmark"]),
         diotm(&["--quick", "--out", &a_file], &["--out"]),
+        // Probe 25: --quick replaced an explicit --test-size (and --iterations) without a word.
+        diotm(
+            &["--quick", "--test-size", "99"],
+            &["--test-size", "sample"],
+        ),
         paper(&["boundary", "--quick", "--epochs", "0"], &["--epochs"]),
         paper(&["steps", "--quick", "--alpha", "0"], &["--alpha"]),
         paper(
