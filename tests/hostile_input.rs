@@ -487,6 +487,30 @@ fn cases(dir: &Path) -> Vec<Case> {
         diotm(&["--map-learning-rate", "inf"], &["--map-learning-rate"]),
         diotm(&["--benchmark", "swiss-roll"], &["--benchmark"]),
         diotm(&["--quick", "--out", &a_file], &["--out"]),
+        // Probe 26: settings that changed nothing were accepted.
+        case(
+            "pole",
+            &[
+                "--quick",
+                "--method",
+                "baseline",
+                "--output-start",
+                "data-mean",
+            ],
+            &["--output-start", "neither"],
+        ),
+        case(
+            "lines",
+            &[
+                "--quick",
+                "--method",
+                "baseline",
+                "path-energy",
+                "--alpha",
+                "0",
+            ],
+            &["--alpha 0", "twice"],
+        ),
         // Probe 25: --quick replaced an explicit --test-size (and --iterations) without a word.
         diotm(
             &["--quick", "--test-size", "99"],

@@ -293,6 +293,20 @@ impl CommonArgs {
             "the path energy",
         )?;
         self.check_weight("--beta", self.beta, MethodName::Vae, "the VAE's KL term")?;
+        // Probe 26: both accepted settings that change nothing.
+        let methods = selected(&self.method);
+        if self.alpha == Some(0.0)
+            && methods.contains(&MethodName::PathEnergy)
+            && methods.contains(&MethodName::Baseline)
+        {
+            return Err("--alpha 0 trains the path energy as the plain autoencoder, which --method baseline trains already: the run would train it twice under one name; drop one of them".into());
+        }
+        if self.output_start != OutputStart::Drawn
+            && !methods.contains(&MethodName::Acai)
+            && !methods.contains(&MethodName::Aeai)
+        {
+            return Err("--output-start sets where ACAI's and AEAI's linear decoder outputs start, but --method includes neither: it would change nothing".into());
+        }
         if let Some(weights) = &self.aeai_weights
             && weights.len() != AEAI_TERMS.len()
         {
