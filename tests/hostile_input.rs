@@ -1877,15 +1877,13 @@ fn a_live_run_is_found_through_a_link_to_its_out() {
     std::os::unix::fs::symlink(&real, outs.join("alias")).unwrap();
     let image = outs.join("disk.png");
     write_gray_png(&image, &disk(16, 16, (8.0, 8.0), 2.0)).unwrap();
-    let output = Command::new(binary("ot"))
-        .arg("barycentre")
-        .args([&image, &image])
-        .arg("--out")
-        .arg(outs.join("alias"))
-        .output()
-        .expect("the binary runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let stderr = stderr_of_a_failure(
+        Command::new(binary("ot"))
+            .arg("barycentre")
+            .args([&image, &image])
+            .arg("--out")
+            .arg(outs.join("alias")),
+    );
     assert!(
         stderr.contains("--out") && stderr.contains("is being written by another run"),
         "{stderr}"
@@ -2209,13 +2207,11 @@ fn long_runs_are_announced_and_a_blocked_out_keeps_the_checkpoints() {
     assert!(paper.contains("--quick runs in seconds"), "{paper}");
     let blocked = outs.join("blocked");
     std::fs::create_dir_all(blocked.join("metrics.json")).unwrap();
-    let output = Command::new(binary("quickstart"))
-        .args(["--epochs", "2", "--out"])
-        .arg(&blocked)
-        .output()
-        .expect("the binary runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let stderr = stderr_of_a_failure(
+        Command::new(binary("quickstart"))
+            .args(["--epochs", "2", "--out"])
+            .arg(&blocked),
+    );
     assert!(
         stderr.contains("is in the way") && stderr.contains("kept the last good checkpoints"),
         "{stderr}"
@@ -2254,6 +2250,14 @@ fn diotm_warns_about_a_map_that_diverged() {
         "{stderr}"
     );
     let _ = std::fs::remove_dir_all(&outs);
+}
+
+/// Runs `command`, asserts that it exits 1 (a clear error) and returns its stderr.
+fn stderr_of_a_failure(command: &mut Command) -> String {
+    let output = command.output().expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    stderr
 }
 
 /// Runs `command`, asserts that it exits 0 and returns its stderr.

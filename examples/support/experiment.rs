@@ -330,8 +330,8 @@ impl CommonArgs {
         Ok(budget)
     }
 
-    /// A loss weight `flag` given as `value`: within the bounds of [`check_loss_weight`], and only with the method
-    /// whose term (`weighs`) it weighs among those to train.
+    /// A loss weight `flag` given as `value`: within the bounds of [`check_loss_weight`], and
+    /// only with the method whose term (`weighs`) it weighs among those to train.
     fn check_weight(
         &self,
         flag: &str,
