@@ -60,7 +60,7 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    support::exit_code(run(&support::parse_args::<Args>()))
+    interrupt::exit_code(run(&support::parse_args::<Args>()))
 }
 
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {

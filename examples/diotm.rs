@@ -214,7 +214,7 @@ struct Plan {
 }
 
 fn main() -> ExitCode {
-    support::exit_code(run(&support::parse_args::<Args>()))
+    interrupt::exit_code(run(&support::parse_args::<Args>()))
 }
 
 fn check(args: &Args) -> Result<Plan, Box<dyn Error>> {

@@ -73,7 +73,7 @@ struct Args {
 const MAX_TRAINING_LINES: usize = 1 << 16;
 
 fn main() -> ExitCode {
-    support::exit_code(run(&support::parse_args::<Args>()))
+    experiment::interrupt::exit_code(run(&support::parse_args::<Args>()))
 }
 
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {

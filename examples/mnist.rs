@@ -82,7 +82,7 @@ struct Scores {
 }
 
 fn main() -> ExitCode {
-    support::exit_code(run(&support::parse_args::<Args>()))
+    experiment::interrupt::exit_code(run(&support::parse_args::<Args>()))
 }
 
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {

@@ -144,7 +144,7 @@ struct GeodesicArgs {
 }
 
 fn main() -> ExitCode {
-    support::exit_code(match support::parse_args::<Cli>().command {
+    interrupt::exit_code(match support::parse_args::<Cli>().command {
         Command::Emd { a, b } => emd(&a, &b),
         Command::Barycentre(args) => barycentre(&args),
         Command::Geodesic(args) => geodesic(&args),

@@ -192,7 +192,7 @@ impl Common {
 
 fn main() -> ExitCode {
     let args = support::parse_args::<Args>();
-    support::exit_code(run(&args))
+    interrupt::exit_code(run(&args))
 }
 
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {

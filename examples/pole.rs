@@ -72,7 +72,7 @@ const FULL: Budget = Budget::full(460, 40, 32, 1e-3);
 const REGULARISER: Regulariser = Regulariser::new(1e-3, 10, None);
 
 fn main() -> ExitCode {
-    support::exit_code(run(&support::parse_args::<Args>()))
+    experiment::interrupt::exit_code(run(&support::parse_args::<Args>()))
 }
 
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {

@@ -1926,7 +1926,8 @@ fn send(child: &std::process::Child, signal: libc::c_int) {
     assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, signal) }, 0);
 }
 
-/// `signal` lets the step finish, keeps the checkpoint, removes the rest and exits 1.
+/// `signal` lets the step finish, keeps the checkpoint, removes the rest and exits 128 + the
+/// signal, as a shell reports an interrupted command.
 /// `signal` sent `times` times back to back stops the run after a step, keeping its checkpoint.
 fn stops_after_a_step_and_keeps_the_checkpoint(signal: libc::c_int, times: usize) {
     let outs = scratch(&format!("signal-{signal}-{times}"));
@@ -1937,7 +1938,7 @@ fn stops_after_a_step_and_keeps_the_checkpoint(signal: libc::c_int, times: usize
     }
     let output = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(output.status.code(), Some(128 + signal), "{stderr}");
     assert!(stderr.contains("interrupted by a signal"), "{stderr}");
     assert!(out.join("path_energy/model.bpk").is_file(), "{stderr}");
     assert!(out.join("path_energy/config.json").is_file());

@@ -34,7 +34,7 @@ use serde::Serialize;
 
 // The experiments' own helpers, declared here so each experiment binary names only this module.
 #[path = "interrupt.rs"]
-mod interrupt;
+pub mod interrupt;
 #[path = "limits.rs"]
 pub mod limits;
 #[path = "output.rs"]

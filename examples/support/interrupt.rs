@@ -1,11 +1,12 @@
 //! SIGINT, SIGTERM, SIGHUP, SIGALRM, SIGUSR1 and SIGUSR2 (each of which ends a process by
 //! default): the
 //! first one asks the run to stop after its current training step,
-//! keep its last good checkpoints and exit non-zero; a second one ends the process at once
+//! keep its last good checkpoints and exit 128 + the signal; a second one ends the process at once
 //! (exit 128 + the signal), leaving its staging directory for the next run with the same `--out`
 //! to remove. The same signal again within a second counts as the first delivered twice.
 
 use std::error::Error;
+use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
 
 static REQUESTED: AtomicBool = AtomicBool::new(false);
@@ -95,6 +96,17 @@ pub fn install() -> Result<(), Box<dyn Error>> {
 /// Whether a signal asked the run to stop.
 pub fn requested() -> bool {
     REQUESTED.load(Ordering::SeqCst)
+}
+
+/// The exit code of a run that may have been stopped by a signal: as `support::exit_code`,
+/// except that a failed run that a handled signal stopped exits 128 + the signal, as a shell
+/// reports a command the signal ended, so that a script can tell it from a failure (exit 1).
+pub fn exit_code(result: Result<(), Box<dyn Error>>) -> ExitCode {
+    let signal = FIRST_SIGNAL.load(Ordering::SeqCst);
+    let stopped = (requested() && signal > 0)
+        .then(|| u8::try_from(128 + signal).ok())
+        .flatten();
+    crate::support::exit_code_or(result, stopped.map_or(ExitCode::FAILURE, ExitCode::from))
 }
 
 /// An error when a signal asked the run to stop while it was `doing` something after its

@@ -90,7 +90,13 @@ pub fn name_staging_as(staging: &std::path::Path, out: &std::path::Path) {
 }
 
 /// Exit code of a run: success, or the error and each distinct cause on stderr and failure.
+#[allow(dead_code)] // the examples that handle signals call `interrupt::exit_code`
 pub fn exit_code(result: Result<(), Box<dyn Error>>) -> ExitCode {
+    exit_code_or(result, ExitCode::FAILURE)
+}
+
+/// As [`exit_code`], with `failure` the status of a failed run.
+pub fn exit_code_or(result: Result<(), Box<dyn Error>>, failure: ExitCode) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -101,7 +107,7 @@ pub fn exit_code(result: Result<(), Box<dyn Error>>) -> ExitCode {
                 text = text.replace(staging.as_str(), out);
             }
             print_to_stderr(&format!("error: {text}"));
-            ExitCode::FAILURE
+            failure
         }
     }
 }
