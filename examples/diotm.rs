@@ -244,7 +244,9 @@ fn check(args: &Args) -> Result<Plan, Box<dyn Error>> {
         (true, None) => 20.min(iterations),
         (false, None) => iterations.div_ceil(20),
     };
-    check_range("--eval-every", eval_every, 1, iterations)?;
+    check_range("--eval-every", eval_every, 1, iterations).map_err(|e| {
+        format!("{e} (--iterations: every run is scored at least once, at its end)")
+    })?;
     check_real("--tau", args.tau, &TAU)?;
     if args.lambda.is_some() && args.method == MethodChoice::Otm {
         return Err("--lambda weights DIOTM's HJB term, and --method otm trains OTM only, which has none: drop --lambda or add DIOTM with --method both".into());

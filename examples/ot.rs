@@ -16,6 +16,7 @@ use std::error::Error;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use dotae::data::{read_density_png, read_npy_within, write_gif, write_npy, write_png_grid};
@@ -125,7 +126,8 @@ struct GeodesicArgs {
     /// The target image, the same size.
     target: PathBuf,
     /// Time steps T (T + 1 frames), at least 2; below 8 the time discretisation overestimates
-    /// W₂² (by 12 % at 4 steps). The images' pixels times T + 1 may be at most 2^21.
+    /// W₂² (by 12 % at 4 steps). The images may be at most 128×128, and their pixels times
+    /// T + 1 at most 2^21.
     #[arg(long, default_value_t = GeodesicConfig::default().steps)]
     steps: usize,
     /// Obstacle mask, a PNG of the images' size: pixels brighter than 0.5 are walls that no
@@ -230,7 +232,7 @@ fn barycentre(args: &BarycentreArgs) -> Result<(), Box<dyn Error>> {
     interrupt::install()?;
     let views: Vec<ArrayView2<f64>> = images.iter().map(|i| i.view()).collect();
     let stacked = stack(Axis(0), &views)?;
-    let mut progress = Bar::new("barycentre", args.max_iterations)?;
+    let mut progress = Bar::new("barycentre", args.max_iterations, true)?;
     let result = convolutional_barycentre_with(
         stacked.view(),
         weights.view(),
@@ -419,7 +421,8 @@ fn geodesic(args: &GeodesicArgs) -> Result<(), Box<dyn Error>> {
     };
     let output = Output::stage(&args.out)?;
     interrupt::install()?;
-    let mut progress = Bar::new("geodesic", args.max_iterations)?;
+    // The geodesic announced its worst case above, from its measured cost per cell.
+    let mut progress = Bar::new("geodesic", args.max_iterations, false)?;
     let path = geodesic_with(
         &grid,
         source.view(),
@@ -451,9 +454,20 @@ fn geodesic(args: &GeodesicArgs) -> Result<(), Box<dyn Error>> {
             || (GEODESIC_AGREEMENT..=1.0 / GEODESIC_AGREEMENT).contains(&ratio);
         energy_disagrees = !agree;
         if !agree {
+            // A tighter tolerance cannot help a run that the iteration limit stopped (probe 27).
+            let advice = match path.converged {
+                true => format!(
+                    "lower --tolerance (now {:e}) or raise --max-iterations",
+                    args.tolerance
+                ),
+                false => format!(
+                    "raise --max-iterations (now {}), which stopped the solver",
+                    args.max_iterations
+                ),
+            };
             support::print_to_stderr(&format!(
-                "warning: the frames' path energy (T·J = {estimate:.4e}) is {ratio:.2}x the solver's W₂² ({:.4e}): they are not yet a geodesic; lower --tolerance (now {:e}) or raise --max-iterations",
-                path.w2_squared, args.tolerance
+                "warning: the frames' path energy (T·J = {estimate:.4e}) is {ratio:.2}x the solver's W₂² ({:.4e}): they are not yet a geodesic; {advice}",
+                path.w2_squared
             ));
         }
     }
@@ -878,18 +892,33 @@ fn named_flag(error: OtError) -> String {
 /// A progress bar over a solver's iterations; a signal stops the solver.
 struct Bar {
     bar: ProgressBar,
+    /// Where the pace is timed from (the first observation, past any set-up), and whether the
+    /// "this may take minutes" note is still to be judged; `None` when the caller announced
+    /// the run's length itself.
+    pace: Option<(Option<(Instant, usize)>, bool)>,
 }
 
+/// Seconds into a solver's iterations at which its pace is judged: the progress bar is hidden
+/// when stderr is not a terminal, and `ot barycentre` of six 512×512 images ran 75 s without
+/// a word (probe 27).
+const PACE_AFTER_SECONDS: f64 = 10.0;
+
 impl Bar {
-    fn new(solver: &str, max_iterations: usize) -> Result<Self, Box<dyn Error>> {
+    /// `note_pace`: whether to say, once the pace is known, that the iteration limit may take
+    /// more than a minute to reach.
+    fn new(solver: &str, max_iterations: usize, note_pace: bool) -> Result<Self, Box<dyn Error>> {
         let bar = ProgressBar::new(max_iterations as u64).with_prefix(solver.to_string());
         bar.set_style(ProgressStyle::with_template(
             "{prefix:>10} {pos} iterations {elapsed_precise} {msg}",
         )?);
-        Ok(Self { bar })
+        Ok(Self {
+            bar,
+            pace: note_pace.then_some((None, true)),
+        })
     }
 
     fn observe(&mut self, progress: Progress) -> ControlFlow<()> {
+        self.note_pace(&progress);
         self.bar.set_position(progress.iteration as u64);
         self.bar.set_message(format!(
             "residual {:.2e} (stops below {:.0e})",
@@ -898,6 +927,35 @@ impl Bar {
         match interrupt::requested() {
             true => ControlFlow::Break(()),
             false => ControlFlow::Continue(()),
+        }
+    }
+
+    /// Once, past [`PACE_AFTER_SECONDS`]: a note when the remaining iterations, at the pace so
+    /// far, could take more than [`LONG_RUN_SECONDS`].
+    fn note_pace(&mut self, progress: &Progress) {
+        let Some((start, due)) = &mut self.pace else {
+            return;
+        };
+        let (since, first) = *start.get_or_insert((Instant::now(), progress.iteration));
+        let seconds = since.elapsed().as_secs_f64();
+        let timed = progress.iteration.saturating_sub(first);
+        if !*due || seconds < PACE_AFTER_SECONDS || timed == 0 {
+            return;
+        }
+        *due = false;
+        let per_iteration = seconds / timed as f64;
+        let left = progress.max_iterations.saturating_sub(progress.iteration);
+        let worst_case = per_iteration * left as f64;
+        if worst_case > LONG_RUN_SECONDS {
+            self.bar.suspend(|| {
+                support::print_to_stderr(&format!(
+                    "note: at {per_iteration:.2} s per iteration, the {left} iterations left before --max-iterations {} could take up to {}; the solver stops sooner once its change falls below {:.0e} (now {:.2e}); lower --max-iterations to bound the time",
+                    progress.max_iterations,
+                    duration(worst_case),
+                    progress.tolerance,
+                    progress.residual
+                ))
+            });
         }
     }
 

@@ -226,7 +226,7 @@ fn warn_rgb_reading(file: &Path, paths: &Array4<f64>) -> Result<(), Box<dyn Erro
     let shape = data::npy_shape(file)?;
     if frames == 3 && shape.len() == 4 && shape[..2] == [count, 3] {
         support::print_to_stderr(&format!(
-            "warning: {}: read as {count} gray paths of 3 frames ({count}, 3, {rows}, {cols}); if it holds one path of {count} RGB frames (evaluate's reading), measure each channel as a gray path: save it as (3, {count}, {rows}, {cols})",
+            "warning: {}: read as {count} gray paths of 3 frames ({count}, 3, {rows}, {cols}); if it holds one path of {count} RGB frames (evaluate's reading), measure each channel as a gray path: swap its first two axes, to (3, {count}, {rows}, {cols}) channels first",
             file.display()
         ));
     }

@@ -596,6 +596,7 @@ fn cases(dir: &Path) -> Vec<Case> {
         with_pair(&["--obstacle", &p("nope.png")], &["nope.png"]),
         with_pair(&["--obstacle", &p("white.png")], &["white.png", "free"]),
         q(&["--out", &a_file], &["--out", "a_file"]),
+        q(&["--out", "/"], &["--out /", "root"]),
         q(
             &["--out", &p(&format!("{}/run", "n".repeat(256)))],
             &["--out", "256 bytes", "255"],
@@ -1163,7 +1164,7 @@ fn path_energy_warns_about_readings_that_measure_nothing() {
     let stderr = path_energy_stderr(&rgb_file);
     assert!(
         stderr.contains("read as 5 gray paths of 3 frames")
-            && stderr.contains("save it as (3, 5, 32, 32)")
+            && stderr.contains("swap its first two axes, to (3, 5, 32, 32) channels first")
             && stderr.contains("5 of 5 paths do not move"),
         "{stderr}"
     );

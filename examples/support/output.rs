@@ -52,6 +52,15 @@ impl Output {
             true => std::fs::canonicalize(out).map_err(|e| fail(&e))?,
             false => absolute,
         };
+        // A run's files scattered over `/` beside the system's are a slip, never a wish
+        // (probe 27: as root, `--out /` wrote them there).
+        if absolute.parent().is_none() {
+            return Err(format!(
+                "--out {} is the file system's root: give a folder of the run's own, such as runs/name",
+                given.display()
+            )
+            .into());
+        }
         // The nearest existing ancestor must be a directory: under a file, nothing could be
         // published, and finding that out after the work would waste it.
         let base = match out.is_dir() {

@@ -252,9 +252,17 @@ fn read_idx(
     let word = |w: &[u8]| u32::from_be_bytes([w[0], w[1], w[2], w[3]]);
     let found = header.get(..4).map(word).unwrap_or_default();
     if found != magic {
-        return Err(invalid(format!(
-            "magic number 0x{found:08X}, expected 0x{magic:08X} ({kind})"
-        )));
+        // A `.gz` name on a file that is not gzip hides the real fault behind the magic
+        // number of whatever it holds (probe 27).
+        let named_gz = path.extension().is_some_and(|e| e == "gz");
+        let wrong_magic = format!("magic number 0x{found:08X}, expected 0x{magic:08X} ({kind})");
+        return Err(invalid(match named_gz && !gzipped {
+            true => format!(
+                "it is named .gz but is not gzip-compressed (a gzip stream starts with bytes 1F 8B, this file with {:02X} {:02X}); read as raw IDX, it has {wrong_magic}",
+                header[0], header[1]
+            ),
+            false => wrong_magic,
+        }));
     }
     fill(&mut reader, &mut header, header_len).map_err(stream_err)?;
     if header.len() < header_len {

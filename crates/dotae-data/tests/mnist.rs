@@ -154,6 +154,13 @@ fn wrong_magic_numbers_are_named() {
     let zeros = scratch.write("zeros", &[0u8; 16]);
     let reason = idx_reason(read_idx_images(&zeros).unwrap_err());
     assert!(reason.starts_with("magic number 0x00000000"), "{reason}");
+    // Named .gz, not gzip: the name's promise is what broke (probe 27).
+    let text = scratch.write("images.gz", b"not gzip at all, just text");
+    let reason = idx_reason(read_idx_images(&text).unwrap_err());
+    assert!(
+        reason.starts_with("it is named .gz but is not gzip-compressed (a gzip stream starts with bytes 1F 8B, this file with 6E 6F)"),
+        "{reason}"
+    );
 }
 
 #[test]
