@@ -303,7 +303,8 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let runs_per_method = plan.benchmarks.len() * seeds.len();
     let mut pace = Pace::new(
         &plan.methods,
-        runs_per_method * plan.iterations,
+        plan.iterations,
+        runs_per_method,
         runs_per_method * (plan.iterations.div_ceil(plan.eval_every) + 1),
     );
 
@@ -401,6 +402,10 @@ struct Pace {
     /// `(method, seconds per iteration)` of the methods measured so far.
     measured: Vec<(&'static str, f64)>,
     methods: Vec<&'static str>,
+    /// Each method's gate, in `methods`' order, judging the pace of its first run.
+    gates: Vec<pace::PaceGate>,
+    /// Iterations of one run.
+    iterations_per_run: usize,
     /// Iterations each method trains in this invocation.
     iterations_per_method: usize,
     /// Times each method's map is scored in this invocation.
@@ -414,13 +419,19 @@ struct Pace {
 impl Pace {
     fn new(
         methods: &[&'static str],
-        iterations_per_method: usize,
+        iterations_per_run: usize,
+        runs_per_method: usize,
         scores_per_method: usize,
     ) -> Self {
         Self {
             measured: Vec::new(),
             methods: methods.to_vec(),
-            iterations_per_method,
+            gates: methods
+                .iter()
+                .map(|_| pace::PaceGate::new(PACED_STEPS))
+                .collect(),
+            iterations_per_run,
+            iterations_per_method: iterations_per_run * runs_per_method,
             scores_per_method,
             score_seconds: None,
             noted: None,
@@ -437,12 +448,18 @@ impl Pace {
 
     /// After each training iteration of a run.
     fn after(&mut self, bar: &ProgressBar, method: &'static str, steps: usize, seconds: f64) {
-        let due = steps >= PACED_STEPS || seconds >= pace::JUDGE_WITHIN_SECONDS;
-        if !due || self.measured.iter().any(|(m, _)| *m == method) {
+        let Some(gate) = self
+            .methods
+            .iter()
+            .position(|m| *m == method)
+            .map(|i| &mut self.gates[i])
+        else {
             return;
+        };
+        if let Some(pace) = gate.judge(steps, self.iterations_per_run, seconds) {
+            self.measured.push((method, pace));
+            self.note_if_due(bar);
         }
-        self.measured.push((method, seconds / steps as f64));
-        self.note_if_due(bar);
     }
 
     fn note_if_due(&mut self, bar: &ProgressBar) {

@@ -65,6 +65,8 @@ struct Args {
     /// lines (a variant; its numbers do not stand beside the published ones).
     #[arg(long, value_enum, default_value_t = Lines::Acai)]
     lines: Lines,
+    /// Output directory. The run's files (results.json, pictures, a folder per method) appear
+    /// there only when it succeeds, replacing files of the same names; others are left as they are.
     #[arg(long, default_value = "runs/lines")]
     out: PathBuf,
 }

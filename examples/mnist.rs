@@ -70,6 +70,8 @@ struct Args {
     /// Interpolation steps of the evaluated paths (frames − 1; at least 2).
     #[arg(long, default_value_t = 10)]
     frames: usize,
+    /// Output directory. The run's files (results.json, pictures, a folder per method) appear
+    /// there only when it succeeds, replacing files of the same names; others are left as they are.
     #[arg(long, default_value = "runs/mnist")]
     out: PathBuf,
 }

@@ -62,6 +62,8 @@ const PACES: Paces = Paces {
 struct Args {
     #[command(flatten)]
     common: CommonArgs,
+    /// Output directory. The run's files (results.json, pictures, a folder per method) appear
+    /// there only when it succeeds, replacing files of the same names; others are left as they are.
     #[arg(long, default_value = "runs/pole")]
     out: PathBuf,
 }

@@ -71,6 +71,20 @@ fn emd_barycentre_and_geodesic_of_two_disks() {
     for name in ["geodesic.npy", "geodesic.png", "geodesic.gif"] {
         assert!(dir.join("geodesic").join(name).is_file(), "{name}");
     }
+    // The written frames re-score by `path_energy` to the T·J this run reported.
+    let rescored = Command::new(binary("path_energy"))
+        .arg(dir.join("geodesic/geodesic.npy"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&rescored.stderr);
+    assert!(rescored.status.success(), "{stderr}");
+    let rescored: serde_json::Value = serde_json::from_slice(&rescored.stdout).unwrap();
+    let measured = geodesic["path_energy_w2_estimate"].as_f64().unwrap();
+    let again = rescored["w2_estimate"].as_f64().unwrap();
+    assert!(
+        (again / measured - 1.0).abs() < 1e-6,
+        "{again} against {measured}"
+    );
 
     let out = path(&dir, "barycentre");
     let barycentre = ot(&[

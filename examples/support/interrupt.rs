@@ -1,9 +1,8 @@
 //! SIGINT, SIGTERM, SIGHUP, SIGALRM, SIGUSR1 and SIGUSR2 (each of which ends a process by
-//! default): the
-//! first one asks the run to stop after its current training step,
-//! keep its last good checkpoints and exit 128 + the signal; a second one ends the process at once
-//! (exit 128 + the signal), leaving its staging directory for the next run with the same `--out`
-//! to remove. The same signal again within a second counts as the first delivered twice.
+//! default): the first one asks the run to stop after its current training step, keep its last
+//! good checkpoints and exit 128 + the signal; a second one ends the process at once (exit 128 +
+//! the signal), keeping nothing: its staging directory is removed first, unless publishing had
+//! begun. The same signal again within a second counts as the first delivered twice.
 
 use std::error::Error;
 use std::process::ExitCode;
@@ -21,7 +20,8 @@ static FIRST_AT_MS: AtomicU64 = AtomicU64::new(0);
 /// `timeout` end at once, without a message, leaving 64 MB of staging behind).
 const DUPLICATE_WITHIN_MS: u64 = 1000;
 
-/// Runs in signal context: only async-signal-safe work (atomics, `clock_gettime`, `_exit`).
+/// Runs in signal context: only async-signal-safe work (atomics, `clock_gettime`, `write`,
+/// `_exit`).
 extern "C" fn on_signal(signal: libc::c_int) {
     let now = monotonic_ms();
     if FIRST_AT_MS
@@ -34,8 +34,16 @@ extern "C" fn on_signal(signal: libc::c_int) {
         && now.saturating_sub(FIRST_AT_MS.load(Ordering::SeqCst)) < DUPLICATE_WITHIN_MS;
     let already = REQUESTED.swap(true, Ordering::SeqCst);
     if already && !duplicate {
-        // 128 + the signal, as a shell reports a command the signal ended.
-        unsafe { libc::_exit(128 + signal) };
+        // The watcher removes the staging folder and ends the process; nothing that allocates
+        // or takes a lock may run here. Without a watcher, end at once all the same.
+        let wake = WAKE.load(Ordering::SeqCst);
+        let byte = signal as u8;
+        // SAFETY: write(2) is async-signal-safe; `byte` outlives the call.
+        let woken = wake >= 0 && unsafe { libc::write(wake, (&raw const byte).cast(), 1) } == 1;
+        if !woken {
+            // 128 + the signal, as a shell reports a command the signal ended.
+            unsafe { libc::_exit(128 + signal) };
+        }
     }
     if !already {
         // A training step can take many seconds (probe 23: 20 s at --size 512), so the request
@@ -48,8 +56,56 @@ extern "C" fn on_signal(signal: libc::c_int) {
 }
 
 /// Written to stderr when the first signal arrives.
-const ACKNOWLEDGEMENT: &str =
-    "\nsignal received: stopping after the current step (a second signal stops at once)\n";
+const ACKNOWLEDGEMENT: &str = "\nsignal received: stopping after the current step; another signal, a second or more from now, stops at once and keeps nothing\n";
+
+/// The pipe's write end that wakes the watcher thread on a second signal; -1 without one.
+static WAKE: AtomicI32 = AtomicI32::new(-1);
+
+/// Starts the thread that a second signal wakes (through a pipe, the one thing a signal handler
+/// may safely do) to remove the run's unpublished staging folder and end the process: probe 28
+/// found a run ended at once leaving the folder for the next run to remove.
+fn start_watcher() {
+    let mut ends = [-1; 2];
+    // SAFETY: `ends` has room for the two descriptors pipe2 writes.
+    if unsafe { libc::pipe2(ends.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
+        return;
+    }
+    let [read_end, write_end] = ends;
+    // A handler must never block on a full pipe (it holds at most a byte or two).
+    // SAFETY: fcntl on a descriptor this function owns.
+    unsafe { libc::fcntl(write_end, libc::F_SETFL, libc::O_NONBLOCK) };
+    let watcher = std::thread::Builder::new()
+        .name("second-signal".into())
+        .spawn(move || stop_at_once(read_end));
+    if watcher.is_ok() {
+        WAKE.store(write_end, Ordering::SeqCst);
+    }
+}
+
+/// Waits for a second signal, then removes the unpublished staging folders and ends the process
+/// with 128 + the signal.
+fn stop_at_once(read_end: libc::c_int) {
+    let mut byte = 0u8;
+    loop {
+        // SAFETY: reads one byte into `byte`, which outlives the call.
+        let read = unsafe { libc::read(read_end, (&raw mut byte).cast(), 1) };
+        if read == 1 {
+            break;
+        }
+        if read == 0 || std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
+            return;
+        }
+    }
+    // Held until the process ends, so that no publishing starts on a folder being removed.
+    let (_registry, removed) = super::output::remove_unpublished();
+    let message = match removed.is_empty() {
+        true => "second signal: stopped at once\n".to_string(),
+        false => "second signal: stopped at once, keeping nothing of this run\n".to_string(),
+    };
+    // SAFETY: write(2) of a live buffer; a failed write changes nothing about the stop.
+    unsafe { libc::write(libc::STDERR_FILENO, message.as_ptr().cast(), message.len()) };
+    unsafe { libc::_exit(128 + libc::c_int::from(byte)) };
+}
 
 /// Milliseconds of the monotonic clock, plus one so that no reading is 0.
 fn monotonic_ms() -> u64 {
@@ -66,6 +122,8 @@ fn monotonic_ms() -> u64 {
 /// ALRM`, probe 22), SIGUSR1 and SIGUSR2 (probe 16: SIGUSR1 ended a run like SIGKILL, leaving
 /// its staging folder); call once, before training.
 pub fn install() -> Result<(), Box<dyn Error>> {
+    static WATCHER: std::sync::Once = std::sync::Once::new();
+    WATCHER.call_once(start_watcher);
     for signal in [
         libc::SIGINT,
         libc::SIGTERM,
@@ -74,8 +132,8 @@ pub fn install() -> Result<(), Box<dyn Error>> {
         libc::SIGUSR1,
         libc::SIGUSR2,
     ] {
-        // SAFETY: `on_signal` is an `extern "C" fn(c_int)` that only touches an atomic and
-        // calls `_exit`, both async-signal-safe.
+        // SAFETY: `on_signal` is an `extern "C" fn(c_int)` that only touches atomics and calls
+        // `clock_gettime`, `write` and `_exit`, all async-signal-safe.
         let previous = unsafe {
             libc::signal(
                 signal,

@@ -1,10 +1,43 @@
 //! A run's output directory, written through a staging directory beside it: the files appear
 //! in `--out` only when the run succeeds, and a failed run leaves nothing behind (not even an
-//! empty `--out`). A run that could not clean up (ended at once by a second signal, or killed)
-//! leaves its staging directory, which the next run for the same `--out` removes.
+//! empty `--out`). A second signal, which ends the run at once, removes the staging directory
+//! first ([`remove_unpublished`]); a run that could not clean up (killed, or signalled twice
+//! while it published) leaves it, and the next run for the same `--out` removes it.
 
 use std::error::Error;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The staging directories of this process that nothing has started to move out of yet: only
+/// those may be removed without publishing half a run, or losing what publishing moved aside.
+static UNPUBLISHED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Removes every staging directory that no publishing or rescue has started on, and returns
+/// them. Holds the registry until the process ends: a second signal calls it just before
+/// ending the process, and a publish that starts meanwhile must wait rather than move files
+/// out of a folder being removed.
+pub fn remove_unpublished() -> (std::sync::MutexGuard<'static, Vec<PathBuf>>, Vec<PathBuf>) {
+    let guard = UNPUBLISHED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut removed = Vec::new();
+    for staging in guard.iter() {
+        // The run may still be writing into it: a file created during the removal fails it.
+        let gone = (0..3).any(|_| std::fs::remove_dir_all(staging).is_ok());
+        if gone {
+            removed.push(staging.clone());
+        }
+    }
+    (guard, removed)
+}
+
+/// Takes `staging` off the registry of [`remove_unpublished`]: files are about to move out of it.
+fn forget_unpublished(staging: &Path) {
+    let mut guard = UNPUBLISHED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    guard.retain(|s| s != staging);
+}
 
 /// Where a run writes ([`Output::dir`]) until it [`publish`](Output::publish)es to `--out`.
 /// Dropped unpublished (an error, a panic), it removes everything it staged.
@@ -118,6 +151,10 @@ impl Output {
             )
             .into());
         }
+        UNPUBLISHED
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(staging.clone());
         Ok(Self {
             out: out.to_path_buf(),
             staging,
@@ -134,6 +171,7 @@ impl Output {
     /// Moves every staged entry into `--out` (creating it), replacing entries of the same
     /// name and leaving any others there untouched.
     pub fn publish(mut self) -> Result<(), Box<dyn Error>> {
+        forget_unpublished(&self.staging);
         let fail =
             |e: std::io::Error| format!("cannot publish to --out {}: {e}", self.out.display());
         std::fs::create_dir_all(&self.out).map_err(fail)?;
@@ -236,6 +274,7 @@ impl Output {
     /// would replace a file of an earlier run there: then into a new `<out>.interrupted-<pid>`
     /// beside it, so that a failed run never overwrites a finished one.
     pub fn rescue_checkpoints(&self) -> Result<Vec<PathBuf>, Box<dyn Error>> {
+        forget_unpublished(&self.staging);
         let fail = |e: std::io::Error| {
             format!(
                 "cannot keep checkpoints in --out {}: {e}",
@@ -383,6 +422,7 @@ fn remove_abandoned_staging(base: &Path, name: &str) {
 
 impl Drop for Output {
     fn drop(&mut self) {
+        forget_unpublished(&self.staging);
         self.lock.take();
         if !self.published {
             let _ = std::fs::remove_dir_all(&self.staging);
