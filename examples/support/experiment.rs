@@ -16,7 +16,8 @@ use dotae::baselines::{
 };
 use dotae::data::synthetic::cross_dissolve_pairs;
 use dotae::data::{
-    DataError, Series, write_atomically, write_line_plot, write_npy, write_png_grid,
+    DataError, Series, write_atomically, write_line_plot, write_line_plot_from, write_npy,
+    write_png_grid,
 };
 use dotae::energy::Variant;
 use dotae::metrics::{
@@ -1168,7 +1169,7 @@ fn write_curves<S>(path: &Path, rows: &[MethodRow<S>]) -> Result<(), Box<dyn Err
         })
         .collect();
     let title = "test reconstruction MSE per epoch (0: before training)";
-    write_line_plot(path, title, &series, true, 720, 420)?;
+    write_line_plot_from(path, title, &series, 0, true, 720, 420)?;
     Ok(())
 }
 

@@ -65,7 +65,7 @@ pub use npy_io::{
     write_npy,
 };
 #[cfg(feature = "files")]
-pub use plot::{Series, write_line_plot};
+pub use plot::{Series, write_line_plot, write_line_plot_from};
 #[cfg(feature = "files")]
 pub use png_io::{
     GRAY_WITHIN, MAX_PNG_SAMPLES, png_frame_files, png_size, read_density_png, read_gray_png,

@@ -14,12 +14,13 @@ use plotters::prelude::*;
 use crate::DataError;
 use crate::png_io::write_png_bytes;
 
-/// One named curve of a line plot: `values[k]` is plotted at x = k + 1.
+/// One named curve of a line plot: `values[k]` is plotted at x = k + 1 ([`write_line_plot`])
+/// or at x = `first_x` + k ([`write_line_plot_from`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
     /// Legend label.
     pub name: String,
-    /// The curve's values, one per x position starting at 1.
+    /// The curve's values, one per x position.
     pub values: Vec<f64>,
 }
 
@@ -64,13 +65,29 @@ pub fn write_line_plot(
     width: usize,
     height: usize,
 ) -> Result<(), DataError> {
+    write_line_plot_from(path, title, series, 1, log_y, width, height)
+}
+
+/// [`write_line_plot`] with `values[k]` at x = `first_x + k`: a curve whose first value is
+/// the state before training (epoch 0) starts at 0.
+pub fn write_line_plot_from(
+    path: &Path,
+    title: &str,
+    series: &[Series],
+    first_x: i64,
+    log_y: bool,
+    width: usize,
+    height: usize,
+) -> Result<(), DataError> {
     if !(1..=MAX_SIDE).contains(&width) || !(1..=MAX_SIDE).contains(&height) {
         return Err(plot_error(format!(
             "size {width}x{height}: both sides must be between 1 and {MAX_SIDE} pixels"
         )));
     }
-    let curves: Vec<Vec<Vec<(i64, f64)>>> =
-        series.iter().map(|s| stretches(&s.values, log_y)).collect();
+    let curves: Vec<Vec<Vec<(i64, f64)>>> = series
+        .iter()
+        .map(|s| stretches(&s.values, first_x, log_y))
+        .collect();
     let (lo, hi) = curves
         .iter()
         .flatten()
@@ -102,7 +119,7 @@ pub fn write_line_plot(
         ))
     };
     let count = series.iter().map(|s| s.values.len()).max().unwrap_or(1);
-    let x_range = 1..count.max(2) as i64;
+    let x_range = first_x..first_x + count.max(2) as i64 - 1;
     let chart = Chart {
         title,
         series,
@@ -264,8 +281,8 @@ pub(crate) fn register_font() -> Result<(), &'static str> {
 
 /// The stretches of consecutive drawable values as `(x, value)` points; a value that cannot
 /// be drawn (non-finite, or non-positive on a log axis) ends a stretch.
-fn stretches(values: &[f64], log_y: bool) -> Vec<Vec<(i64, f64)>> {
-    let points: Vec<(i64, f64)> = (1..).zip(values.iter().copied()).collect();
+fn stretches(values: &[f64], first_x: i64, log_y: bool) -> Vec<Vec<(i64, f64)>> {
+    let points: Vec<(i64, f64)> = (first_x..).zip(values.iter().copied()).collect();
     points
         .split(|&(_, v)| !v.is_finite() || (log_y && v <= 0.0))
         .filter(|stretch| !stretch.is_empty())

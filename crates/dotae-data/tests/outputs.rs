@@ -3,8 +3,8 @@ use std::path::{Path, PathBuf};
 use dotae_data::synthetic::disk;
 use dotae_data::{
     Channels, DataError, DiskProblem, Series, one_to_two_disks, read_image, read_png,
-    resampling_matrix, resize, write_gif, write_line_plot, write_png, write_png_grid,
-    write_png_image_grid,
+    resampling_matrix, resize, write_gif, write_line_plot, write_line_plot_from, write_png,
+    write_png_grid, write_png_image_grid,
 };
 use ndarray::{Array3, Array4, ArrayView4, Axis, s};
 
@@ -480,6 +480,24 @@ fn line_plot_has_the_requested_size_and_series_colours() {
         read_png(&dir.file("single.png")).unwrap().dim(),
         (3, 150, 200)
     );
+}
+
+/// Curves whose first value is the state before training start at x = 0: the same plot with its
+/// x labels shifted by one, and at the default start, `write_line_plot`'s to the byte.
+#[test]
+fn line_plot_from_sets_the_first_x() {
+    let dir = Scratch::new("plot-from");
+    let (default, one, zero) = (dir.file("d.png"), dir.file("1.png"), dir.file("0.png"));
+    write_line_plot(&default, "t", &curves(), true, 640, 480).unwrap();
+    write_line_plot_from(&one, "t", &curves(), 1, true, 640, 480).unwrap();
+    write_line_plot_from(&zero, "t", &curves(), 0, true, 640, 480).unwrap();
+    assert_eq!(
+        std::fs::read(&default).unwrap(),
+        std::fs::read(&one).unwrap()
+    );
+    let (from_one, from_zero) = (read_png(&one).unwrap(), read_png(&zero).unwrap());
+    assert_eq!(from_zero.dim(), from_one.dim());
+    assert_ne!(from_zero, from_one, "the x labels did not move");
 }
 
 #[test]
