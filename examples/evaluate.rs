@@ -156,7 +156,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         )
         .into());
     }
-    let paths = read_image_paths_npy_within(&args.paths, MAX_FILE_VALUES, "MAX_PATH_VALUES")?;
+    let paths = read_image_paths(&args.paths, "")?;
     warn_three_frame_reading(&args.paths, &paths)?;
     check_channels(&args.paths, &paths)?;
     check_unit_range(&args.paths, &paths)?;
@@ -402,7 +402,7 @@ const W2_RATIO_FLOOR: f64 = 0.95;
 /// have a black frame and are counted, as without `--reference`.
 /// The `--reference` paths from `file`, of the shape of `paths` and within [0, 1].
 fn read_reference(file: &Path, paths: &Array5<f64>) -> Result<Array5<f64>, Box<dyn Error>> {
-    let reference = read_image_paths_npy_within(file, MAX_FILE_VALUES, "MAX_PATH_VALUES")?;
+    let reference = read_image_paths(file, "--reference ")?;
     if reference.dim() != paths.dim() {
         return Err(format!(
             "--reference {} has shape {:?}, but the paths have shape {:?}: they must be equal",
@@ -678,6 +678,26 @@ fn check_unit_range(file: &Path, paths: &Array5<f64>) -> Result<(), Box<dyn Erro
         )
         .into()),
     }
+}
+
+/// The image paths of `file` (given as `flag`, empty for the positional file). A 3-D file is
+/// refused with the tool that reads it: `ot geodesic` writes its geodesic as unit-mass densities
+/// `(frames, H, W)`, not as images in [0, 1], so its frame MSE against a method's images would
+/// mean nothing (probe 29 took the README's `--reference geodesic.npy` for that file).
+fn read_image_paths(file: &Path, flag: &str) -> Result<Array5<f64>, Box<dyn Error>> {
+    let shape = npy_shape(file)?;
+    if shape.len() == 3 {
+        return Err(format!(
+            "{flag}{} has shape {shape:?}, a density path (frames, H, W) such as `ot geodesic` writes at unit mass; evaluate scores image paths (frames, C, H, W) or (P, frames, C, H, W) with values in [0, 1]: measure a density path with `path_energy`",
+            file.display()
+        )
+        .into());
+    }
+    Ok(read_image_paths_npy_within(
+        file,
+        MAX_FILE_VALUES,
+        "MAX_PATH_VALUES",
+    )?)
 }
 
 /// Warns when a 4-D file was read as one RGB path: `(a, 3, H, W)` is also the layout of `a`

@@ -664,7 +664,12 @@ fn cases(dir: &Path) -> Vec<Case> {
         ev(&[&p("img_neg.npy")], &["img_neg.npy", "[0, 1]"]),
         ev(&[&p("img_nan.npy")], &["img_nan.npy", "NaN"]),
         ev(&[&p("img_zero.npy")], &["img_zero.npy", "black"]),
-        ev(&[&ok], &["ok.npy", "shape"]),
+        // A density path, such as `ot geodesic` writes, is pointed to `path_energy` (probe 29).
+        ev(&[&ok], &["ok.npy", "shape", "path_energy"]),
+        ev(
+            &[&img_ok, "--reference", &ok],
+            &["--reference", "ok.npy", "path_energy"],
+        ),
         ev(
             &[&p("sparse_many.npy")],
             &["sparse_many.npy", "MAX_PATH_VALUES"],
@@ -2250,6 +2255,33 @@ fn diotm_warns_about_a_map_that_diverged() {
         stderr.contains("warning: OTM on g8g, seed 0") && stderr.contains("diverged"),
         "{stderr}"
     );
+    let _ = std::fs::remove_dir_all(&outs);
+}
+
+/// A run into a folder holding an earlier run's other methods says that they stay beside its
+/// own results (probe 29: a `lines` run published into an MNIST run's folder without a word).
+#[test]
+fn a_run_beside_an_earlier_runs_methods_says_so() {
+    let outs = scratch("earlier-methods");
+    let run = |method: &str| {
+        stderr_of_a_success(
+            Command::new(binary("pole"))
+                .args(["--quick", "--method", method, "--out"])
+                .arg(outs.join("run")),
+        )
+    };
+    let first = run("baseline");
+    assert!(!first.contains("earlier run"), "{first}");
+    let second = run("vae");
+    assert!(
+        second.contains("also holds baseline/ of an earlier run")
+            && second.contains("list only this run's vae"),
+        "{second}"
+    );
+    // The same method again replaces its folder: nothing to say.
+    let again = run("vae");
+    assert!(again.contains("also holds baseline/"), "{again}");
+    assert!(!again.contains("vae/ of an earlier run"), "{again}");
     let _ = std::fs::remove_dir_all(&outs);
 }
 

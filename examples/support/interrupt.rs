@@ -56,7 +56,7 @@ extern "C" fn on_signal(signal: libc::c_int) {
 }
 
 /// Written to stderr when the first signal arrives.
-const ACKNOWLEDGEMENT: &str = "\nsignal received: stopping after the current step; another signal, a second or more from now, stops at once and keeps nothing\n";
+const ACKNOWLEDGEMENT: &str = "\nsignal received: stopping after the current step; another signal stops at once and keeps nothing (the same signal again within a second counts once)\n";
 
 /// The pipe's write end that wakes the watcher thread on a second signal; -1 without one.
 static WAKE: AtomicI32 = AtomicI32::new(-1);
