@@ -173,10 +173,11 @@ impl MeasureArgs {
             .into());
         }
         // Each path is measured twice: once more for the floor check.
-        let estimate = 2.0 * paths.len() as f64 * SECONDS_PER_VALUE;
+        let per_value = seconds_per_value(rows * cols);
+        let estimate = 2.0 * paths.len() as f64 * per_value;
         if estimate > LONG_MEASURE_SECONDS {
             crate::support::print_to_stderr(&format!(
-                "warning: {}: {count} paths of {frames} frames of {channels}x{rows}x{cols} may take about {:.0} min to measure (about {SECONDS_PER_VALUE:e} s per value, twice: once more at a raised floor); measure fewer paths or smaller frames to shorten it",
+                "warning: {}: {count} paths of {frames} frames of {channels}x{rows}x{cols} may take about {:.0} min to measure (about {per_value:.1e} s per value, twice: once more at a raised floor); measure fewer paths or smaller frames to shorten it",
                 file.display(),
                 estimate / 60.0
             ));
@@ -279,9 +280,16 @@ impl FloorSetPaths {
     }
 }
 
-/// Measuring a path costs about this much per value (probe 8: 8 paths of 3 frames at 512×512,
-/// 6.3 million values, took 43 s at nice 19 beside a training run).
-const SECONDS_PER_VALUE: f64 = 7e-6;
+/// Measuring a path of 512×512 frames costs about this much per value (probe 8: 8 paths of 3
+/// frames, 6.3 million values, took 43 s at nice 19 beside a training run).
+const SECONDS_PER_VALUE_AT_512: f64 = 7e-6;
+
+/// Seconds per value of measuring frames of `pixels` cells. A sparse Cholesky of a grid of n
+/// cells costs about n^1.5, so a value costs about √n: a flat 7e-6 s announced 8 min for 3 000
+/// paths of 11 frames at 32×32, which took 8 to 15 s (probe 29; this model says 30 s).
+fn seconds_per_value(pixels: usize) -> f64 {
+    SECONDS_PER_VALUE_AT_512 * (pixels as f64 / (512.0 * 512.0)).sqrt()
+}
 
 /// A measurement estimated to take longer than this is announced before it starts.
 const LONG_MEASURE_SECONDS: f64 = 60.0;
