@@ -2011,22 +2011,20 @@ fn the_same_signal_twice_at_once_still_stops_after_a_step() {
     stops_after_a_step_and_keeps_the_checkpoint(libc::SIGTERM, 2);
 }
 
-/// A second signal ends the run at once and keeps nothing: no checkpoint, no `--out`, and no
-/// staging folder (probe 28 found one left for the next run to remove).
-#[test]
-fn a_second_signal_ends_at_once_keeping_nothing() {
-    let outs = scratch("second-signal");
+/// `signals`, sent back to back, end the run at once and keep nothing: no checkpoint, no
+/// `--out`, and no staging folder; the exit code is 128 + one of `signals`.
+fn ends_at_once_keeping_nothing(name: &str, signals: &[libc::c_int]) {
+    let outs = scratch(name);
     let child = training_quickstart(&outs);
-    // Two different signals: the same one again at once counts as the first delivered twice.
-    send(&child, libc::SIGINT);
-    send(&child, libc::SIGTERM);
+    for &signal in signals {
+        send(&child, signal);
+    }
     let output = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
-    // 128 + whichever signal was handled second.
-    let ended_by = [128 + libc::SIGINT, 128 + libc::SIGTERM].map(Some);
+    let ended_by: Vec<Option<i32>> = signals.iter().map(|s| Some(128 + s)).collect();
     assert!(ended_by.contains(&output.status.code()), "{stderr}");
     assert!(
-        stderr.contains("second signal: stopped at once, keeping nothing of this run"),
+        stderr.contains("stopped at once, keeping nothing of this run"),
         "{stderr}"
     );
     let left: Vec<String> = std::fs::read_dir(&outs)
@@ -2035,6 +2033,19 @@ fn a_second_signal_ends_at_once_keeping_nothing() {
         .collect();
     assert_eq!(left, Vec::<String>::new(), "{stderr}");
     let _ = std::fs::remove_dir_all(&outs);
+}
+
+/// Probe 28 found a staging folder left for the next run to remove. Two different signals: the
+/// same one again at once counts as the first delivered twice.
+#[test]
+fn a_second_signal_ends_at_once_keeping_nothing() {
+    ends_at_once_keeping_nothing("second-signal", &[libc::SIGINT, libc::SIGTERM]);
+}
+
+/// Ctrl-\ quits at once, and since probe 30 without leaving the staging folder.
+#[test]
+fn sigquit_ends_at_once_keeping_nothing() {
+    ends_at_once_keeping_nothing("sigquit", &[libc::SIGQUIT]);
 }
 
 /// A decoder trained for a few epochs decodes a faint blur that costs a fraction of the exact
@@ -2259,7 +2270,8 @@ fn diotm_warns_about_a_map_that_diverged() {
 }
 
 /// A run into a folder holding an earlier run's other methods says that they stay beside its
-/// own results (probe 29: a `lines` run published into an MNIST run's folder without a word).
+/// own results (probe 29: a `lines` run published into an MNIST run's folder without a word;
+/// probe 30: `paper` too, since every binary's publishing says it).
 #[test]
 fn a_run_beside_an_earlier_runs_methods_says_so() {
     let outs = scratch("earlier-methods");
@@ -2271,17 +2283,15 @@ fn a_run_beside_an_earlier_runs_methods_says_so() {
         )
     };
     let first = run("baseline");
-    assert!(!first.contains("earlier run"), "{first}");
+    assert!(!first.contains("also holds"), "{first}");
     let second = run("vae");
     assert!(
-        second.contains("also holds baseline/ of an earlier run")
-            && second.contains("list only this run's vae"),
+        second.contains("also holds baseline/, which this run left as they were"),
         "{second}"
     );
-    // The same method again replaces its folder: nothing to say.
+    // The same method again replaces its folder: only the baseline's is named.
     let again = run("vae");
-    assert!(again.contains("also holds baseline/"), "{again}");
-    assert!(!again.contains("vae/ of an earlier run"), "{again}");
+    assert!(again.contains("also holds baseline/, which"), "{again}");
     let _ = std::fs::remove_dir_all(&outs);
 }
 

@@ -933,40 +933,11 @@ impl<'a> Experiment<'a> {
         if let Err(stopped) = interrupt::check("writing the results") {
             return Err(self.output.fail_keeping_checkpoints(stopped));
         }
-        let earlier = earlier_method_folders(self.published, methods);
         self.output.publish()?;
         crate::support::print(table)?;
         crate::support::print(&format!("wrote {}", self.published.display()))?;
-        if !earlier.is_empty() {
-            let names: Vec<String> = methods.iter().map(|m| m.method.clone()).collect();
-            crate::support::print_to_stderr(&format!(
-                "warning: --out {} also holds {} of an earlier run, which this run left as they were: its results.json and results.md list only this run's {}",
-                self.published.display(),
-                earlier.join(", "),
-                names.join(", ")
-            ));
-        }
         Ok(())
     }
-}
-
-/// The method folders (`<name>/` with a `model.bpk` or `row.json`) already in `out` that none of
-/// `methods` replaces: probe 29 published a `lines` run into an MNIST run's folder, which then
-/// held both benchmarks' methods without a word.
-fn earlier_method_folders<S>(out: &Path, methods: &[MethodRow<S>]) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(out) else {
-        return Vec::new();
-    };
-    let mut earlier: Vec<String> = entries
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .filter(|dir| dir.join("model.bpk").is_file() || dir.join("row.json").is_file())
-        .filter_map(|dir| dir.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .filter(|name| !methods.iter().any(|m| m.method == *name))
-        .map(|name| format!("{name}/"))
-        .collect();
-    earlier.sort();
-    earlier
 }
 
 /// Writes `text` to `path` atomically.

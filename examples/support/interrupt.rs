@@ -2,7 +2,8 @@
 //! default): the first one asks the run to stop after its current training step, keep its last
 //! good checkpoints and exit 128 + the signal; a second one ends the process at once (exit 128 +
 //! the signal), keeping nothing: its staging directory is removed first, unless publishing had
-//! begun. The same signal again within a second counts as the first delivered twice.
+//! begun. The same signal again within a second counts as the first delivered twice. SIGQUIT
+//! (Ctrl-\) always ends the process at once, in the same way (exit 131).
 
 use std::error::Error;
 use std::process::ExitCode;
@@ -33,7 +34,10 @@ extern "C" fn on_signal(signal: libc::c_int) {
     let duplicate = signal == FIRST_SIGNAL.load(Ordering::SeqCst)
         && now.saturating_sub(FIRST_AT_MS.load(Ordering::SeqCst)) < DUPLICATE_WITHIN_MS;
     let already = REQUESTED.swap(true, Ordering::SeqCst);
-    if already && !duplicate {
+    // Ctrl-\ asks to quit now: it stops at once, as a second signal does (probe 30: by its
+    // default action it left the staging folder the first signal's note said would go).
+    let at_once = signal == libc::SIGQUIT;
+    if (already && !duplicate) || at_once {
         // The watcher removes the staging folder and ends the process; nothing that allocates
         // or takes a lock may run here. Without a watcher, end at once all the same.
         let wake = WAKE.load(Ordering::SeqCst);
@@ -45,7 +49,7 @@ extern "C" fn on_signal(signal: libc::c_int) {
             unsafe { libc::_exit(128 + signal) };
         }
     }
-    if !already {
+    if !already && !at_once {
         // A training step can take many seconds (probe 23: 20 s at --size 512), so the request
         // is acknowledged at once, not only when the step ends.
         let message = ACKNOWLEDGEMENT.as_bytes();
@@ -99,8 +103,8 @@ fn stop_at_once(read_end: libc::c_int) {
     // Held until the process ends, so that no publishing starts on a folder being removed.
     let (_registry, removed) = super::output::remove_unpublished();
     let message = match removed.is_empty() {
-        true => "second signal: stopped at once\n".to_string(),
-        false => "second signal: stopped at once, keeping nothing of this run\n".to_string(),
+        true => "\nstopped at once\n",
+        false => "\nstopped at once, keeping nothing of this run\n",
     };
     // SAFETY: write(2) of a live buffer; a failed write changes nothing about the stop.
     unsafe { libc::write(libc::STDERR_FILENO, message.as_ptr().cast(), message.len()) };
@@ -118,13 +122,14 @@ fn monotonic_ms() -> u64 {
     (now.tv_sec as u64) * 1000 + (now.tv_nsec as u64) / 1_000_000 + 1
 }
 
-/// Installs the handler for SIGINT, SIGTERM, SIGHUP (a closed terminal), SIGALRM (`timeout -s
-/// ALRM`, probe 22), SIGUSR1 and SIGUSR2 (probe 16: SIGUSR1 ended a run like SIGKILL, leaving
-/// its staging folder); call once, before training.
+/// Installs the handler for SIGQUIT (probe 30), SIGINT, SIGTERM, SIGHUP (a closed terminal),
+/// SIGALRM (`timeout -s ALRM`, probe 22), SIGUSR1 and SIGUSR2 (probe 16: SIGUSR1 ended a run
+/// like SIGKILL, leaving its staging folder); call once, before training.
 pub fn install() -> Result<(), Box<dyn Error>> {
     static WATCHER: std::sync::Once = std::sync::Once::new();
     WATCHER.call_once(start_watcher);
     for signal in [
+        libc::SIGQUIT,
         libc::SIGINT,
         libc::SIGTERM,
         libc::SIGHUP,

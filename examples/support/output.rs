@@ -208,6 +208,7 @@ impl Output {
         let aside = self.staging.join(REPLACED_NAME);
         std::fs::create_dir(&aside).map_err(fail)?;
         let names: Vec<_> = entries.iter().map(|entry| entry.file_name()).collect();
+        let kept = entries_besides(&self.out, &names);
         let mut moved_aside = Vec::new();
         let mut moved_in = Vec::new();
         let mut failure = None;
@@ -261,7 +262,43 @@ impl Output {
             ));
         }
         self.published = true;
+        if !kept.is_empty() {
+            crate::support::print_to_stderr(&format!(
+                "warning: --out {} also holds {}, which this run left as they were: they are not its results",
+                self.out.display(),
+                kept
+            ));
+        }
         Ok(())
+    }
+}
+
+/// What `out` holds beside the entries `published` replaces, hidden ones left out, as a list for
+/// a message (the first few names); empty when nothing. Probes 29 and 30 published a run into
+/// another experiment's folder, which then mixed both without a word.
+fn entries_besides(out: &Path, published: &[std::ffi::OsString]) -> String {
+    const NAMED: usize = 6;
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return String::new();
+    };
+    let mut others: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter(|entry| !published.contains(&entry.file_name()))
+        .map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            match entry.path().is_dir() {
+                true => format!("{name}/"),
+                false => name,
+            }
+        })
+        .filter(|name| !name.starts_with('.'))
+        .collect();
+    others.sort();
+    let more = others.len().saturating_sub(NAMED);
+    others.truncate(NAMED);
+    match more {
+        0 => others.join(", "),
+        _ => format!("{} and {more} more", others.join(", ")),
     }
 }
 
