@@ -279,12 +279,14 @@ impl CommonArgs {
         check_range("--test-pairs", budget.test_pairs, 1, MAX_TEST_PAIRS)?;
         self.check_pairs(budget.batch_size)
             .map_err(|e| match self.batch_size {
-                Some(_) => e,
-                None => format!(
+                // Said only where the default was cut (probe 31: "its default 32 is cut to
+                // --train-size 64").
+                None if budget.batch_size < base.batch_size => format!(
                     "{e} (--batch-size was not given: its default {} is cut to --train-size {})",
                     base.batch_size, budget.train_size
                 )
                 .into(),
+                _ => e,
             })?;
         check_real("--learning-rate", budget.learning_rate, &LEARNING_RATE)?;
         self.check_weight(

@@ -34,6 +34,16 @@ pub enum DataError {
         reason: String,
     },
 
+    /// A well-formed PNG whose content this reader cannot take (colour where one gray density is
+    /// read, transparency).
+    #[error("{path} is a PNG image that cannot be read here: {reason}")]
+    PngContent {
+        /// The PNG file being read.
+        path: PathBuf,
+        /// What its pixels hold that the reader refuses, and what to do.
+        reason: String,
+    },
+
     /// Frames could not be encoded as an animated GIF (other than an I/O failure).
     #[error("cannot encode {path} as a GIF: {reason}")]
     Gif {

@@ -88,9 +88,12 @@ pub fn read_png(path: &Path) -> Result<Array3<f64>, DataError> {
             .flat_map(|i| (0..cols).map(move |j| (i, j)))
             .find(|&(i, j)| sample(i, j, color) < max);
         if let Some((i, j)) = transparent {
-            return Err(invalid(format!(
-                "pixel (row {i}, column {j}) is not opaque: transparency has no meaning for a gray level (read as mass in an image, as wall or free in an obstacle mask), so flatten the image onto its background first"
-            )));
+            return Err(DataError::PngContent {
+                path: path.to_path_buf(),
+                reason: format!(
+                    "pixel (row {i}, column {j}) is not opaque: transparency has no meaning for a gray level (read as mass in an image, as wall or free in an obstacle mask), so flatten the image onto its background first"
+                ),
+            });
         }
     }
     Ok(Array3::from_shape_fn((color, rows, cols), |(c, i, j)| {
@@ -212,7 +215,7 @@ pub(crate) fn gray_channel(path: &Path, image: Array3<f64>) -> Result<Array2<f64
             let high = pixel.iter().copied().fold(f64::NEG_INFINITY, f64::max);
             if high - low > GRAY_WITHIN {
                 let channels: Vec<String> = pixel.iter().map(|v| format!("{v:.3}")).collect();
-                return Err(DataError::Png {
+                return Err(DataError::PngContent {
                     path: path.to_path_buf(),
                     reason: format!(
                         "pixel (row {i}, column {j}) is coloured (channels {}): it is read here as one gray density, and averaging its channels would make different colours one density; save it as gray, or read it as RGB where the tool offers it",

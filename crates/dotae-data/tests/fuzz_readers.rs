@@ -647,7 +647,7 @@ fn png_transparency_is_refused_and_opaque_alpha_ignored() {
     );
     let err = error_of(read_png(&path));
     assert!(
-        matches!(&err, DataError::Png { reason, .. } if reason.contains("(row 0, column 1) is not opaque")),
+        matches!(&err, DataError::PngContent { reason, .. } if reason.contains("(row 0, column 1) is not opaque")),
         "{err}"
     );
     // RGBA, both pixels opaque: read as RGB.

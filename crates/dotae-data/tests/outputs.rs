@@ -168,7 +168,7 @@ fn read_image_converts_channels_and_resizes() {
     // A coloured image is no gray density: averaging its channels would hide its colours.
     let err = read_image(&rgb_file, Channels::Gray, None).unwrap_err();
     assert!(
-        matches!(&err, DataError::Png { reason, .. } if reason.contains("is coloured")),
+        matches!(&err, DataError::PngContent { reason, .. } if reason.contains("is coloured")),
         "{err}"
     );
     assert_eq!(
