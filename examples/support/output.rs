@@ -6,7 +6,7 @@
 
 use std::error::Error;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 
 /// The staging directories of this process that nothing has started to move out of yet: only
 /// those may be removed without publishing half a run, or losing what publishing moved aside.
@@ -16,10 +16,8 @@ static UNPUBLISHED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 /// them. Holds the registry until the process ends: a second signal calls it just before
 /// ending the process, and a publish that starts meanwhile must wait rather than move files
 /// out of a folder being removed.
-pub fn remove_unpublished() -> (std::sync::MutexGuard<'static, Vec<PathBuf>>, Vec<PathBuf>) {
-    let guard = UNPUBLISHED
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+pub fn remove_unpublished() -> (MutexGuard<'static, Vec<PathBuf>>, Vec<PathBuf>) {
+    let guard = unpublished();
     let mut removed = Vec::new();
     for staging in guard.iter() {
         // The run may still be writing into it: a file created during the removal fails it.
@@ -33,10 +31,15 @@ pub fn remove_unpublished() -> (std::sync::MutexGuard<'static, Vec<PathBuf>>, Ve
 
 /// Takes `staging` off the registry of [`remove_unpublished`]: files are about to move out of it.
 fn forget_unpublished(staging: &Path) {
-    let mut guard = UNPUBLISHED
+    unpublished().retain(|s| s != staging);
+}
+
+/// The registry of [`remove_unpublished`], whatever a panicking holder left: it holds only
+/// paths, which stay valid.
+fn unpublished() -> MutexGuard<'static, Vec<PathBuf>> {
+    UNPUBLISHED
         .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    guard.retain(|s| s != staging);
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Where a run writes ([`Output::dir`]) until it [`publish`](Output::publish)es to `--out`.
@@ -151,10 +154,7 @@ impl Output {
             )
             .into());
         }
-        UNPUBLISHED
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .push(staging.clone());
+        unpublished().push(staging.clone());
         Ok(Self {
             out: out.to_path_buf(),
             staging,
@@ -285,13 +285,16 @@ fn entries_besides(out: &Path, published: &[std::ffi::OsString]) -> String {
         .filter_map(Result::ok)
         .filter(|entry| !published.contains(&entry.file_name()))
         .map(|entry| {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            match entry.path().is_dir() {
-                true => format!("{name}/"),
-                false => name,
-            }
+            (
+                entry.file_name().to_string_lossy().into_owned(),
+                entry.path(),
+            )
         })
-        .filter(|name| !name.starts_with('.'))
+        .filter(|(name, _)| !name.starts_with('.'))
+        .map(|(name, path)| match path.is_dir() {
+            true => format!("{name}/"),
+            false => name,
+        })
         .collect();
     others.sort();
     let more = others.len().saturating_sub(NAMED);
