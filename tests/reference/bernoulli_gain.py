@@ -70,10 +70,17 @@ def bernoulli_kl(x, m):
     return total
 
 
-def gain(images, labels):
-    """Mean nats per image bought by knowing the label, over the code-free mean image."""
-    overall = mean_image(images)
-    free = sum(bernoulli_kl(x, overall) for x in images) / len(images)
+def mean_kl(images, m):
+    """Mean over images of their cross-entropy against the prediction m, above their own."""
+    return sum(bernoulli_kl(x, m) for x in images) / len(images)
+
+
+def mean_mse(images, m):
+    return sum(sum((a - b) ** 2 for a, b in zip(x, m)) for x in images) / (len(images) * len(m))
+
+
+def gain(images, labels, free):
+    """Nats per image bought by knowing the label, over `free`, the code-free mean image's."""
     cells = {}
     for x, label in zip(images, labels):
         cells.setdefault(label, []).append(x)
@@ -88,21 +95,21 @@ def gain(images, labels):
 
 def report(name, images, partitions):
     overall = mean_image(images)
-    free = sum(bernoulli_kl(x, overall) for x in images) / len(images)
-    mse = sum(sum((a - b) ** 2 for a, b in zip(x, overall)) for x in images) / (
-        len(images) * len(overall)
-    )
+    free = mean_kl(images, overall)
     print(f"{name}: {len(images)} images of {len(overall)} pixels")
-    level = sum(overall) / len(overall)
-    uniform = [level] * len(overall)
-    flat = sum(bernoulli_kl(x, uniform) for x in images) / len(images)
-    flat_mse = sum(sum((a - level) ** 2 for a in x) for x in images) / (len(images) * len(overall))
-    print(f"  mean image: BCE above each image's own entropy {free:.2f} nats/image, MSE {mse:.3e}")
-    print(f"  one gray level ({level:.3f}) everywhere: {flat:.2f} nats/image, MSE {flat_mse:.3e}")
+    uniform = [sum(overall) / len(overall)] * len(overall)
+    print(
+        f"  mean image: BCE above each image's own entropy {free:.2f} nats/image, "
+        f"MSE {mean_mse(images, overall):.3e}"
+    )
+    print(
+        f"  one gray level ({uniform[0]:.3f}) everywhere: {mean_kl(images, uniform):.2f} "
+        f"nats/image, MSE {mean_mse(images, uniform):.3e}"
+    )
     print("  | the code says | cells | its entropy (nats) | nats it buys | bought / paid |")
     print("  | --- | --- | --- | --- | --- |")
     for label_name, labels in partitions:
-        bought, entropy, cells = gain(images, labels)
+        bought, entropy, cells = gain(images, labels, free)
         ratio = bought / entropy if entropy > 0 else float("nan")
         print(f"  | {label_name} | {cells} | {entropy:.2f} | {bought:.2f} | {ratio:.2f} |")
 
