@@ -862,6 +862,12 @@ fn cases(dir: &Path) -> Vec<Case> {
             &["--beta"],
         ),
         lines(&["--aeai-weights", "0,0,0"], &["--aeai-weights", "aeai"]),
+        pole(&["--kl-warmup", "1"], &["--kl-warmup 1", "vae"]),
+        case(
+            "pole",
+            &["--quick", "--method", "vae", "--kl-warmup", "2"],
+            &["--kl-warmup 2", "at most 1", "--epochs"],
+        ),
         // Probe 7: memory bounds on what every training step decodes and differentiates.
         lines(&["--pairs", "65"], &["--pairs", "64", "memory"]),
         // Probe 10: settings that train or score nothing of what they name.

@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use clap::ValueEnum;
 use dotae::baselines::{
-    ACAI_PUBLISHED_LEARNING_RATE, Acai, AcaiConfig, Aeai, AeaiConfig, Vae, VaeConfig,
+    ACAI_PUBLISHED_LEARNING_RATE, Acai, AcaiConfig, Aeai, AeaiConfig, PosteriorHead, Vae, VaeConfig,
 };
 use dotae::data::synthetic::cross_dissolve_pairs;
 use dotae::data::{
@@ -203,6 +203,15 @@ pub struct CommonArgs {
     /// a β-VAE, smaller keeps more of each image in its code.
     #[arg(long, allow_hyphen_values = true)]
     pub beta: Option<f64>,
+    /// Epochs over which the VAE's KL weight rises linearly from 0 to β, a KL warm-up
+    /// (Sønderby et al. 2016); the default 0 weighs the KL term by β from the first step.
+    #[arg(long, value_name = "EPOCHS")]
+    pub kl_warmup: Option<usize>,
+    /// Where the VAE's posterior means and log-variances come from: convolution (the encoder's
+    /// last convolution at twice the latent channels; the default) or dense (two dense layers
+    /// on the flattened code, as ACAI's vae.py).
+    #[arg(long, value_enum)]
+    pub vae_posterior: Option<VaePosterior>,
     /// AEAI's weights λ_A,λ_C,λ_S of its summed adversarial, cycle and smoothness terms
     /// (the paper's 1e-2,1e-2,1e-1, the default); a 0 leaves a term out, as the paper's ablation
     /// does.
@@ -230,6 +239,14 @@ pub struct CommonArgs {
     pub backend: Backend,
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+}
+
+/// Where the VAE's posterior comes from (`--vae-posterior`; [`PosteriorHead`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum VaePosterior {
+    Convolution,
+    Dense,
 }
 
 /// Where a linear decoder output starts (`--output-start`).
@@ -296,6 +313,16 @@ impl CommonArgs {
             "the path energy",
         )?;
         self.check_weight("--beta", self.beta, MethodName::Vae, "the VAE's KL term")?;
+        if let Some(warmup) = self.kl_warmup {
+            check_range("--kl-warmup", warmup, 0, budget.epochs)
+                .map_err(|e| format!("{e} (--epochs: after the warm-up the VAE trains at β)"))?;
+            if !selected(&self.method).contains(&MethodName::Vae) {
+                return Err(format!("--kl-warmup {warmup} warms up the VAE's KL term, but --method does not include vae: it would change nothing").into());
+            }
+        }
+        if self.vae_posterior.is_some() && !selected(&self.method).contains(&MethodName::Vae) {
+            return Err("--vae-posterior sets where the VAE's posterior comes from, but --method does not include vae: it would change nothing".into());
+        }
         // Probe 26: both accepted settings that change nothing.
         let methods = selected(&self.method);
         if self.alpha == Some(0.0)
@@ -418,6 +445,8 @@ impl CommonArgs {
             acai_learning_rate: self.learning_rate.unwrap_or(ACAI_PUBLISHED_LEARNING_RATE),
             output_start: self.output_start,
             vae_beta: self.beta.unwrap_or(VAE_BETA),
+            vae_kl_warmup_epochs: self.kl_warmup.unwrap_or(0),
+            vae_posterior: self.vae_posterior.unwrap_or(VaePosterior::Convolution),
             aeai_weights: match self.aeai_weights.as_deref() {
                 Some(&[adversarial, cycle, smoothness]) => Some([adversarial, cycle, smoothness]),
                 _ => None,
@@ -447,6 +476,10 @@ pub struct Schedule {
     pub output_start: OutputStart,
     /// The VAE's β: 1, the VAE, unless `--beta` is given.
     pub vae_beta: f64,
+    /// Epochs of the VAE's KL warm-up (`--kl-warmup`; 0, none, unless given).
+    pub vae_kl_warmup_epochs: usize,
+    /// Where the VAE's posterior comes from (`--vae-posterior`).
+    pub vae_posterior: VaePosterior,
     /// AEAI's λ_A, λ_C, λ_S from `--aeai-weights`; left out, the paper's (`AeaiConfig`'s
     /// defaults; each method's `config.json` holds the ones it trained with).
     pub aeai_weights: Option<[f64; 3]>,
@@ -468,11 +501,12 @@ pub const VAE_BETA: f64 = 1.0;
 
 /// The named method with its published hyper-parameters (docs/experiments.md lists them next
 /// to the references), freshly initialised on `device` (an autodiff device); `data_mean` is
-/// the training images' mean value.
+/// the training images' mean value and `image_size` their `[rows, cols]`.
 pub fn build(
     name: MethodName,
     schedule: &Schedule,
     data_mean: f64,
+    image_size: [usize; 2],
     device: &Device,
 ) -> Result<Box<dyn InterpolationMethod>, Box<dyn Error>> {
     let s = schedule;
@@ -495,6 +529,13 @@ pub fn build(
             VaeConfig::new()
                 .with_model(s.model.clone())
                 .with_beta(s.vae_beta)
+                .with_kl_warmup_steps(
+                    s.vae_kl_warmup_epochs * s.budget.train_size.div_ceil(s.budget.batch_size),
+                )
+                .with_posterior(match s.vae_posterior {
+                    VaePosterior::Convolution => PosteriorHead::Convolution,
+                    VaePosterior::Dense => PosteriorHead::Dense { image_size },
+                })
                 .with_learning_rate(rate)
                 .with_seed(s.seed),
             device,
@@ -761,6 +802,7 @@ impl<'a> Experiment<'a> {
         mut evaluate: impl FnMut(&dyn InterpolationMethod, ArrayView5<f64>) -> Result<S, Box<dyn Error>>,
     ) -> Result<Vec<MethodRow<S>>, Box<dyn Error>> {
         let (pairs, _, rows, cols) = test.sources.dim();
+        let image_size = [rows, cols];
         limits::check_path_values(
             "--test-pairs and the frames per path",
             pairs,
@@ -784,7 +826,7 @@ impl<'a> Experiment<'a> {
             .collect();
         let mut rows = Vec::new();
         for name in selected(&self.common.method) {
-            let mut method = build(name, &self.schedule, data_mean, &self.device)?;
+            let mut method = build(name, &self.schedule, data_mean, image_size, &self.device)?;
             let dir = self.out.join(method.name());
             std::fs::create_dir_all(&dir)
                 .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;

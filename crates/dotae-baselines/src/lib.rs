@@ -53,5 +53,8 @@ pub use aeai::{
     aeai_discriminator_loss, aeai_smoothness, alpha_grid,
 };
 pub use critic::Critic;
-pub use vae::{Vae, VaeConfig, VaeModel, kl_divergence, kl_weight, reparameterize};
+pub use vae::{
+    DensePosterior, PosteriorHead, Vae, VaeConfig, VaeModel, kl_divergence, kl_weight,
+    reparameterize, warmup_share,
+};
 pub use with_critic::{CriticLoss, CriticStep, WithCritic};

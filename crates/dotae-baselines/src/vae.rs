@@ -2,13 +2,23 @@
 //! per image, with a diagonal Gaussian posterior of the latent's shape and the
 //! reparameterisation `z = μ + σ ε`.
 //!
+//! The posterior's mean and log-variance come from the shared encoder either through its last
+//! convolution at twice the latent channels ([`PosteriorHead::Convolution`]) or, as ACAI's
+//! reference `vae.py`, through two dense layers on the flattened code
+//! ([`PosteriorHead::Dense`]), which see the whole code at once.
+//!
 //! β is the textbook one: β = 1 is the VAE (the published VAE rows are β = 1). Both terms are
 //! computed as means over their elements — the reconstruction (BCE or MSE) per pixel, the KL
 //! per latent element — like every other method's terms here, and the KL mean is weighted by
 //! `β · L / P` ([`kl_weight`]) for `P` pixels and `L` latent numbers per image, so the loss is
 //! the per-image negative ELBO `P·reconstruction + β·L·KL` divided by `P` (for 32×32 images and
 //! a 16×4×4 latent, β = 1 weighs the KL mean by 256/1024 = 0.25).
+//!
+//! An optional KL warm-up (Sønderby et al. 2016, "How to train deep variational autoencoders")
+//! raises β linearly from 0 over the first steps, so the decoder learns to read the code before
+//! the KL term prices it; after the warm-up the objective is the ELBO with β again.
 
+use burn::nn::{Initializer, Linear, LinearConfig};
 use burn::prelude::*;
 use dotae_models::{
     AutoencoderConfig, Decoder, Encoder, LatentModel, Losses, MethodCore, ModelError, NoAdversary,
@@ -20,6 +30,9 @@ use dotae_models::config_checks::{non_negative, sigmoid_output};
 
 dotae_models::method_config!(VaeConfig, "vae", checks: |config| {
     non_negative("beta", config.beta)?;
+    if let PosteriorHead::Dense { image_size: [rows, cols] } = config.posterior {
+        config.model.check_image_size(rows, cols)?;
+    }
     sigmoid_output("the VAE", config.model.output_activation)
 });
 
@@ -34,9 +47,16 @@ pub struct VaeConfig {
     /// module docs and [`kl_weight`]).
     #[config(default = 1.0)]
     pub beta: f64,
+    /// Steps over which the KL weight rises linearly from 0 to β (step `s` of a warm-up of `n`
+    /// weighs it by `β · min(1, s / n)`); 0, the default, weighs it by β from the first step.
+    #[config(default = 0)]
+    pub kl_warmup_steps: usize,
     /// Reconstruction loss, a mean per pixel: binary cross-entropy (a Bernoulli decoder) or MSE.
     #[config(default = "Reconstruction::Bce")]
     pub reconstruction: Reconstruction,
+    /// Where the posterior's mean and log-variance come from.
+    #[config(default = "PosteriorHead::Convolution")]
+    pub posterior: PosteriorHead,
     /// Step size of the Adam optimiser; must be positive.
     #[config(default = 1e-3)]
     pub learning_rate: f64,
@@ -45,19 +65,51 @@ pub struct VaeConfig {
     pub seed: u64,
 }
 
+/// Where the VAE's posterior mean and log-variance come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PosteriorHead {
+    /// The encoder's last convolution, at twice the latent channels: the means, then the
+    /// log-variances, each a function of its neighbourhood.
+    Convolution,
+    /// The shared encoder, then two dense layers from the flattened code to as many means and
+    /// log-variances (Glorot-uniform weights, zero biases), as ACAI's `vae.py`. Dense layers
+    /// fix the code's size, so the images' `[rows, cols]` are part of the choice: training
+    /// refuses other sizes, and encoding one panics, as encoding images of other channels does.
+    Dense {
+        /// The `[rows, cols]` of every image the VAE encodes.
+        image_size: [usize; 2],
+    },
+}
+
 impl VaeConfig {
     /// A fresh VAE network on `device`, every weight drawn now from the weight streams of
     /// `seed`: its decoder is the decoder every other method starts from with this seed.
+    ///
+    /// With [`PosteriorHead::Dense`] the encoder is every other method's for this seed and the
+    /// dense layers are drawn from the seed's stream for extra networks.
     pub fn init(&self, device: &Device, seed: u64) -> Result<VaeModel, ModelError> {
         self.validate()?;
-        let wide = self
-            .model
-            .clone()
-            .with_latent_channels(2 * self.model.latent_channels);
+        let (encoder_model, dense) = match self.posterior {
+            PosteriorHead::Convolution => (
+                self.model
+                    .clone()
+                    .with_latent_channels(2 * self.model.latent_channels),
+                None,
+            ),
+            PosteriorHead::Dense { image_size } => {
+                let numbers = self.code_numbers(image_size);
+                let dense = draw_weights(device, seed, WeightStream::Adversary, || {
+                    Ok::<_, ModelError>(DensePosterior::new(numbers, device))
+                })?;
+                (self.model.clone(), Some(dense))
+            }
+        };
         Ok(VaeModel {
             encoder: draw_weights(device, seed, WeightStream::Encoder, || {
-                wide.init_encoder(device)
+                encoder_model.init_encoder(device)
             })?,
+            dense,
             decoder: draw_weights(device, seed, WeightStream::Decoder, || {
                 self.model.init_decoder(device)
             })?,
@@ -65,12 +117,60 @@ impl VaeConfig {
     }
 }
 
-/// The VAE's networks: an encoder to `(mean, log-variance)` stacked along the channels, and the
-/// shared decoder.
+impl VaeConfig {
+    /// The numbers `c·h·w` of the code of one image of `[rows, cols]`.
+    fn code_numbers(&self, [rows, cols]: [usize; 2]) -> usize {
+        let shrink = 1 << self.model.blocks;
+        self.model.latent_channels * (rows / shrink) * (cols / shrink)
+    }
+}
+
+/// Two dense layers from a flattened code to the posterior's means and log-variances.
+#[derive(Module, Debug)]
+pub struct DensePosterior {
+    mean: Linear,
+    log_var: Linear,
+}
+
+impl DensePosterior {
+    fn new(numbers: usize, device: &Device) -> Self {
+        let layer = || {
+            let mut layer = LinearConfig::new(numbers, numbers)
+                .with_initializer(Initializer::XavierUniform { gain: 1.0 })
+                .init(device);
+            // Zero, as TensorFlow's dense layers start theirs.
+            layer.bias = Some(burn::module::Param::from_tensor(Tensor::zeros(
+                [numbers],
+                device,
+            )));
+            layer
+        };
+        Self {
+            mean: layer(),
+            log_var: layer(),
+        }
+    }
+
+    /// The means and log-variances of `code` `(N, c, h, w)`, each of its shape.
+    fn forward(&self, code: Tensor<4>) -> (Tensor<4>, Tensor<4>) {
+        let shape = code.dims();
+        let [n, c, h, w] = shape;
+        let flat = code.reshape([n, c * h * w]);
+        let mean = dotae_kernels::linear(&self.mean, flat.clone()).reshape(shape);
+        let log_var = dotae_kernels::linear(&self.log_var, flat).reshape(shape);
+        (mean, log_var)
+    }
+}
+
+/// The VAE's networks: an encoder to the posterior's means and log-variances (stacked along
+/// the channels, or through dense layers), and the shared decoder.
 #[derive(Module, Debug)]
 pub struct VaeModel {
-    /// Images to `2 × latent_channels` channels: the means, then the log-variances.
+    /// Images to `2 × latent_channels` channels, the means then the log-variances; to
+    /// `latent_channels` where dense layers follow.
     pub encoder: Encoder,
+    /// The dense layers of [`PosteriorHead::Dense`], `None` for the convolution's split.
+    pub dense: Option<DensePosterior>,
     /// Latents of `latent_channels` channels back to images; initialised like every other
     /// method's decoder for the same seed.
     pub decoder: Decoder,
@@ -80,6 +180,9 @@ impl VaeModel {
     /// The posterior's mean and log-variance `(N, c, h, w)` each, for images `(N, C, H, W)`.
     pub fn posterior(&self, images: Tensor<4>) -> (Tensor<4>, Tensor<4>) {
         let stacked = self.encoder.forward(images);
+        if let Some(dense) = &self.dense {
+            return dense.forward(stacked);
+        }
         let [n, c2, h, w] = stacked.dims();
         let c = c2 / 2;
         let mean = stacked.clone().slice([0..n, 0..c, 0..h, 0..w]);
@@ -113,6 +216,15 @@ pub fn kl_weight(beta: f64, latent_numbers: usize, pixels: usize) -> f64 {
     beta * latent_numbers as f64 / pixels.max(1) as f64
 }
 
+/// The share of β that step `step` (1-based) of a KL warm-up over `warmup_steps` steps applies:
+/// `min(1, step / warmup_steps)`, and 1 without a warm-up.
+pub fn warmup_share(step: usize, warmup_steps: usize) -> f64 {
+    match warmup_steps {
+        0 => 1.0,
+        n => (step as f64 / n as f64).min(1.0),
+    }
+}
+
 /// The reparameterised sample `μ + exp(log_var / 2) · ε` for standard normal `noise` ε of the
 /// same shape.
 pub fn reparameterize(mean: Tensor<4>, log_var: Tensor<4>, noise: Tensor<4>) -> Tensor<4> {
@@ -142,9 +254,31 @@ impl Objective for VaeConfig {
         Ok((VaeConfig::init(self, device, seed)?, NoAdversary {}))
     }
 
+    fn check_batch(&self, batch: &Tensor<4>) -> Result<(), ModelError> {
+        self.architecture().check_batch(batch)?;
+        let [b, c, rows, cols] = batch.dims();
+        match self.posterior {
+            PosteriorHead::Dense { image_size } if image_size != [rows, cols] => {
+                Err(ModelError::Shape {
+                    what: "training batch",
+                    actual: vec![b, c, rows, cols],
+                    expected: format!(
+                        "(B, {c}, {}, {}): the image size the VAE's dense posterior was built for",
+                        image_size[0], image_size[1]
+                    ),
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+
     fn losses(&self, step: Step<'_, VaeModel, NoAdversary>) -> Result<Losses, ModelError> {
         let Step {
-            model, batch, rng, ..
+            model,
+            batch,
+            rng,
+            number,
+            ..
         } = step;
         let batch_shape = batch.dims();
         let (mean, log_var) = model.posterior(batch.clone());
@@ -158,7 +292,8 @@ impl Objective for VaeConfig {
         let kl = kl_divergence(mean, log_var);
         let [_, c, h, w] = shape;
         let [_, channels, rows, cols] = batch_shape;
-        let weight = kl_weight(self.beta, c * h * w, channels * rows * cols);
+        let beta = self.beta * warmup_share(number, self.kl_warmup_steps);
+        let weight = kl_weight(beta, c * h * w, channels * rows * cols);
         Ok(Losses {
             model: reconstruction.clone() + kl.clone().mul_scalar(weight),
             terms: vec![

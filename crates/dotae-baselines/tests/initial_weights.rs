@@ -6,7 +6,7 @@ mod common;
 use burn::module::{Module, ModuleVisitor, Param};
 use burn::prelude::*;
 use common::{tiny_acai, tiny_aeai, tiny_model, tiny_vae};
-use dotae_baselines::{Acai, Aeai, Vae};
+use dotae_baselines::{Acai, Aeai, PosteriorHead, Vae};
 use dotae_models::{Backend, Trainer, TrainingConfig, burn};
 
 /// Every weight of `module`, in the order the module declares them.
@@ -58,6 +58,24 @@ fn every_method_starts_from_the_same_autoencoder() {
         encoder[before_latent].len()
     );
     assert!(weights(&vae.model().decoder) == weights(&baseline.model().decoder));
+
+    // With ACAI's dense posterior the VAE's encoder is the autoencoder's whole, and its dense
+    // layers (drawn from the stream of extra networks) start with zero biases.
+    let dense = Vae::new(
+        tiny_vae().with_posterior(PosteriorHead::Dense {
+            image_size: [16, 16],
+        }),
+        &device,
+    )
+    .unwrap();
+    assert!(weights(&dense.model().encoder) == encoder);
+    assert!(weights(&dense.model().decoder) == weights(&baseline.model().decoder));
+    let heads = weights(dense.model().dense.as_ref().expect("dense layers"));
+    // 4 latent channels at 4×4: two 64×64 weights and two biases of 64.
+    let sizes: Vec<usize> = heads.iter().map(Vec::len).collect();
+    assert_eq!(sizes, [64 * 64, 64, 64 * 64, 64]);
+    assert!(heads[1].iter().chain(&heads[3]).all(|&b| b == 0.0));
+    assert!(heads[0] != heads[2], "the two layers are drawn apart");
 
     // The critics are drawn from their own stream: not a copy of the encoder.
     assert!(weights(acai.adversary()) != encoder);

@@ -59,6 +59,11 @@ fn batch(device: &Device) -> Tensor<4> {
 
 /// The losses of one step of `objective` on a fixed batch.
 fn one_step<O: Objective>(objective: &O) -> Losses {
+    step_number(objective, 1)
+}
+
+/// The losses of step `number` (1-based) of `objective` on a fixed batch.
+fn step_number<O: Objective>(objective: &O, number: usize) -> Losses {
     let device = cpu_device();
     let (model, adversary) = objective.init(&device, 3).unwrap();
     let mut rng = SeededRng::new(5);
@@ -68,7 +73,7 @@ fn one_step<O: Objective>(objective: &O) -> Losses {
             adversary: &adversary,
             batch: batch(&device),
             rng: &mut rng,
-            number: 1,
+            number,
         })
         .unwrap()
 }
@@ -84,6 +89,24 @@ fn vae_beta_is_the_textbook_one() {
     let objective = VaeConfig::new().with_model(small(3));
     let losses = one_step(&objective);
     let expected = term(&losses, "reconstruction") + 0.25 * term(&losses, "kl");
+    close_f32(value(losses.model), expected);
+}
+
+#[test]
+fn vae_kl_warmup_rises_linearly_to_beta_and_stays() {
+    let objective = VaeConfig::new()
+        .with_model(small(3))
+        .with_beta(2.0)
+        .with_kl_warmup_steps(4);
+    // β = 2 weighs the KL mean by 2 · 256 / 1 024 = 0.5 once warm; step s of 4 by s/4 of it.
+    for (number, weight) in [(1, 0.125), (2, 0.25), (4, 0.5), (9, 0.5)] {
+        let losses = step_number(&objective, number);
+        let expected = term(&losses, "reconstruction") + weight * term(&losses, "kl");
+        close_f32(value(losses.model), expected);
+    }
+    // Without a warm-up the first step already weighs it by β.
+    let losses = one_step(&objective.clone().with_kl_warmup_steps(0));
+    let expected = term(&losses, "reconstruction") + 0.5 * term(&losses, "kl");
     close_f32(value(losses.model), expected);
 }
 

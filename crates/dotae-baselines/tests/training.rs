@@ -7,7 +7,7 @@ use std::ops::ControlFlow;
 
 use burn::prelude::*;
 use common::{four_squares, tiny_acai, tiny_aeai, tiny_model, tiny_vae, values};
-use dotae_baselines::{Acai, Aeai, Vae, WithCritic};
+use dotae_baselines::{Acai, Aeai, PosteriorHead, Vae, WithCritic};
 use dotae_models::{
     Backend, InterpolationMethod, LatentModel, ModelError, Objective, SeededRng, TrainLog, burn,
     interpolate_pairs, shuffled_order, train_epoch,
@@ -149,6 +149,32 @@ fn the_vae_encodes_to_its_posterior_mean() {
         values(vae.encode(images.clone())),
         values(vae.encode(images))
     );
+}
+
+#[test]
+fn the_dense_posterior_learns_and_refuses_other_image_sizes() {
+    let device = Backend::Flex.training_device().unwrap();
+    let config = tiny_vae().with_posterior(PosteriorHead::Dense {
+        image_size: [16, 16],
+    });
+    let mut vae = Vae::new(config.clone(), &device).unwrap();
+    let (mean, log_var) = vae.model().posterior(four_squares(&device));
+    assert_eq!(mean.dims(), [4, 4, 4, 4]);
+    assert_eq!(log_var.dims(), [4, 4, 4, 4]);
+    assert_learns(&mut vae, 25, &["loss", "reconstruction", "kl"]);
+
+    let larger = Tensor::<4>::zeros([2, 1, 32, 32], &device);
+    let err = vae.train_step(larger).unwrap_err();
+    assert!(matches!(err, ModelError::Shape { .. }), "{err}");
+    assert!(err.to_string().contains("16, 16"), "{err}");
+    assert_eq!(vae.steps_taken(), 25);
+
+    // A size the encoder cannot take is refused when the VAE is built.
+    let odd = config.with_posterior(PosteriorHead::Dense {
+        image_size: [18, 16],
+    });
+    let err = Vae::new(odd, &device).map(|_| ()).unwrap_err();
+    assert!(err.to_string().contains("multiples of 4"), "{err}");
 }
 
 #[test]
