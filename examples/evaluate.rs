@@ -157,7 +157,6 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         .into());
     }
     let paths = read_image_paths(&args.paths, "")?;
-    warn_three_frame_reading(&args.paths, &paths)?;
     check_channels(&args.paths, &paths)?;
     check_unit_range(&args.paths, &paths)?;
     args.measure.check_paths(&args.paths, paths.view())?;
@@ -683,7 +682,8 @@ fn check_unit_range(file: &Path, paths: &Array5<f64>) -> Result<(), Box<dyn Erro
 /// The image paths of `file` (given as `flag`, empty for the positional file). A 3-D file is
 /// refused with the tool that reads it: `ot geodesic` writes its geodesic as unit-mass densities
 /// `(frames, H, W)`, not as images in [0, 1], so its frame MSE against a method's images would
-/// mean nothing (probe 29 took the README's `--reference geodesic.npy` for that file).
+/// mean nothing (probe 29 took the README's `--reference geodesic.npy` for that file). A 4-D
+/// file of 3 channels is read as one RGB path, with a warning that it may hold gray paths.
 fn read_image_paths(file: &Path, flag: &str) -> Result<Array5<f64>, Box<dyn Error>> {
     let shape = npy_shape(file)?;
     if shape.len() == 3 {
@@ -693,25 +693,24 @@ fn read_image_paths(file: &Path, flag: &str) -> Result<Array5<f64>, Box<dyn Erro
         )
         .into());
     }
-    Ok(read_image_paths_npy_within(
-        file,
-        MAX_FILE_VALUES,
-        "MAX_PATH_VALUES",
-    )?)
+    let paths = read_image_paths_npy_within(file, MAX_FILE_VALUES, "MAX_PATH_VALUES")?;
+    if shape.len() == 4 {
+        warn_three_frame_reading(file, &paths);
+    }
+    Ok(paths)
 }
 
-/// Warns when a 4-D file was read as one RGB path: `(a, 3, H, W)` is also the layout of `a`
-/// gray density paths of 3 frames (as `path_energy` reads it), and the scores of one reading
+/// Warns when a 4-D file read as one path has 3 channels: `(a, 3, H, W)` is also the layout of
+/// `a` gray density paths of 3 frames (as `path_energy` reads it), and the scores of one reading
 /// mean nothing for the other.
-fn warn_three_frame_reading(file: &Path, paths: &Array5<f64>) -> Result<(), Box<dyn Error>> {
+fn warn_three_frame_reading(file: &Path, paths: &Array5<f64>) {
     let (_, frames, channels, rows, cols) = paths.dim();
-    if channels == 3 && npy_shape(file)?.len() == 4 {
+    if channels == 3 {
         support::print_to_stderr(&format!(
             "warning: {}: read as one path of {frames} RGB frames ({frames}, 3, {rows}, {cols}); if it holds {frames} gray paths of 3 frames (path_energy's reading), save them as ({frames}, 3, 1, {rows}, {cols})",
             file.display()
         ));
     }
-    Ok(())
 }
 
 /// Warns about paths whose frames are all the same image to the eye

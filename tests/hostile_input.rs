@@ -863,6 +863,7 @@ fn cases(dir: &Path) -> Vec<Case> {
         ),
         lines(&["--aeai-weights", "0,0,0"], &["--aeai-weights", "aeai"]),
         pole(&["--kl-warmup", "1"], &["--kl-warmup 1", "vae"]),
+        pole(&["--vae-posterior", "dense"], &["--vae-posterior", "vae"]),
         case(
             "pole",
             &["--quick", "--method", "vae", "--kl-warmup", "2"],
@@ -1161,6 +1162,32 @@ fn a_run_that_fails_keeps_what_was_there_and_adds_nothing() {
 
 /// A quickstart training for ever into `outs/run`, once its training has started (and its
 /// signal handler is installed): the first method's configuration is staged.
+/// `evaluate` reads a 4-D file of 3 channels as one RGB path and says, once, that it may hold
+/// gray paths of 3 frames; the same path saved with its path axis draws no such warning, and a
+/// reference of that layout is warned about as the paths are.
+#[test]
+fn evaluate_warns_once_about_a_four_axis_rgb_path() {
+    let dir = scratch("evaluate-rgb");
+    let path = image_paths(None).index_axis(Axis(0), 0).to_owned();
+    let rgb = ndarray::concatenate(Axis(1), &[path.view(), path.view(), path.view()]).unwrap();
+    let rgb_file = dir.join("rgb.npy");
+    write_npy(&rgb_file, &rgb).unwrap();
+    let warning = "read as one path of 5 RGB frames (5, 3, 32, 32)";
+    let stderr = stderr_of_a_success(Command::new(binary("evaluate")).arg(&rgb_file));
+    assert_eq!(stderr.matches(warning).count(), 1, "{stderr}");
+    let batched_file = dir.join("rgb_batched.npy");
+    write_npy(&batched_file, &rgb.clone().insert_axis(Axis(0))).unwrap();
+    let stderr = stderr_of_a_success(Command::new(binary("evaluate")).arg(&batched_file));
+    assert!(!stderr.contains("RGB frames"), "{stderr}");
+    let stderr = stderr_of_a_success(
+        Command::new(binary("evaluate"))
+            .arg(&batched_file)
+            .arg("--reference")
+            .arg(&rgb_file),
+    );
+    assert_eq!(stderr.matches(warning).count(), 1, "{stderr}");
+}
+
 /// `path_energy` warns where its reading of a file may not be the one meant: a 4-D file with 3
 /// frames per path (also the layout of one RGB path), paths that do not move, and a frame so
 /// faint that rescaling it to unit mass measures noise (a frame without mass is an error).
