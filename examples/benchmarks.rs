@@ -78,6 +78,12 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         false => "--pairs, --frames and --size".to_string(),
     };
     check_path_values(&flags, args.pairs, args.frames.max(LINE_FRAMES), args.size)?;
+    if args.frames == 2 {
+        // As path_energy and evaluate warn about such files when they read them.
+        support::print_to_stderr(
+            "warning: --frames 2 writes pole and disk paths of their two ends and nothing between: jumps, not interpolations (their energy is no W₂² estimate, and pole scores see no frame between the ends); the lines references keep their 16 frames",
+        );
+    }
     let output = Output::stage(&args.out)?;
     // A signal stops the run between its parts; dropping the output removes what was staged.
     interrupt::install()?;

@@ -1162,6 +1162,28 @@ fn a_run_that_fails_keeps_what_was_there_and_adds_nothing() {
 
 /// A quickstart training for ever into `outs/run`, once its training has started (and its
 /// signal handler is installed): the first method's configuration is staged.
+/// `benchmarks --frames 2` writes its two-frame paths with a warning that they are jumps, as
+/// `path_energy` and `evaluate` say when they read such a file.
+#[test]
+fn benchmarks_warns_that_two_frames_are_a_jump() {
+    let dir = scratch("benchmarks-two-frames");
+    let stderr = stderr_of_a_success(
+        Command::new(binary("benchmarks"))
+            .args(["--pairs", "1", "--frames", "2", "--out"])
+            .arg(dir.join("out")),
+    );
+    assert!(
+        stderr.contains("--frames 2") && stderr.contains("jumps"),
+        "{stderr}"
+    );
+    let stderr = stderr_of_a_success(
+        Command::new(binary("benchmarks"))
+            .args(["--pairs", "1", "--frames", "3", "--out"])
+            .arg(dir.join("three")),
+    );
+    assert!(!stderr.contains("jumps"), "{stderr}");
+}
+
 /// `evaluate` reads a 4-D file of 3 channels as one RGB path and says, once, that it may hold
 /// gray paths of 3 frames; the same path saved with its path axis draws no such warning, and a
 /// reference of that layout is warned about as the paths are.
