@@ -656,8 +656,10 @@ fn translation_plan(
 /// as a reference path `(steps + 1, 1, H, W)`, and the solver's result. The solver's frames have
 /// unit mass and may dip a little below 0 (docs/ot.md): clipped, and drawn at masses running
 /// linearly from the source's to the target's, their ends are the two images. `quick` stops
-/// the solver at 300 iterations instead of 5 000.
+/// the solver at 300 iterations instead of 5 000. `name` says which geodesic the notes are
+/// about, such as "the reference geodesic".
 fn geodesic_path(
+    name: &str,
     grid: &Grid,
     source: ArrayView2<f64>,
     target: ArrayView2<f64>,
@@ -673,7 +675,7 @@ fn geodesic_path(
     let worst_case = (cells * solver.max_iterations) as f64 * SECONDS_PER_CELL_ITERATION;
     if worst_case > 30.0 {
         support::print_to_stderr(&format!(
-            "note: the reference geodesic on {rows}x{cols} with {steps} steps may take up to about {:.0} min before training starts ({} iterations at most; it stops sooner once converged)",
+            "note: {name} on {rows}x{cols} with {steps} steps may take up to about {:.0} min before training starts ({} iterations at most; it stops sooner once converged)",
             worst_case / 60.0,
             solver.max_iterations
         ));
@@ -683,11 +685,11 @@ fn geodesic_path(
         false => std::ops::ControlFlow::Continue(()),
     };
     let solved = geodesic_with(grid, source, target, &solver, &mut stop_on_signal)?;
-    interrupt::check("solving the reference geodesic")?;
+    interrupt::check(&format!("solving {name}"))?;
     if !solved.converged {
         // Probe 21: `labyrinth --quick`'s reference stopped unconverged, said only in the JSON.
         support::print_to_stderr(&format!(
-            "note: the reference geodesic stopped after {} iterations without meeting its tolerance{}: the scores compare with an approximate geodesic",
+            "note: {name} stopped after {} iterations without meeting its tolerance{}: the scores compare with an approximate geodesic",
             solved.iterations,
             if quick { " (--quick)" } else { "" }
         ));
@@ -738,6 +740,7 @@ fn labyrinth(common: &Common) -> Result<Plan, Box<dyn Error>> {
     let target = disk(side, side, to, radius)?;
     let grid = Grid::with_obstacles(side, side, Boundary::Neumann, walls.view())?;
     let (reference, solved) = geodesic_path(
+        "the reference geodesic",
         &grid,
         source.view(),
         target.view(),
@@ -804,8 +807,14 @@ fn ot_vs_uot(common: &Common) -> Result<Plan, Box<dyn Error>> {
     let target = square(side, centre, square_side);
     let steps = 10;
     let grid = Grid::new(side, side, Boundary::Neumann)?;
-    let (reference, solved) =
-        geodesic_path(&grid, source.view(), target.view(), steps, common.quick)?;
+    let (reference, solved) = geodesic_path(
+        "the reference geodesic",
+        &grid,
+        source.view(),
+        target.view(),
+        steps,
+        common.quick,
+    )?;
     let (mass, target_mass) = (source.sum(), target.sum());
     let make = Rows { common, rate, side };
     let mut rows = vec![make.path_energy(

@@ -309,8 +309,18 @@ impl Yardstick {
         ];
         let mut edges = Vec::new();
         for (cells, from, to) in along {
-            let (reference, _) =
-                geodesic_path(&grid, corners[from].view(), corners[to].view(), last, quick)?;
+            let name = format!(
+                "{}: the reference geodesic along the grid's edge from corner {from} to corner {to}",
+                problem.key
+            );
+            let (reference, _) = geodesic_path(
+                &name,
+                &grid,
+                corners[from].view(),
+                corners[to].view(),
+                last,
+                quick,
+            )?;
             edges.push(Edge {
                 cells,
                 from,
