@@ -115,9 +115,7 @@ impl VaeConfig {
             })?,
         })
     }
-}
 
-impl VaeConfig {
     /// The numbers `c·h·w` of the code of one image of `[rows, cols]`.
     fn code_numbers(&self, [rows, cols]: [usize; 2]) -> usize {
         let shrink = 1 << self.model.blocks;
