@@ -21,8 +21,8 @@ use dotae::data::{
 };
 use dotae::energy::Variant;
 use dotae::metrics::{
-    MISSED_ENDS_ABOVE, MeanStd, MeasureConfig, PathMeasure, adjacent_ssim, first_blank_frame,
-    paths_missing_their_ends, still_paths,
+    FloorCheck, MISSED_ENDS_ABOVE, MeanStd, MeasureConfig, PathMeasure, adjacent_ssim,
+    first_blank_frame, paths_missing_their_ends, still_paths,
 };
 use dotae::models::burn::prelude::*;
 use dotae::models::{
@@ -662,11 +662,17 @@ pub struct PathScores {
     /// (`dotae_metrics::paths_missing_their_ends`; an untrained decoder's): their energy ratios
     /// compare a path between other images, and the run warns about them.
     pub missed_ends_paths: usize,
+    /// Measured decoded paths whose energy the density floor sets, not a motion
+    /// (`dotae_metrics::FloorCheck`: a 10× floor removes half of it or more; mass vanishes in
+    /// one place and reappears in another): their energy ratios measure the floor, and the run
+    /// warns about them, as `evaluate` does.
+    pub floor_set_paths: usize,
 }
 
 /// The references every method's paths are measured against, computed once.
 struct Yardstick {
     measure: PathMeasure,
+    floor_check: Option<FloorCheck>,
     dissolve: Vec<Option<f64>>,
     exact: Option<Vec<Option<f64>>>,
 }
@@ -681,10 +687,32 @@ impl Yardstick {
             None => None,
         };
         Ok(Self {
+            floor_check: FloorCheck::new(&measure)?,
             measure,
             dissolve,
             exact,
         })
+    }
+
+    /// How many of `paths`, measured at `energies`, have an energy set by the floor.
+    fn floor_set_paths(
+        &self,
+        paths: ArrayView5<f64>,
+        energies: &[Option<f64>],
+    ) -> Result<usize, Box<dyn Error>> {
+        let Some(check) = &self.floor_check else {
+            return Ok(0);
+        };
+        let mut count = 0;
+        for (path, energy) in paths.outer_iter().zip(energies) {
+            interrupt::check("checking the test paths' density floor")?;
+            if let Some(energy) = *energy
+                && check.share(path, energy)?.floor_set()
+            {
+                count += 1;
+            }
+        }
+        Ok(count)
     }
 
     fn score(
@@ -720,6 +748,7 @@ impl Yardstick {
                 test.targets.view(),
             )?
             .len(),
+            floor_set_paths: self.floor_set_paths(paths, &decoded)?,
         })
     }
 }
@@ -873,6 +902,14 @@ impl<'a> Experiment<'a> {
                     row.paths.missed_ends_paths,
                     paths.len_of(Axis(0)),
                     row.paths.reconstruction_mse
+                ));
+            }
+            if row.paths.floor_set_paths > 0 {
+                crate::support::print_to_stderr(&format!(
+                    "warning: {}: {} of {} decoded test paths have an energy set by the density floor, not by a motion (mass vanishes in one place and reappears in another): their energy ratios measure the floor",
+                    row.method,
+                    row.paths.floor_set_paths,
+                    paths.len_of(Axis(0))
                 ));
             }
             // Each method's row as soon as it is known, for watching a long run's staging folder.
