@@ -316,12 +316,14 @@ impl CommonArgs {
         if let Some(warmup) = self.kl_warmup {
             check_range("--kl-warmup", warmup, 0, budget.epochs)
                 .map_err(|e| format!("{e} (--epochs: after the warm-up the VAE trains at β)"))?;
-            if !selected(&self.method).contains(&MethodName::Vae) {
-                return Err(format!("--kl-warmup {warmup} warms up the VAE's KL term, but --method does not include vae: it would change nothing").into());
-            }
+            self.needs_method(MethodName::Vae, || {
+                format!("--kl-warmup {warmup} warms up the VAE's KL term")
+            })?;
         }
-        if self.vae_posterior.is_some() && !selected(&self.method).contains(&MethodName::Vae) {
-            return Err("--vae-posterior sets where the VAE's posterior comes from, but --method does not include vae: it would change nothing".into());
+        if self.vae_posterior.is_some() {
+            self.needs_method(MethodName::Vae, || {
+                "--vae-posterior sets where the VAE's posterior comes from".into()
+            })?;
         }
         // Probe 26: both accepted settings that change nothing.
         let methods = selected(&self.method);
@@ -373,16 +375,27 @@ impl CommonArgs {
             return Ok(());
         };
         check_loss_weight(flag, value)?;
-        if !selected(&self.method).contains(&method) {
-            let name = method
-                .to_possible_value()
-                .map_or_else(String::new, |v| v.get_name().to_string());
-            return Err(format!(
-                "{flag} {value:e} weighs {weighs}, but --method does not include {name}: it would change nothing"
-            )
-            .into());
+        self.needs_method(method, || format!("{flag} {value:e} weighs {weighs}"))
+    }
+
+    /// A setting that acts only on `method`, refused when `--method` leaves it out; `given`
+    /// says what the setting does, for the message.
+    fn needs_method(
+        &self,
+        method: MethodName,
+        given: impl FnOnce() -> String,
+    ) -> Result<(), Box<dyn Error>> {
+        if selected(&self.method).contains(&method) {
+            return Ok(());
         }
-        Ok(())
+        let name = method
+            .to_possible_value()
+            .map_or_else(String::new, |v| v.get_name().to_string());
+        Err(format!(
+            "{}, but --method does not include {name}: it would change nothing",
+            given()
+        )
+        .into())
     }
 
     /// `--pairs` is for the methods that regularise pairs of a batch, and a batch of
@@ -887,31 +900,30 @@ impl<'a> Experiment<'a> {
                 scores: evaluate(method.as_ref(), paths.view())
                     .map_err(|e| self.output.fail_keeping_checkpoints(e))?,
             };
-            if row.paths.still_paths > 0 {
-                crate::support::print_to_stderr(&format!(
-                    "warning: {}: {} of {} decoded test paths do not move (a collapsed decoder): their scores are a still picture's",
-                    row.method,
-                    row.paths.still_paths,
-                    paths.len_of(Axis(0))
-                ));
-            }
-            if row.paths.missed_ends_paths > 0 {
-                crate::support::print_to_stderr(&format!(
-                    "warning: {}: {} of {} decoded test paths end farther from their test images than {MISSED_ENDS_ABOVE} of the squared distance between them (reconstruction MSE {:.2e}; an undertrained decoder): their energy ratios compare paths between other images",
-                    row.method,
-                    row.paths.missed_ends_paths,
-                    paths.len_of(Axis(0)),
+            let total = paths.len_of(Axis(0));
+            let warn = |count: usize, what: String| {
+                if count > 0 {
+                    crate::support::print_to_stderr(&format!(
+                        "warning: {}: {count} of {total} decoded test paths {what}",
+                        row.method
+                    ));
+                }
+            };
+            warn(
+                row.paths.still_paths,
+                "do not move (a collapsed decoder): their scores are a still picture's".into(),
+            );
+            warn(
+                row.paths.missed_ends_paths,
+                format!(
+                    "end farther from their test images than {MISSED_ENDS_ABOVE} of the squared distance between them (reconstruction MSE {:.2e}; an undertrained decoder): their energy ratios compare paths between other images",
                     row.paths.reconstruction_mse
-                ));
-            }
-            if row.paths.floor_set_paths > 0 {
-                crate::support::print_to_stderr(&format!(
-                    "warning: {}: {} of {} decoded test paths have an energy set by the density floor, not by a motion (mass vanishes in one place and reappears in another): their energy ratios measure the floor",
-                    row.method,
-                    row.paths.floor_set_paths,
-                    paths.len_of(Axis(0))
-                ));
-            }
+                ),
+            );
+            warn(
+                row.paths.floor_set_paths,
+                "have an energy set by the density floor, not by a motion (mass vanishes in one place and reappears in another): their energy ratios measure the floor".into(),
+            );
             // Each method's row as soon as it is known, for watching a long run's staging folder.
             write_text(&dir.join("row.json"), &serde_json::to_string_pretty(&row)?)?;
             rows.push(row);
