@@ -20,8 +20,8 @@ use dotae::data::{npy_shape, read_image_paths_npy_within};
 use dotae::energy::Boundary;
 use dotae::metrics::{
     BLANK_BELOW, Distance, FloorCheck, MISSED_ENDS_ABOVE, MeanStd, MetricsError, Nearest,
-    NearestNeighbours, PathMeasure, PathMeasurement, adjacent_ssim, first_blank_frame, mse,
-    path_profile, paths_missing_their_ends, still_paths, w2_lower_bound,
+    NearestNeighbours, PathMeasure, PathMeasurement, Summary, adjacent_ssim, first_blank_frame,
+    mse, path_profile, paths_missing_their_ends, still_paths, w2_lower_bound,
 };
 use ndarray::{Array4, Array5, ArrayView5, Axis};
 use serde_json::{Value, json};
@@ -360,7 +360,7 @@ fn w2_ratios(
             support::first_indices(&below)
         ));
     }
-    Ok(mean_std(&ratios))
+    Ok(summary(&ratios))
 }
 
 /// Warns about the `measured` paths whose endpoints' centres of mass lie farther apart than
@@ -472,7 +472,7 @@ fn against_reference(
     }
     Ok(json!({
         "file": file.display().to_string(),
-        "energy_ratio": mean_std(&ratios),
+        "energy_ratio": summary(&ratios),
         "frame_mse": mean_std(&errors),
         "blank_paths": paths.len_of(Axis(0)) - measured.len(),
     }))
@@ -727,6 +727,11 @@ fn warn_still_paths(file: &Path, paths: &Array5<f64>) {
             support::first_indices(&still)
         ));
     }
+}
+
+/// Mean, spread and quartiles, for ratios whose mean a few paths can carry.
+fn summary(values: &[f64]) -> Value {
+    Summary::of(values).map_or(Value::Null, |s| json!(s))
 }
 
 fn mean_std(values: &[f64]) -> Value {

@@ -80,5 +80,18 @@ fn the_same_seed_repeats_every_number_and_another_seed_does_not() {
             other_results["methods"][index]["test_mse_per_epoch"],
             "{method}: seeds 0 and 1 trained alike"
         );
+        // The energy ratios carry their quartiles beside the mean a few paths can carry.
+        for ratio in ["energy_vs_dissolve", "energy_vs_exact"] {
+            let summary = &first_results["methods"][index]["paths"][ratio];
+            let quartile = |name: &str| {
+                summary["quartiles"][name].as_f64().unwrap_or_else(|| {
+                    panic!("{method}: {ratio} has no {name} quartile: {summary}")
+                })
+            };
+            assert!(
+                quartile("lower") <= quartile("median") && quartile("median") <= quartile("upper"),
+                "{method}: {ratio}: {summary}"
+            );
+        }
     }
 }

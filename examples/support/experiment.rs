@@ -21,7 +21,7 @@ use dotae::data::{
 };
 use dotae::energy::Variant;
 use dotae::metrics::{
-    FloorCheck, MISSED_ENDS_ABOVE, MeanStd, MeasureConfig, PathMeasure, adjacent_ssim,
+    FloorCheck, MISSED_ENDS_ABOVE, MeanStd, MeasureConfig, PathMeasure, Summary, adjacent_ssim,
     first_blank_frame, paths_missing_their_ends, still_paths,
 };
 use dotae::models::burn::prelude::*;
@@ -661,11 +661,12 @@ pub struct PathScores {
     /// Each path's mean adjacent-frame SSIM: mean and spread over paths.
     pub adjacent_ssim: MeanStd,
     /// Geodesic fidelity: J(decoded path) / J(cross-dissolve of the same test images), per
-    /// path, mean and spread. Below 1: the decoded path moves mass more cheaply than a fade.
-    /// `None` when no decoded path could be measured.
-    pub energy_vs_dissolve: Option<MeanStd>,
+    /// path: mean, spread and quartiles (a few paths far costlier than their dissolve carry
+    /// the mean; the median is the typical path's). Below 1: the decoded path moves mass more
+    /// cheaply than a fade. `None` when no decoded path could be measured.
+    pub energy_vs_dissolve: Option<Summary>,
     /// J(decoded path) / J(exact path) where the benchmark has one. 1 is the true motion.
-    pub energy_vs_exact: Option<MeanStd>,
+    pub energy_vs_exact: Option<Summary>,
     /// Decoded paths left out of the energy ratios: a frame of theirs is blank.
     pub blank_paths: usize,
     /// Decoded paths whose frames never change (a collapsed decoder's): their energy 0 and
@@ -740,13 +741,13 @@ impl Yardstick {
             ssim.push(pairs.iter().sum::<f64>() / pairs.len() as f64);
         }
         let decoded = energies(paths, &self.measure)?;
-        let ratios = |reference: &[Option<f64>]| -> Option<MeanStd> {
+        let ratios = |reference: &[Option<f64>]| -> Option<Summary> {
             let measured: Vec<f64> = decoded
                 .iter()
                 .zip(reference)
                 .filter_map(|(d, r)| Some((*d)? / (*r)?))
                 .collect();
-            MeanStd::of(&measured)
+            Summary::of(&measured)
         };
         Ok(PathScores {
             reconstruction_mse,
@@ -1287,6 +1288,7 @@ pub fn results_table<S>(
     cells: impl Fn(&S) -> Vec<String>,
 ) -> String {
     let spread = |m: &MeanStd| format!("{:.3} ± {:.3}", m.mean, m.std);
+    let ratio_cell = |s: &Summary| format!("{} (median {:.3})", spread(&s.mean_std), s.median());
     let header: Vec<&str> = ["method", "recon. MSE", "adjacent SSIM", "J / J(dissolve)"]
         .into_iter()
         .chain(["J / J(exact)"])
@@ -1298,9 +1300,9 @@ pub fn results_table<S>(
         rows.iter().map(|row| {
             let p = &row.paths;
             // A ratio over no path (every decoded path has a blank frame) is undefined.
-            let ratio = |m: &Option<MeanStd>| match (m, p.blank_paths) {
-                (Some(m), 0) => spread(m),
-                (Some(m), blank) => format!("{} ({blank} blank)", spread(m)),
+            let ratio = |m: &Option<Summary>| match (m, p.blank_paths) {
+                (Some(m), 0) => ratio_cell(m),
+                (Some(m), blank) => format!("{} ({blank} blank)", ratio_cell(m)),
                 (None, blank) if blank > 0 => "– (blank frames)".into(),
                 (None, _) => "–".into(),
             };
@@ -1309,7 +1311,7 @@ pub fn results_table<S>(
                 format!("{:.2e}", p.reconstruction_mse),
                 spread(&p.adjacent_ssim),
                 ratio(&p.energy_vs_dissolve),
-                p.energy_vs_exact.as_ref().map_or("–".into(), spread),
+                p.energy_vs_exact.as_ref().map_or("–".into(), ratio_cell),
             ];
             line.extend(cells(&row.scores));
             line.push(format!("{:.3}", row.seconds_per_step));

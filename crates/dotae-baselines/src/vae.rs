@@ -118,8 +118,7 @@ impl VaeConfig {
 
     /// The numbers `c·h·w` of the code of one image of `[rows, cols]`.
     fn code_numbers(&self, [rows, cols]: [usize; 2]) -> usize {
-        let shrink = 1 << self.model.blocks;
-        self.model.latent_channels * (rows / shrink) * (cols / shrink)
+        self.model.latent_shape(rows, cols).iter().product()
     }
 }
 

@@ -6,51 +6,11 @@
 
 use ndarray::{Array2, ArrayView2, ArrayView4, ArrayView5, Axis};
 
-use crate::{Distance, MeanStd, MetricsError, NearestNeighbours, check};
+use crate::{Distance, MeanStd, MetricsError, NearestNeighbours, Quartiles, check};
 
 /// Default number of points of the grid on `[0, 1]` that the retrieved α is read from (spacing
 /// 0.001).
 pub const ALPHA_GRID_POINTS: usize = 1001;
-
-/// Lower quartile, median and upper quartile of a sample, each by linear interpolation between
-/// order statistics (numpy's default `percentile` method).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Quartiles {
-    /// 25th percentile.
-    pub lower: f64,
-    /// 50th percentile.
-    pub median: f64,
-    /// 75th percentile.
-    pub upper: f64,
-}
-
-impl Quartiles {
-    /// Quartiles of `values`, or `None` if it is empty. NaN values sort last.
-    pub fn of(values: &[f64]) -> Option<Quartiles> {
-        if values.is_empty() {
-            return None;
-        }
-        let mut sorted = values.to_vec();
-        sorted.sort_by(f64::total_cmp);
-        let at = |q: f64| {
-            let position = q * (sorted.len() - 1) as f64;
-            let below = position.floor() as usize;
-            let above = (below + 1).min(sorted.len() - 1);
-            let weight = position - below as f64;
-            sorted[below] + weight * (sorted[above] - sorted[below])
-        };
-        Some(Quartiles {
-            lower: at(0.25),
-            median: at(0.5),
-            upper: at(0.75),
-        })
-    }
-
-    /// Interquartile range `upper − lower`; smaller means a more consistent estimate.
-    pub fn iqr(&self) -> f64 {
-        self.upper - self.lower
-    }
-}
 
 /// The AEAI scores of a batch of paths, as defined at [`AeaiDataset`]. Vectors indexed by α have one entry per frame `k`, at `alphas[k]`.
 #[derive(Debug, Clone, PartialEq)]

@@ -54,8 +54,9 @@ mod profile;
 mod rank;
 mod retrieval;
 mod ssim;
+mod summary;
 
-pub use aeai::{ALPHA_GRID_POINTS, AeaiDataset, AeaiScore, Quartiles, aeai_score};
+pub use aeai::{ALPHA_GRID_POINTS, AeaiDataset, AeaiScore, aeai_score};
 pub use blank::{
     BLANK_BELOW, MISSED_ENDS_ABOVE, STILL_BELOW, first_blank_frame, paths_missing_their_ends,
     still_paths,
@@ -77,3 +78,4 @@ pub use profile::{PathProfile, path_profile, sharpness};
 pub use rank::spearman;
 pub use retrieval::{Distance, Nearest, NearestNeighbours};
 pub use ssim::{SsimConfig, ssim, ssim_with};
+pub use summary::{Quartiles, Summary};

@@ -339,7 +339,7 @@ impl AutoencoderConfig {
 
     /// Checks that `rows × cols` images fit the network: both sides divisible by `2^blocks`.
     pub fn check_image_size(&self, rows: usize, cols: usize) -> Result<(), ModelError> {
-        let step = 1usize << self.blocks;
+        let step = self.downsampling();
         if rows == 0 || cols == 0 || !rows.is_multiple_of(step) || !cols.is_multiple_of(step) {
             return Err(ModelError::ImageSize {
                 rows,
@@ -349,6 +349,18 @@ impl AutoencoderConfig {
             });
         }
         Ok(())
+    }
+
+    /// The code `[latent_channels, rows / 2^blocks, cols / 2^blocks]` of one `rows × cols`
+    /// image (sides that [`AutoencoderConfig::check_image_size`] accepts).
+    pub fn latent_shape(&self, rows: usize, cols: usize) -> [usize; 3] {
+        let step = self.downsampling();
+        [self.latent_channels, rows / step, cols / step]
+    }
+
+    /// How many pixels of a side one latent cell spans: `2^blocks`.
+    fn downsampling(&self) -> usize {
+        1usize << self.blocks
     }
 }
 

@@ -157,6 +157,22 @@ fn fixed_pairs_regularise_only_the_named_positions() {
 }
 
 #[test]
+fn the_latent_shape_is_the_encoders_output() {
+    let device = Backend::Flex.device().unwrap();
+    let config = AutoencoderConfig::new()
+        .with_width(2)
+        .with_blocks(3)
+        .with_latent_channels(5);
+    let model = config.init(&device).unwrap();
+    let [n, c, h, w] = model
+        .encoder
+        .forward(Tensor::<4>::zeros([2, 1, 32, 24], &device))
+        .dims();
+    assert_eq!((n, [c, h, w]), (2, config.latent_shape(32, 24)));
+    assert_eq!(config.latent_shape(32, 24), [5, 4, 3]);
+}
+
+#[test]
 fn images_that_do_not_fit_are_errors() {
     let device = Backend::Flex.training_device().unwrap();
     let mut trainer = Trainer::new(tiny_config(), &device).unwrap();
