@@ -93,9 +93,10 @@ Metrics (see docs/metrics.md):
                        for a fade, above where mass piles up); sharpness_ratio, total variation
                        per unit mass of the interior over the endpoints' (1 for a translation,
                        below for a blur). Mean and std over paths.
-  energy_ratio_w2      T·J / W₂² with --w2: 1 for the OT geodesic, larger otherwise.
-  reference            with --reference: J(path)/J(reference) and per-frame MSE against it;
-                       closer to 1 and lower are better.
+  energy_ratio_w2      T·J / W₂² with --w2: 1 for the OT geodesic, larger otherwise. Mean, std
+                       and quartiles over paths (a few paths can carry the mean).
+  reference            with --reference: J(path)/J(reference) (mean, std and quartiles) and
+                       per-frame MSE against it; closer to 1 and lower are better.
   lines                with --benchmark lines, as ACAI's official evaluation: mean cosine distance
                        on ACAI's [-1, 1] range of each frame to the nearest of its 10 000 true
                        lines (lower is more realistic) and ACAI smoothness (largest angle step /
