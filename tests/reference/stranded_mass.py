@@ -34,6 +34,11 @@ from array import array
 EMPTY_BELOW = 1e-5  # times the frame's mean density
 
 
+def empty_level(cells):
+    """The density below which a cell of a unit-mass frame of `cells` cells counts as empty."""
+    return EMPTY_BELOW / cells
+
+
 def read_npy(path):
     """The values (flat, float) and shape of a little-endian float32/float64 C-order .npy."""
     with open(path, "rb") as f:
@@ -68,8 +73,8 @@ def find(parent, i):
 def stranded(frame_a, frame_b, rows, cols):
     """The mass step a -> b must move across floor-weighted faces (both frames unit mass)."""
     cells = rows * cols
-    mean_a, mean_b = 1.0 / cells, 1.0 / cells
-    live = [frame_a[c] > EMPTY_BELOW * mean_a or frame_b[c] > EMPTY_BELOW * mean_b for c in range(cells)]
+    level = empty_level(cells)
+    live = [frame_a[c] > level or frame_b[c] > level for c in range(cells)]
     parent = list(range(cells))
 
     def join(p, q):
@@ -111,7 +116,7 @@ def main():
             mass = sum(frame)
             unit.append([v / mass for v in frame] if mass > 0 else None)
             if mass > 0:
-                empty += sum(1 for v in unit[-1] if v <= EMPTY_BELOW / cells)
+                empty += sum(1 for v in unit[-1] if v <= empty_level(cells))
         steps = [
             stranded(unit[t], unit[t + 1], rows, cols)
             for t in range(frames - 1)
