@@ -74,8 +74,8 @@ pub enum PosteriorHead {
     Convolution,
     /// The shared encoder, then two dense layers from the flattened code to as many means and
     /// log-variances (Glorot-uniform weights, zero biases), as ACAI's `vae.py`. Dense layers
-    /// fix the code's size, so the images' `[rows, cols]` are part of the choice: training
-    /// refuses other sizes, and encoding one panics, as encoding images of other channels does.
+    /// fix the code's size, so the images' `[rows, cols]` are part of the choice: training and
+    /// interpolation refuse other sizes (`LatentModel::check_images`).
     Dense {
         /// The `[rows, cols]` of every image the VAE encodes.
         image_size: [usize; 2],
@@ -100,7 +100,7 @@ impl VaeConfig {
             PosteriorHead::Dense { image_size } => {
                 let numbers = self.code_numbers(image_size);
                 let dense = draw_weights(device, seed, WeightStream::Adversary, || {
-                    Ok::<_, ModelError>(DensePosterior::new(numbers, device))
+                    Ok::<_, ModelError>(DensePosterior::new(image_size, numbers, device))
                 })?;
                 (self.model.clone(), Some(dense))
             }
@@ -127,10 +127,13 @@ impl VaeConfig {
 pub struct DensePosterior {
     mean: Linear,
     log_var: Linear,
+    /// The `[rows, cols]` of the images whose codes the layers take.
+    #[module(skip)]
+    image_size: [usize; 2],
 }
 
 impl DensePosterior {
-    fn new(numbers: usize, device: &Device) -> Self {
+    fn new(image_size: [usize; 2], numbers: usize, device: &Device) -> Self {
         let layer = || {
             let mut layer = LinearConfig::new(numbers, numbers)
                 .with_initializer(Initializer::XavierUniform { gain: 1.0 })
@@ -145,6 +148,7 @@ impl DensePosterior {
         Self {
             mean: layer(),
             log_var: layer(),
+            image_size,
         }
     }
 
@@ -188,8 +192,38 @@ impl VaeModel {
     }
 }
 
+/// Checks that `images`, the shape of `what`, are of the `[rows, cols]` a dense posterior was
+/// built for.
+fn check_dense_size(
+    what: &'static str,
+    images: &Tensor<4>,
+    image_size: [usize; 2],
+) -> Result<(), ModelError> {
+    let dims = images.dims();
+    let [_, c, rows, cols] = dims;
+    if [rows, cols] == image_size {
+        return Ok(());
+    }
+    Err(ModelError::Shape {
+        what,
+        actual: dims.to_vec(),
+        expected: format!(
+            "(N, {c}, {}, {}): the image size the VAE's dense posterior was built for",
+            image_size[0], image_size[1]
+        ),
+    })
+}
+
 /// Interpolation mixes posterior means.
 impl LatentModel for VaeModel {
+    fn check_images(&self, what: &'static str, images: &Tensor<4>) -> Result<(), ModelError> {
+        self.encoder.check_images(what, images)?;
+        match &self.dense {
+            Some(dense) => check_dense_size(what, images, dense.image_size),
+            None => Ok(()),
+        }
+    }
+
     fn encode(&self, images: Tensor<4>) -> Tensor<4> {
         self.posterior(images).0
     }
@@ -253,19 +287,11 @@ impl Objective for VaeConfig {
 
     fn check_batch(&self, batch: &Tensor<4>) -> Result<(), ModelError> {
         self.architecture().check_batch(batch)?;
-        let [b, c, rows, cols] = batch.dims();
         match self.posterior {
-            PosteriorHead::Dense { image_size } if image_size != [rows, cols] => {
-                Err(ModelError::Shape {
-                    what: "training batch",
-                    actual: vec![b, c, rows, cols],
-                    expected: format!(
-                        "(B, {c}, {}, {}): the image size the VAE's dense posterior was built for",
-                        image_size[0], image_size[1]
-                    ),
-                })
+            PosteriorHead::Dense { image_size } => {
+                check_dense_size("training batch", batch, image_size)
             }
-            _ => Ok(()),
+            PosteriorHead::Convolution => Ok(()),
         }
     }
 

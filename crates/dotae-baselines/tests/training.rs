@@ -164,10 +164,20 @@ fn the_dense_posterior_learns_and_refuses_other_image_sizes() {
     assert_learns(&mut vae, 25, &["loss", "reconstruction", "kl"]);
 
     let larger = Tensor::<4>::zeros([2, 1, 32, 32], &device);
-    let err = vae.train_step(larger).unwrap_err();
+    let err = vae.train_step(larger.clone()).unwrap_err();
     assert!(matches!(err, ModelError::Shape { .. }), "{err}");
     assert!(err.to_string().contains("16, 16"), "{err}");
     assert_eq!(vae.steps_taken(), 25);
+    // Encoding them would panic in the dense layers; interpolation refuses them first.
+    let err = interpolate_pairs(&vae, larger.clone(), larger, 4).unwrap_err();
+    assert!(matches!(
+        err,
+        ModelError::Shape {
+            what: "interpolation sources",
+            ..
+        }
+    ));
+    assert!(err.to_string().contains("16, 16"), "{err}");
 
     // A size the encoder cannot take is refused when the VAE is built.
     let odd = config.with_posterior(PosteriorHead::Dense {

@@ -156,6 +156,15 @@ pub struct Encoder {
 }
 
 impl Encoder {
+    /// Checks that `images`, the shape of `what`, is a non-empty `(N, C, H, W)` batch this
+    /// encoder accepts: the channels of its first convolution, both sides multiples of
+    /// `2^blocks`. Encoding other channels panics and other sides would decode to another size,
+    /// so everything that encodes user input checks it first.
+    pub fn check_images(&self, what: &'static str, images: &Tensor<4>) -> Result<(), ModelError> {
+        let [_, channels, _, _] = self.stem.weight.dims();
+        check_images(what, images.dims(), channels, self.blocks.len())
+    }
+
     /// Encodes images `(N, C, H, W)` to latents `(N, latent_channels, H / 2^blocks, W / 2^blocks)`.
     pub fn forward(&self, image: Tensor<4>) -> Tensor<4> {
         let mut x = conv2d_activated(&self.stem, image, Activation::Identity);
@@ -297,18 +306,12 @@ impl AutoencoderConfig {
 
     /// Checks that `batch` is a non-empty `(B, C, H, W)` batch of images the network accepts.
     pub fn check_batch(&self, batch: &Tensor<4>) -> Result<(), ModelError> {
-        let [b, c, rows, cols] = batch.dims();
-        if b == 0 || c != self.image_channels {
-            return Err(ModelError::Shape {
-                what: "training batch",
-                actual: batch.dims().to_vec(),
-                expected: format!(
-                    "(B >= 1, {}, H, W): at least one image with the model's channels",
-                    self.image_channels
-                ),
-            });
-        }
-        self.check_image_size(rows, cols)
+        check_images(
+            "training batch",
+            batch.dims(),
+            self.image_channels,
+            self.blocks,
+        )
     }
 
     /// Checks that the configuration describes a buildable network.
@@ -339,16 +342,7 @@ impl AutoencoderConfig {
 
     /// Checks that `rows × cols` images fit the network: both sides divisible by `2^blocks`.
     pub fn check_image_size(&self, rows: usize, cols: usize) -> Result<(), ModelError> {
-        let step = self.downsampling();
-        if rows == 0 || cols == 0 || !rows.is_multiple_of(step) || !cols.is_multiple_of(step) {
-            return Err(ModelError::ImageSize {
-                rows,
-                cols,
-                blocks: self.blocks,
-                multiple: step,
-            });
-        }
-        Ok(())
+        check_sides(rows, cols, self.blocks)
     }
 
     /// The code `[latent_channels, rows / 2^blocks, cols / 2^blocks]` of one `rows × cols`
@@ -360,8 +354,48 @@ impl AutoencoderConfig {
 
     /// How many pixels of a side one latent cell spans: `2^blocks`.
     fn downsampling(&self) -> usize {
-        1usize << self.blocks
+        downsampling(self.blocks)
     }
+}
+
+/// How many pixels of a side one latent cell of a network with `blocks` blocks spans.
+fn downsampling(blocks: usize) -> usize {
+    1usize << blocks
+}
+
+/// Checks that `rows × cols` images fit a network with `blocks` downsampling blocks.
+fn check_sides(rows: usize, cols: usize, blocks: usize) -> Result<(), ModelError> {
+    let step = downsampling(blocks);
+    if rows == 0 || cols == 0 || !rows.is_multiple_of(step) || !cols.is_multiple_of(step) {
+        return Err(ModelError::ImageSize {
+            rows,
+            cols,
+            blocks,
+            multiple: step,
+        });
+    }
+    Ok(())
+}
+
+/// Checks that `dims` `(N, C, H, W)`, the shape of `what`, is a non-empty batch of images a
+/// network of `channels` input channels and `blocks` blocks encodes.
+fn check_images(
+    what: &'static str,
+    dims: [usize; 4],
+    channels: usize,
+    blocks: usize,
+) -> Result<(), ModelError> {
+    let [n, c, rows, cols] = dims;
+    if n == 0 || c != channels {
+        return Err(ModelError::Shape {
+            what,
+            actual: dims.to_vec(),
+            expected: format!(
+                "(N >= 1, {channels}, H, W): at least one image with the model's channels"
+            ),
+        });
+    }
+    check_sides(rows, cols, blocks)
 }
 
 impl Autoencoder {

@@ -6,6 +6,10 @@ use burn::prelude::*;
 use crate::{Autoencoder, LatentModel, ModelError};
 
 impl LatentModel for Autoencoder {
+    fn check_images(&self, what: &'static str, images: &Tensor<4>) -> Result<(), ModelError> {
+        self.encoder.check_images(what, images)
+    }
+
     fn encode(&self, images: Tensor<4>) -> Tensor<4> {
         self.encoder.forward(images)
     }
@@ -24,8 +28,9 @@ impl LatentModel for Autoencoder {
 /// is `(P, T + 1, C, H, W)`, with reconstructions as endpoints.
 ///
 /// # Errors
-/// [`ModelError::Shape`] if the two batches differ in shape, [`ModelError::InvalidConfig`]
-/// for `steps == 0`.
+/// [`ModelError::Shape`] if the two batches differ in shape or are not images the model
+/// encodes ([`LatentModel::check_images`]; also [`ModelError::ImageSize`]),
+/// [`ModelError::InvalidConfig`] for `steps == 0`.
 pub fn interpolate_pairs(
     model: &dyn LatentModel,
     sources: Tensor<4>,
@@ -45,6 +50,7 @@ pub fn interpolate_pairs(
             reason: "an interpolation needs at least 1 step".into(),
         });
     }
+    model.check_images("interpolation sources", &sources)?;
     let p = sources.dims()[0];
     let z = model.encode(Tensor::cat(vec![sources, targets], 0));
     let [_, c, h, w] = z.dims();
@@ -60,7 +66,8 @@ pub fn interpolate_pairs(
 /// `v = k/(size−1)`, so the corners are the four reconstructions. Row-major `(size², C, H, W)`.
 ///
 /// # Errors
-/// [`ModelError::Shape`] unless there are exactly 4 corner images.
+/// [`ModelError::Shape`] unless there are exactly 4 corner images the model encodes
+/// ([`LatentModel::check_images`]; also [`ModelError::ImageSize`]).
 pub fn barycentre_grid(
     model: &dyn LatentModel,
     corners: Tensor<4>,
@@ -73,6 +80,7 @@ pub fn barycentre_grid(
             expected: "4 images (4, C, H, W)".into(),
         });
     }
+    model.check_images("barycentre corners", &corners)?;
     let z = model.encode(corners);
     let [_, c, h, w] = z.dims();
     let last = size.saturating_sub(1).max(1) as f64;

@@ -33,8 +33,17 @@ impl TrainLog {
 /// loaded from a checkpoint. Interpolation ([`interpolate_pairs`](crate::interpolate_pairs),
 /// [`barycentre_grid`](crate::barycentre_grid)) needs nothing more.
 pub trait LatentModel {
+    /// Checks that `images`, the shape of `what` (named in the error), is a batch
+    /// [`LatentModel::encode`] accepts. Networks panic on a shape they were not built for, as
+    /// Burn's modules do, so the interpolation functions check their input here first.
+    ///
+    /// # Errors
+    /// [`ModelError::Shape`] or [`ModelError::ImageSize`] naming `what` and the rule it broke.
+    fn check_images(&self, what: &'static str, images: &Tensor<4>) -> Result<(), ModelError>;
+
     /// Latent codes `(N, c, h, w)` of images `(N, C, H, W)`: the codes interpolation mixes (a
-    /// VAE returns its posterior means).
+    /// VAE returns its posterior means). Panics on images that
+    /// [`LatentModel::check_images`] refuses.
     fn encode(&self, images: Tensor<4>) -> Tensor<4>;
 
     /// Images `(N, C, H, W)` in `[0, 1]` of latent codes `(N, c, h, w)`.

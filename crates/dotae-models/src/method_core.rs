@@ -125,6 +125,10 @@ impl<O: Objective> MethodCore<O> {
 /// nothing consumes, and evaluation holds on to such graphs: `mnist` grew by about 9 MB per
 /// decoded test path before (docs/reliability.md).
 impl<O: Objective> LatentModel for MethodCore<O> {
+    fn check_images(&self, what: &'static str, images: &Tensor<4>) -> Result<(), ModelError> {
+        self.model.check_images(what, images)
+    }
+
     fn encode(&self, images: Tensor<4>) -> Tensor<4> {
         self.model.valid().encode(images.without_autodiff())
     }

@@ -186,6 +186,47 @@ fn images_that_do_not_fit_are_errors() {
     assert!(err.to_string().contains("larger than the images"), "{err}");
 }
 
+/// A network panics on a shape it was not built for; interpolating such images is an error
+/// that names the input and the rule, for the bare autoencoder and for a trained method alike.
+#[test]
+fn interpolating_images_the_model_cannot_encode_is_an_error() {
+    let device = Backend::Flex.training_device().unwrap();
+    let trainer = Trainer::new(tiny_config(), &device).unwrap();
+    let bare = tiny_config().model.init(&device).unwrap();
+    let models: [&dyn LatentModel; 2] = [&trainer, &bare];
+    for model in models {
+        let rgb = Tensor::<4>::zeros([2, 3, 16, 16], &device);
+        let err = interpolate_pairs(model, rgb.clone(), rgb, 4).unwrap_err();
+        assert!(matches!(
+            err,
+            ModelError::Shape {
+                what: "interpolation sources",
+                ..
+            }
+        ));
+        assert!(err.to_string().contains("(N >= 1, 1, H, W)"), "{err}");
+        // 2 blocks need sides divisible by 4.
+        let odd = Tensor::<4>::zeros([1, 1, 18, 16], &device);
+        let err = interpolate_pairs(model, odd.clone(), odd, 4).unwrap_err();
+        assert!(err.to_string().contains("multiples of 4"), "{err}");
+        let none = Tensor::<4>::zeros([0, 1, 16, 16], &device);
+        let err = interpolate_pairs(model, none.clone(), none, 4).unwrap_err();
+        assert!(err.to_string().contains("at least one image"), "{err}");
+        let corners = Tensor::<4>::zeros([4, 2, 16, 16], &device);
+        let err = barycentre_grid(model, corners, 3).unwrap_err();
+        assert!(matches!(
+            err,
+            ModelError::Shape {
+                what: "barycentre corners",
+                ..
+            }
+        ));
+        let fitting = two_squares(&device);
+        let path = interpolate_pairs(model, fitting.clone(), fitting.flip([3]), 4).unwrap();
+        assert_eq!(path.dims(), [2, 5, 1, 16, 16]);
+    }
+}
+
 #[test]
 fn a_non_finite_loss_stops_with_the_step_and_keeps_the_model() {
     let device = Backend::Flex.training_device().unwrap();
