@@ -26,6 +26,8 @@ pub trait Element:
     const ZERO: Self;
     /// The multiplicative identity, `1.0`.
     const ONE: Self;
+    /// The smallest positive normal value; below it are the subnormals.
+    const MIN_POSITIVE: Self;
 
     /// `value` converted with `as` (rounded to the nearest `f32` for `f32`).
     fn from_f64(value: f64) -> Self;
@@ -35,6 +37,9 @@ pub trait Element:
 
     /// `1 / self`.
     fn recip(self) -> Self;
+
+    /// `|self|`.
+    fn abs(self) -> Self;
 
     /// The values as `f32`, when they are: the direct kernels run in `f32` only.
     fn as_f32(values: &[Self]) -> Option<&[f32]>;
@@ -48,6 +53,7 @@ macro_rules! element {
         impl Element for $t {
             const ZERO: Self = 0.0;
             const ONE: Self = 1.0;
+            const MIN_POSITIVE: Self = <$t>::MIN_POSITIVE;
 
             #[inline(always)]
             fn from_f64(value: f64) -> Self {
@@ -62,6 +68,11 @@ macro_rules! element {
             #[inline(always)]
             fn recip(self) -> Self {
                 1.0 / self
+            }
+
+            #[inline(always)]
+            fn abs(self) -> Self {
+                <$t>::abs(self)
             }
 
             fn as_f32(values: &[Self]) -> Option<&[f32]> {

@@ -31,7 +31,7 @@ pub mod resample;
 mod scratch;
 pub mod silu;
 
-pub use activation::Activation;
+pub use activation::{Activation, flush_subnormals};
 pub use element::Element;
 pub use extension::KernelBackend;
 pub use layer::{
