@@ -44,14 +44,15 @@ const FULL: Budget = Budget::full(8192, 4, 64, 1e-3);
 /// Balanced transport: a rotating line keeps its mass up to the renderer's variation.
 const REGULARISER: Regulariser = Regulariser::new(1e-3, 10, None);
 
-/// Seconds per step of each method on the full budget (docs/experiments.md, "The full budget"
-/// of lines; ACAI's linear output), which the long-run note scales by a run's own pace.
+/// Seconds per step of each method on the full budget (docs/experiments.md, "The defaults
+/// with subnormal gradients flushed" of lines), which the long-run note scales by a run's own
+/// pace.
 const PACES: Paces = Paces {
-    baseline: 0.944,
-    vae: 0.730,
-    acai: 3.444,
-    aeai: 4.143,
-    path_energy: 3.788,
+    baseline: 0.356,
+    vae: 0.319,
+    acai: 1.053,
+    aeai: 1.036,
+    path_energy: 0.493,
 };
 
 #[derive(Parser, Debug)]
