@@ -49,14 +49,15 @@ const FULL: Budget = Budget::full(8000, 5, 64, 1e-3);
 /// 1e-1 the reconstruction worsened without cheaper paths).
 const REGULARISER: Regulariser = Regulariser::new(1e-2, 19, Some(1.0));
 
-/// Seconds per step of each method on the full budget (docs/experiments.md, "MNIST": the five
-/// rows at the default α), which the long-run note scales by a run's own pace.
+/// Seconds per step of each method on the full budget (docs/experiments.md, "The defaults
+/// timed quiet, with subnormal gradients flushed" of MNIST), which the long-run note scales by
+/// a run's own pace.
 const PACES: Paces = Paces {
-    baseline: 0.634,
-    vae: 0.672,
-    acai: 1.381,
-    aeai: 1.324,
-    path_energy: 1.434,
+    baseline: 0.264,
+    vae: 0.278,
+    acai: 0.891,
+    aeai: 0.828,
+    path_energy: 0.531,
 };
 
 #[derive(Parser, Debug)]

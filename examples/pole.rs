@@ -45,14 +45,15 @@ const INTERVAL_STEPS: usize = 15;
 /// The grid's azimuth spacing, in degrees.
 const AZIMUTH_STEP: f64 = 5.0;
 
-/// Seconds per step of each method on the full budget (docs/experiments.md, pole, seed 0),
-/// which the long-run note scales by a run's own pace.
+/// Seconds per step of each method on the full budget (docs/experiments.md, pole, "The
+/// defaults timed quiet with the current kernels"), which the long-run note scales by a run's
+/// own pace.
 const PACES: Paces = Paces {
-    baseline: 0.258,
-    vae: 0.232,
-    acai: 0.672,
-    aeai: 0.935,
-    path_energy: 0.442,
+    baseline: 0.151,
+    vae: 0.149,
+    acai: 0.416,
+    aeai: 0.599,
+    path_energy: 0.276,
 };
 
 #[derive(Parser, Debug)]

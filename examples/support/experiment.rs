@@ -1167,11 +1167,12 @@ impl Pace {
             let run = match self.remaining {
                 1 => String::new(),
                 n => format!(
-                    "; with the {} after it, at their paces measured relative to this one (docs/experiments.md), the run's {n} remaining trainings and scorings take about {:.1} min",
+                    "; with the {} after it, at {} measured relative to this one (docs/experiments.md), the run's {n} remaining trainings and scorings take about {:.1} min",
                     match n - 1 {
                         1 => "method".to_string(),
                         after => format!("{after} methods"),
                     },
+                    if n == 2 { "its pace" } else { "their paces" },
                     run_estimate / 60.0
                 ),
             };
