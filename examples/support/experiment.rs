@@ -1166,15 +1166,16 @@ impl Pace {
         (run_estimate > LONG_TRAINING_SECONDS).then(|| {
             let run = match self.remaining {
                 1 => String::new(),
-                n => format!(
-                    "; with the {} after it, at {} measured relative to this one (docs/experiments.md), the run's {n} remaining trainings and scorings take about {:.1} min",
-                    match n - 1 {
-                        1 => "method".to_string(),
-                        after => format!("{after} methods"),
-                    },
-                    if n == 2 { "its pace" } else { "their paces" },
-                    run_estimate / 60.0
-                ),
+                n => {
+                    let (after, paces) = match n - 1 {
+                        1 => ("method".to_string(), "its pace"),
+                        after => (format!("{after} methods"), "their paces"),
+                    };
+                    format!(
+                        "; with the {after} after it, at {paces} measured relative to this one (docs/experiments.md), the run's {n} remaining trainings and scorings take about {:.1} min",
+                        run_estimate / 60.0
+                    )
+                }
             };
             format!(
                 "note: {}: at the pace of its {} ({per_step:.2} s/step) its {} steps will train for about {:.1} min, then its test paths are scored (about {:.1} min){run}",
