@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use burn::module::Module;
 use dotae_models::{Autoencoder, AutoencoderConfig, ModelError, cpu_device};
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -91,6 +92,58 @@ fn a_valid_checkpoint_loads() {
 #[test]
 fn an_empty_file_is_an_error() {
     assert!(load(&[]).is_err());
+}
+
+/// A random header change (byte 58 of a checkpoint set to 73) once retyped a tensor as I32,
+/// on which Burn's loading panicked; such a file is refused, naming the tensor.
+#[test]
+fn a_tensor_stored_as_integers_is_an_error_naming_it() {
+    let scratch = Scratch::new("retyped");
+    let path = scratch.0.join("model.bpk");
+    std::fs::write(&path, valid_checkpoint()).unwrap();
+    let mut tensors = burn_pack::Reader::from_file(&path)
+        .unwrap()
+        .into_tensors()
+        .unwrap();
+    // The same four bytes per number, so only the type differs.
+    tensors[0].dtype = burn_pack::DType::I32;
+    let retyped_name = tensors[0].name.clone();
+    let retyped = burn_pack::Writer::new(tensors).into_bytes().unwrap();
+
+    let message = load(&retyped).unwrap_err().to_string();
+    assert!(
+        message.contains(&format!("tensor '{retyped_name}' holds I32")),
+        "{message}"
+    );
+}
+
+/// A file larger than any checkpoint of the architecture is refused before it is read.
+#[test]
+fn a_file_too_large_for_the_architecture_is_an_error() {
+    let scratch = Scratch::new("large");
+    let path = scratch.0.join("large.bpk");
+    let file = std::fs::File::create(&path).unwrap();
+    // Sparse: the length is what is checked, no byte of it is read.
+    file.set_len(1 << 30).unwrap();
+    let err = architecture()
+        .load_checkpoint(&path, &cpu_device())
+        .expect_err("must fail");
+    assert_names(&path, &err);
+    assert!(
+        err.to_string()
+            .contains("more than a checkpoint of this architecture can be"),
+        "{err}"
+    );
+}
+
+/// A loaded model holds its weights in memory: `load` removes the file as it returns, and the
+/// weights are still all there, the ones the file held.
+#[test]
+fn a_loaded_model_outlives_its_file() {
+    let valid = valid_checkpoint();
+    let model = load(&valid).unwrap();
+    let weights = model.into_record().into_bytes().unwrap();
+    assert_eq!(weights.to_vec(), valid);
 }
 
 proptest! {
